@@ -1,0 +1,34 @@
+#!/bin/sh
+# Installs the Debian 12 packages memtriage needs, and nothing when they are
+# already there. Usage: install-deps.sh run|test
+set -eu
+
+build_pkgs="gcc meson ninja-build pkg-config libuv1-dev libjansson-dev libcgroup-dev"
+# The real-kernel bed: QEMU under TCG, a busybox userland, cpio for the initramfs.
+vm_pkgs="qemu-system-x86 busybox-static cpio apt-utils"
+# Tests only: clang with libFuzzer and the sanitizer runtimes; promtool; systemd-analyze.
+test_pkgs="clang libclang-rt-14-dev prometheus systemd python3 python3-yaml"
+
+case "${1:-test}" in
+	run)  want="$build_pkgs $vm_pkgs" ;;
+	test) want="$build_pkgs $vm_pkgs $test_pkgs" ;;
+	*) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "memtriage: these packages are missing:$missing; run as root to install them" >&2
+	exit 1
+fi
+echo "memtriage: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
