@@ -1,15 +1,45 @@
-/* memtriage: the command-line client. */
+/* memtriage: the command-line client. Dispatches to one verb per file. */
 #include <stdio.h>
 #include <string.h>
 
 #include "mt-config.h"
+#include "verbs.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} verbs[] = {
+	{ "check-policy", mt_verb_check_policy, "validate a policy directory and show what each cgroup gets" },
+	{ "simulate", mt_verb_simulate, "print the decision for a snapshot file" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: memtriage VERB [ARGS...]\n\nverbs:\n");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(f, "  %-14s %s\n", verbs[i].name, verbs[i].summary);
+	fprintf(f, "\n'memtriage VERB --help' describes each verb.\n");
+}
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-		printf("memtriage %s\n", MT_VERSION);
-		return 0;
+	if (argc < 2) {
+		usage(stderr);
+		return MT_EXIT_USAGE;
 	}
-	fprintf(stderr, "usage: memtriage --version\n");
-	return 2;
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("memtriage %s\n", MT_VERSION);
+		return MT_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return MT_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(argv[1], verbs[i].name) == 0)
+			return verbs[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "memtriage: unknown verb '%s'\n", argv[1]);
+	usage(stderr);
+	return MT_EXIT_USAGE;
 }
