@@ -138,6 +138,10 @@ struct mt_candidate {
  * for any number of candidates a node can hold. */
 #define MT_PRIORITY_MAX 1000000u
 
+/* Node totals above 4 PiB are rejected as impossible: it keeps every product
+ * the selection compares exact in 128-bit integers. */
+#define MT_BYTES_MAX (UINT64_C(1) << 52)
+
 struct mt_snapshot {
 	struct mt_node node;
 	struct mt_candidate *candidates; /* owned; n_candidates entries */
@@ -146,7 +150,8 @@ struct mt_snapshot {
 
 /* Fills node->reserve, bound, commit, headroom, ram_deficit, swap_deficit from
  * the node's inputs. Pure. Returns 0, or -EINVAL when an input is impossible
- * (mem_available > mem_total, swap_free > swap_total). */
+ * (mem_available > mem_total, swap_free > swap_total, a total above
+ * MT_BYTES_MAX). */
 int mt_node_compute(struct mt_node *node);
 
 /* What killing the group would free, in RAM and in swap (formula and sources
