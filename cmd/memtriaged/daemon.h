@@ -9,6 +9,11 @@
 
 #include "growth.h"
 #include "k8s.h"
+/* lib/snapshot.h (selection bound 1,000,000) and lib/policy.h (policy bound
+ * 1,000) both define MT_PRIORITY_MAX; policies stay within both. Until the
+ * two agree on one name, the policy's definition wins here. */
+#include "snapshot.h"
+#undef MT_PRIORITY_MAX
 #include "policy.h"
 #include "cgroup_events.h"
 
@@ -165,3 +170,7 @@ void decide_grace_expired(struct cg *c);
 int loop_run(struct daemon *d);
 int loop_reload_policies(struct daemon *d, const char *why);
 void loop_policy_dir_changed(struct daemon *d);
+
+/* provider.c: the status socket */
+int loop_server_start(struct daemon *d);
+void loop_server_stop(struct daemon *d);
