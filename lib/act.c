@@ -151,7 +151,7 @@ int mt_act_for_each_pid(int cg_fd, mt_act_pid_fn fn, void *userdata)
 	return for_each_pid_rec(cg_fd, 0, fn, userdata);
 }
 
-struct pidfd_set {
+struct mt_kill_pins {
 	int fds[MT_ACT_PIDFDS_MAX];
 	unsigned n;
 	unsigned seen;
@@ -159,7 +159,7 @@ struct pidfd_set {
 
 static int collect_pidfd(int pid, void *userdata)
 {
-	struct pidfd_set *s = userdata;
+	struct mt_kill_pins *s = userdata;
 	s->seen++;
 	if (s->n >= MT_ACT_PIDFDS_MAX)
 		return 0;
@@ -169,7 +169,7 @@ static int collect_pidfd(int pid, void *userdata)
 	return 0;
 }
 
-static void pidfd_set_close(struct pidfd_set *s)
+static void pidfd_set_close(struct mt_kill_pins *s)
 {
 	for (unsigned i = 0; i < s->n; i++)
 		close(s->fds[i]);
@@ -201,17 +201,36 @@ int mt_act_signal_group(int cg_fd, int sig)
 	return (int)c.ok;
 }
 
-int mt_act_kill_group(int cg_fd, bool mrelease, struct mt_kill_result *ret)
+int mt_act_mrelease(struct mt_kill_pins *pins)
+{
+	int n = 0;
+	if (!pins)
+		return 0;
+	for (unsigned i = 0; i < pins->n; i++)
+		if (sys_process_mrelease(pins->fds[i]) == 0)
+			n++;
+	return n;
+}
+
+void mt_act_pins_free(struct mt_kill_pins *pins)
+{
+	if (!pins)
+		return;
+	pidfd_set_close(pins);
+	free(pins);
+}
+
+int mt_act_kill_group(int cg_fd, struct mt_kill_result *ret, struct mt_kill_pins **ret_pins)
 {
 	struct mt_kill_result res = { .method = MT_KILL_NONE };
 	/* static-sized, so kept off the stack of a libuv callback */
-	struct pidfd_set *set = calloc(1, sizeof *set);
+	struct mt_kill_pins *set = calloc(1, sizeof *set);
 	if (!set)
 		return -ENOMEM;
 
 	/* Pin the victims first: a pidfd keeps naming the process after the
-	 * kill, which process_mrelease needs and the fallback uses. */
-	int r = mt_act_for_each_pid(cg_fd, collect_pidfd, set);
+	 * kill, which process_mrelease needs. */
+	int r = ret_pins ? mt_act_for_each_pid(cg_fd, collect_pidfd, set) : 0;
 	if (r < 0)
 		goto out;
 	res.pids = set->seen;
@@ -230,24 +249,24 @@ int mt_act_kill_group(int cg_fd, bool mrelease, struct mt_kill_result *ret)
 		struct signal_ctx c = { .sig = SIGKILL };
 		r = mt_act_for_each_pid(cg_fd, signal_pid, &c);
 		res.signalled = c.ok;
+		if (!ret_pins)
+			res.pids = c.ok;
 		/* Always thaw: a frozen group that survived would hang forever. */
 		if (fr != -ENOENT)
 			res.thaw_error = mt_write_at(cg_fd, "cgroup.freeze", "0");
 		if (r < 0 && !mt_errno_is_gone(r))
 			goto out;
-		r = 0;
 	} else {
 		goto out;
 	}
-
-	if (mrelease)
-		for (unsigned i = 0; i < set->n; i++)
-			if (sys_process_mrelease(set->fds[i]) == 0)
-				res.mreleased++;
 	r = 0;
 	*ret = res;
+	if (ret_pins) {
+		*ret_pins = set->n ? set : NULL;
+		if (set->n)
+			set = NULL;
+	}
 out:
-	pidfd_set_close(set);
-	free(set);
+	mt_act_pins_free(set);
 	return r;
 }

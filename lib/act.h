@@ -32,20 +32,32 @@ struct mt_kill_result {
 	enum mt_kill_method method;
 	unsigned pids;        /* processes found in the subtree before the kill */
 	unsigned signalled;   /* fallback only: pidfd_send_signal that succeeded */
-	unsigned mreleased;   /* process_mrelease calls that succeeded */
 	int thaw_error;       /* fallback: 0, or the negative errno of the thaw */
 };
 
 const char *mt_kill_method_to_string(enum mt_kill_method m);
 
+/* pidfds of a kill's victims, pinned before the kill so that
+ * process_mrelease can name them after it. Owned by the caller: release with
+ * mt_act_pins_free(). */
+struct mt_kill_pins;
+
 /* Kills every process of the cgroup and its descendants. Tries cgroup.kill;
  * where it is absent (-ENOENT while cgroup.procs exists) or refused
  * (-EOPNOTSUPP: threaded subtrees) falls back to freeze + SIGKILL of every
  * pid through pidfd_send_signal + thaw, thawing even when a step failed.
- * With `mrelease`, calls process_mrelease(2) on each victim so its memory is
- * reaped without waiting for the victim's exit path (5.15+; ENOSYS ignored).
+ * With ret_pins non-NULL the victims' pidfds are handed back (NULL when none
+ * could be pinned) for mt_act_mrelease(), which the caller runs after it
+ * noted the kill's time: reaping 200 MiB takes ~0.3 s under emulation.
  * Returns 0 with *ret filled; -ENOENT/-ENODEV when the cgroup was already gone. */
-int mt_act_kill_group(int cg_fd, bool mrelease, struct mt_kill_result *ret);
+int mt_act_kill_group(int cg_fd, struct mt_kill_result *ret, struct mt_kill_pins **ret_pins);
+
+/* Calls process_mrelease(2) on each pinned victim so its memory is reaped
+ * without waiting for the victim's exit path (5.15+; ENOSYS, ESRCH and
+ * EINVAL are outcomes: nothing to reap). Returns the number reaped.
+ * NULL-safe. */
+int mt_act_mrelease(struct mt_kill_pins *pins);
+void mt_act_pins_free(struct mt_kill_pins *pins);
 
 /* Sends `sig` (SIGTERM for a grace period) to every process of the cgroup and
  * its descendants through pidfds. Returns the number signalled. */

@@ -165,9 +165,13 @@ static void kill_now(struct cg *c)
 {
 	struct daemon *d = c->d;
 	struct mt_kill_result res = { 0 };
+	struct mt_kill_pins *pins = NULL;
 	uint64_t t0 = now_us();
-	int r = mt_act_kill_group(c->dir_fd, true, &res);
+	int r = mt_act_kill_group(c->dir_fd, &res, &pins);
 	uint64_t t1 = now_us();
+	int mreleased = mt_act_mrelease(pins);
+	uint64_t t2 = now_us();
+	mt_act_pins_free(pins);
 	if (r < 0 && !mt_errno_is_gone(r)) {
 		record_update(d, c->kill_record_id, "kill-failed",
 		              json_pack("{s:s, s:s, s:s}", "cgroup", c->relpath, "outcome", "failed", "error", strerror(-r)));
@@ -176,10 +180,10 @@ static void kill_now(struct cg *c)
 	}
 	d->kills++;
 	log_event(LOG_WARNING, "kill",
-	          json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
-	                    mt_kill_method_to_string(res.method), "pids", res.pids, "mreleased", res.mreleased,
-	                    "signalled", res.signalled, "acted_us", (json_int_t)t1, "write_us", (json_int_t)(t1 - t0),
-	                    "decision", (json_int_t)c->kill_record_id));
+	          json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
+	                    mt_kill_method_to_string(res.method), "pids", res.pids, "mreleased", mreleased,
+	                    "signalled", res.signalled, "acted_us", (json_int_t)t1, "kill_us", (json_int_t)(t1 - t0),
+	                    "mrelease_us", (json_int_t)(t2 - t1), "decision", (json_int_t)c->kill_record_id));
 	watch_cg_kill_started(c);
 	decide_on_populated(c); /* it may already be empty */
 }

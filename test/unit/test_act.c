@@ -118,7 +118,10 @@ static void test_kill_cgroup_kill(void)
 	put("k/cgroup.kill", "");
 	_cleanup_close_ int fd = cg("k");
 	struct mt_kill_result r = { 0 };
-	CHECK_INT(mt_act_kill_group(fd, true, &r), 0);
+	struct mt_kill_pins *pins = NULL;
+	CHECK_INT(mt_act_kill_group(fd, &r, &pins), 0);
+	CHECK(pins == NULL); /* no pids to pin */
+	CHECK_INT(mt_act_mrelease(pins), 0);
 	CHECK_INT(r.method, MT_KILL_CGROUP_KILL);
 	CHECK_INT(r.pids, 0);
 	get("k/cgroup.kill", buf, sizeof buf);
@@ -139,7 +142,9 @@ static void test_kill_fallback(void)
 	put("f/cgroup.freeze", "");
 	_cleanup_close_ int fd = cg("f");
 	struct mt_kill_result r = { 0 };
-	CHECK_INT(mt_act_kill_group(fd, false, &r), 0);
+	struct mt_kill_pins *pins = NULL;
+	CHECK_INT(mt_act_kill_group(fd, &r, &pins), 0);
+	CHECK(pins != NULL);
 	CHECK_INT(r.method, MT_KILL_FREEZE_SIGNAL);
 	CHECK_INT(r.pids, 2);
 	CHECK_INT(r.signalled, 2);
@@ -151,6 +156,9 @@ static void test_kill_fallback(void)
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	CHECK_INT(waitpid(b, &st, 0), b);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	/* reaped by waitpid already: nothing left for process_mrelease */
+	CHECK_INT(mt_act_mrelease(pins), 0);
+	mt_act_pins_free(pins);
 }
 
 static void test_signal_group(void)
@@ -175,7 +183,7 @@ static void test_kill_gone(void)
 	snprintf(p, sizeof p, "%s/g", root);
 	rmdir(p);
 	struct mt_kill_result r = { 0 };
-	CHECK_INT(mt_act_kill_group(fd, false, &r), -ENOENT);
+	CHECK_INT(mt_act_kill_group(fd, &r, NULL), -ENOENT);
 }
 
 int main(void)
