@@ -89,6 +89,7 @@ struct cg {
 	uint64_t kill_before_bytes;      /* memory.current + swap.current before */
 	uint64_t kill_node_before;       /* node MemAvailable + SwapFree before */
 	bool kill_reported_stuck;
+	uint64_t dry_kill_until_ms; /* dry run: a pretend kill in flight until then */
 	int cgevents_fd;
 	uv_poll_t cgevents_poll;
 	bool cgevents_poll_init;

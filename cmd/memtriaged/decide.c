@@ -207,8 +207,13 @@ static void start_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint
 	c->kill_pred_swap = pred_swap;
 	c->kill_started_ms = now_ms();
 	c->kill_reported_stuck = false;
-	if (d->opts.dry_run)
+	if (d->opts.dry_run) {
+		/* What a real kill would be for the next decisions: in flight
+		 * until the timeout, so the dry run records one kill per
+		 * deficit, not one per tick. */
+		c->dry_kill_until_ms = c->kill_started_ms + d->opts.kill_timeout_ms;
 		return;
+	}
 	c->kill_in_flight = true;
 	c->kill_before_bytes = cg_bytes(c);
 	c->kill_node_before = node_free_bytes(d);
@@ -417,7 +422,7 @@ static int build_cb(struct cg *c, void *ud)
 	mt_growth_update(&c->growth, now_us(), m->mem.current + m->mem.swap_current);
 	m->growth_rate = (int64_t)mt_growth_rate(&c->growth);
 	m->age_ms = now - c->appeared_ms;
-	m->kill_in_flight = c->kill_in_flight;
+	m->kill_in_flight = c->kill_in_flight || (d->opts.dry_run && now < c->dry_kill_until_ms);
 	m->kill_started_ms = c->kill_started_ms;
 	b->cgs[b->s->n_candidates++] = c;
 	return 0;
