@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup_procs.h"
 #include "cleanup.h"
 #include "fileio.h"
 
@@ -64,47 +65,17 @@ int mt_act_set_high(int cg_fd, uint64_t bytes)
 	return mt_write_at(cg_fd, "memory.high", buf);
 }
 
-/* Streams cgroup.procs (it may be larger than any fixed buffer) and calls fn
- * per pid. */
 static int procs_each(int cg_fd, mt_act_pid_fn fn, void *userdata)
 {
-	_cleanup_close_ int fd = openat(cg_fd, "cgroup.procs", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	char buf[4096];
-	long cur = -1;
-	int n = 0;
-	for (;;) {
-		ssize_t len = read(fd, buf, sizeof buf);
-		if (len < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (len == 0)
-			break;
-		for (ssize_t i = 0; i < len; i++) {
-			char c = buf[i];
-			if (c >= '0' && c <= '9') {
-				cur = (cur < 0 ? 0 : cur) * 10 + (c - '0');
-				if (cur > INT32_MAX)
-					return -EBADMSG;
-			} else if (c == '\n') {
-				if (cur < 0)
-					return -EBADMSG;
-				int r = fn((int)cur, userdata);
-				if (r < 0)
-					return r;
-				n++;
-				cur = -1;
-			} else {
-				return -EBADMSG;
-			}
-		}
+	struct mt_pids pids = MT_PIDS_INIT;
+	int r = mt_procs_read_at(cg_fd, "cgroup.procs", &pids);
+	for (size_t i = 0; r >= 0 && i < pids.n; i++) {
+		int k = fn((int)pids.pids[i], userdata);
+		if (k < 0)
+			r = k;
 	}
-	if (cur >= 0)
-		return -EBADMSG;
-	return n;
+	mt_pids_done(&pids);
+	return r;
 }
 
 static int for_each_pid_rec(int cg_fd, unsigned depth, mt_act_pid_fn fn, void *userdata)

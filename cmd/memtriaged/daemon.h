@@ -78,6 +78,7 @@ struct cg {
 	bool throttled;
 	uint64_t saved_high;      /* memory.high before we lowered it */
 	uint64_t held_high;       /* what we wrote */
+	uint64_t throttle_base;   /* usage when throttling began */
 	uint64_t calm_since_ms;   /* 0 = not calm */
 
 	/* kill */

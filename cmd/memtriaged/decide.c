@@ -287,6 +287,7 @@ static void throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t 
 	struct daemon *d = c->d;
 	if (!c->throttled) {
 		c->saved_high = current_high;
+		c->throttle_base = cg_bytes(c);
 		c->throttled = true;
 	}
 	c->held_high = to;
@@ -414,7 +415,8 @@ static int build_cb(struct cg *c, void *ud)
 	m->priority = p ? (uint32_t)p->priority : 0;
 	m->protected_ = p ? p->is_protected : true;
 	m->response = p ? p->response : MT_RESPONSE_OBSERVE;
-	uint64_t usage = m->mem.current;
+	/* The policy's floor is a share of the usage when throttling began. */
+	uint64_t usage = c->throttled ? c->throttle_base : m->mem.current;
 	m->throttle_floor = p ? mt_size_resolve(&p->throttle.floor, usage) : 0;
 	m->throttle_step = p ? mt_size_resolve(&p->throttle.step, usage) : 0;
 	m->kill_grace_ms = d->opts.kill_timeout_ms + (p ? p->kill.grace_ms : 0);

@@ -107,7 +107,7 @@ static void test_for_each_pid(void)
 	put("w/x/cgroup.procs", "12");
 	CHECK_INT(mt_act_for_each_pid(fd, count_pid, &sum), -EBADMSG);
 	put("w/x/cgroup.procs", "99999999999\n");
-	CHECK_INT(mt_act_for_each_pid(fd, count_pid, &sum), -EBADMSG);
+	CHECK_INT(mt_act_for_each_pid(fd, count_pid, &sum), -ERANGE);
 }
 
 static void test_kill_cgroup_kill(void)
