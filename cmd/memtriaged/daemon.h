@@ -32,6 +32,7 @@ struct daemon_opts {
 	char root[4096];           /* supervised root, absolute */
 	const char *socket_path;
 	const char *metrics_dir;
+	const char *logs_dir;      /* /var/log/containers; NULL = no names */
 	bool dry_run;
 	enum watch_mode watch_mode;
 	uint64_t ram_reserve;      /* bytes kept free in RAM */
@@ -86,6 +87,7 @@ struct cg {
 	bool term_sent;           /* SIGTERM grace running */
 	uint64_t kill_started_ms;
 	uint64_t kill_record_id;
+	uint64_t kill_notified_us;   /* the wakeup that led to it (0: timer) */
 	uint64_t kill_pred_ram, kill_pred_swap;
 	uint64_t kill_before_bytes;      /* memory.current + swap.current before */
 	uint64_t kill_node_before;       /* node MemAvailable + SwapFree before */
@@ -124,6 +126,11 @@ struct daemon {
 	/* the policy directory (ConfigMap: watch the directory) */
 	int policy_wd;
 	uv_timer_t policy_debounce;
+
+	/* Kubernetes names from the kubelet's log symlinks (NULL: none) */
+	struct mt_k8s_names *names;
+	int logs_wd;
+	uv_timer_t names_debounce;
 
 	/* node */
 	uv_timer_t tick;
@@ -172,6 +179,7 @@ void decide_grace_expired(struct cg *c);
 int loop_run(struct daemon *d);
 int loop_reload_policies(struct daemon *d, const char *why);
 void loop_policy_dir_changed(struct daemon *d);
+void loop_logs_dir_changed(struct daemon *d);
 
 /* provider.c: the status socket */
 int loop_server_start(struct daemon *d);

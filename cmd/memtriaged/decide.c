@@ -126,10 +126,7 @@ static uint64_t push_record(struct daemon *d, json_t *rec, json_t *snap)
 	uint64_t id = 0;
 	if (mt_record_ring_push(d->records, rec, snap, &id) < 0)
 		return 0;
-	char *line = NULL;
-	json_t *r = mt_record_ring_get(d->records, id);
-	log_event(LOG_NOTICE, "decision", json_deep_copy(r));
-	free(line);
+	log_event(LOG_NOTICE, "decision", json_deep_copy(mt_record_ring_get(d->records, id)));
 	return id;
 }
 
@@ -180,10 +177,12 @@ static void kill_now(struct cg *c)
 	}
 	d->kills++;
 	log_event(LOG_WARNING, "kill",
-	          json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
+	          json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
 	                    mt_kill_method_to_string(res.method), "pids", res.pids, "mreleased", mreleased,
-	                    "signalled", res.signalled, "acted_us", (json_int_t)t1, "kill_us", (json_int_t)(t1 - t0),
-	                    "mrelease_us", (json_int_t)(t2 - t1), "decision", (json_int_t)c->kill_record_id));
+	                    "signalled", res.signalled, "notified_us", (json_int_t)c->kill_notified_us, "acted_us",
+	                    (json_int_t)t1, "kill_us", (json_int_t)(t1 - t0), "mrelease_us", (json_int_t)(t2 - t1),
+	                    "decision", (json_int_t)c->kill_record_id));
+	c->kill_notified_us = 0;
 	watch_cg_kill_started(c);
 	decide_on_populated(c); /* it may already be empty */
 }
@@ -199,7 +198,8 @@ void decide_grace_expired(struct cg *c)
 		kill_now(c);
 }
 
-static void start_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pred_swap)
+static void start_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pred_swap,
+                       uint64_t before_bytes, uint64_t node_before)
 {
 	struct daemon *d = c->d;
 	c->kill_record_id = record_id;
@@ -215,8 +215,8 @@ static void start_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint
 		return;
 	}
 	c->kill_in_flight = true;
-	c->kill_before_bytes = cg_bytes(c);
-	c->kill_node_before = node_free_bytes(d);
+	c->kill_before_bytes = before_bytes;
+	c->kill_node_before = node_before;
 	uint32_t grace = c->policy ? c->policy->kill.grace_ms : 0;
 	if (grace > 0) {
 		int n = mt_act_signal_group(c->dir_fd, SIGTERM);
@@ -250,8 +250,8 @@ void decide_on_populated(struct cg *c)
 	uint64_t took = now_ms() - c->kill_started_ms;
 	uint64_t after = r == 0 ? cg_bytes(c) : 0;
 	uint64_t freed_group = c->kill_before_bytes > after ? c->kill_before_bytes - after : 0;
-	uint64_t node_after = node_free_bytes(d);
-	int64_t node_delta = (int64_t)node_after - (int64_t)c->kill_node_before;
+	/* node-wide effect, when the node was measured before the kill */
+	int64_t node_delta = c->kill_node_before ? (int64_t)node_free_bytes(d) - (int64_t)c->kill_node_before : 0;
 	record_update(d, c->kill_record_id, "kill-done",
 	              json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "outcome", "exited",
 	                        "took_ms", (json_int_t)took, "predicted_bytes",
@@ -462,6 +462,7 @@ void decide_run(struct daemon *d, const char *trigger, const char *detail, bool 
 {
 	if (d->stopping)
 		return;
+	uint64_t woke_us = now_us();
 	struct mt_snapshot s;
 	struct cg **cgs = NULL;
 	int r = build_snapshot(d, &s, &cgs);
@@ -516,8 +517,10 @@ void decide_run(struct daemon *d, const char *trigger, const char *detail, bool 
 		size_t k = dec.chosen[i];
 		struct cg *c = cgs[k];
 		const struct mt_candidate *m = &s.candidates[k];
+		c->kill_notified_us = woke_us;
 		if (dec.action == MT_ACTION_KILL)
-			start_kill(c, id, m->frees_ram, m->frees_swap);
+			start_kill(c, id, m->frees_ram, m->frees_swap, m->mem.current + m->mem.swap_current,
+			           s.node.mem_available + s.node.swap_free);
 		else if (dec.action == MT_ACTION_THROTTLE)
 			throttle(c, m->mem.high, dec.explain[k].throttle_to, id);
 	}
@@ -537,6 +540,8 @@ static uint64_t escalate_counter(const struct mt_memory_events *e, enum mt_max_c
 	return 0;
 }
 
+/* The policy asked for a group kill on this counter: act first (the
+ * notification-to-action path), then record. */
 static void own_limit_kill(struct cg *c, uint64_t count, uint64_t notified_us)
 {
 	struct daemon *d = c->d;
@@ -546,6 +551,9 @@ static void own_limit_kill(struct cg *c, uint64_t count, uint64_t notified_us)
 		return;
 	uint64_t fr = 0, fs = 0;
 	mt_candidate_frees(&m, &fr, &fs);
+	c->kill_notified_us = notified_us;
+	uint64_t id = mt_record_ring_last_id(d->records) + 1; /* the id push_record() assigns next */
+	start_kill(c, id, fr, fs, m.mem.current + m.mem.swap_current, 0);
 	json_t *rec = record_new(d, "own-limit", c->relpath);
 	json_object_set_new(rec, "action", json_string("kill"));
 	json_object_set_new(rec, "targets", json_pack("[s]", c->relpath));
@@ -556,8 +564,7 @@ static void own_limit_kill(struct cg *c, uint64_t count, uint64_t notified_us)
 	json_object_set_new(rec, "predicted", json_pack("{s:I, s:I}", "ram", (json_int_t)fr, "swap", (json_int_t)fs));
 	json_object_set_new(rec, "notified_us", json_integer((json_int_t)notified_us));
 	json_object_set_new(rec, "outcome", json_string(d->opts.dry_run ? "dry-run" : "pending"));
-	uint64_t id = push_record(d, rec, NULL);
-	start_kill(c, id, fr, fs);
+	push_record(d, rec, NULL);
 }
 
 void decide_on_events(struct cg *c)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "fileio.h"
 #include "log.h"
 #include "notify.h"
 #include "psi.h"
@@ -158,6 +159,41 @@ void loop_policy_dir_changed(struct daemon *d)
 	uv_timer_start(&d->policy_debounce, on_policy_debounce, POLICY_DEBOUNCE_MS, 0);
 }
 
+/* (Re)reads the kubelet's log symlinks: a new container's symlink appears
+ * tens of milliseconds after its cgroup, so names are joined on refresh. */
+static void load_names(struct daemon *d)
+{
+	if (!d->opts.logs_dir)
+		return;
+	int fd = mt_dir_open(AT_FDCWD, d->opts.logs_dir);
+	if (fd < 0) {
+		if (!d->names && fd != -ENOENT)
+			log_msg(LOG_WARNING, "Kubernetes names from %s: %s", d->opts.logs_dir, strerror(-fd));
+		return;
+	}
+	struct mt_k8s_names *names = NULL;
+	int r = mt_k8s_names_load(fd, &names);
+	close(fd);
+	if (r < 0) {
+		log_msg(LOG_WARNING, "Kubernetes names from %s: %s", d->opts.logs_dir, strerror(-r));
+		return;
+	}
+	struct mt_k8s_names *old = d->names;
+	d->names = names;
+	watch_resolve_all(d);
+	mt_k8s_names_free(old);
+}
+
+static void on_names_debounce(uv_timer_t *t)
+{
+	load_names(t->data);
+}
+
+void loop_logs_dir_changed(struct daemon *d)
+{
+	uv_timer_start(&d->names_debounce, on_names_debounce, POLICY_DEBOUNCE_MS, 0);
+}
+
 static void close_cb_noop(uv_handle_t *h)
 {
 }
@@ -175,6 +211,7 @@ static void shutdown_daemon(struct daemon *d, int signum)
 	uv_timer_stop(&d->tick);
 	uv_close((uv_handle_t *)&d->tick, close_cb_noop);
 	uv_close((uv_handle_t *)&d->policy_debounce, close_cb_noop);
+	uv_close((uv_handle_t *)&d->names_debounce, close_cb_noop);
 	if (d->psi_poll_init)
 		uv_close((uv_handle_t *)&d->psi_poll, close_cb_noop);
 	uv_close((uv_handle_t *)&d->sig_term, close_cb_noop);
@@ -211,8 +248,17 @@ int loop_run(struct daemon *d)
 	d->tick.data = d;
 	uv_timer_init(d->loop, &d->policy_debounce);
 	d->policy_debounce.data = d;
+	uv_timer_init(d->loop, &d->names_debounce);
+	d->names_debounce.data = d;
 
 	uint64_t t0 = now_us();
+	if (d->opts.logs_dir) {
+		int fd = mt_dir_open(AT_FDCWD, d->opts.logs_dir);
+		if (fd >= 0) {
+			mt_k8s_names_load(fd, &d->names);
+			close(fd);
+		}
+	}
 	int r = watch_start(d);
 	if (r < 0) {
 		log_msg(LOG_ERR, "watching %s: %s", d->opts.root, strerror(-r));
@@ -224,6 +270,12 @@ int loop_run(struct daemon *d)
 		if (d->policy_wd < 0)
 			log_msg(LOG_WARNING, "not watching policy dir %s: %s (SIGHUP still reloads)",
 			        d->opts.policy_dir, strerror(errno));
+	}
+	if (d->names) {
+		d->logs_wd = inotify_add_watch(d->inotify_fd, d->opts.logs_dir, IN_CREATE | IN_DELETE | IN_MOVED_TO);
+		if (d->logs_wd < 0)
+			log_msg(LOG_WARNING, "not watching %s: %s (new containers are named on the next change)",
+			        d->opts.logs_dir, strerror(errno));
 	}
 	r = arm_node_psi(d);
 	if (r < 0)

@@ -182,7 +182,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct daemon d = { .root_fd = -1, .proc_fd = -1, .inotify_fd = -1, .psi_fd = -1, .policy_wd = -1 };
+	struct daemon d = { .root_fd = -1, .proc_fd = -1, .inotify_fd = -1, .psi_fd = -1, .policy_wd = -1, .logs_wd = -1 };
 	const char *root = a_root ? a_root : cfg.supervised_root;
 	if (!root || root[0] != '/' || strlen(root) >= sizeof d.opts.root) {
 		fprintf(stderr, "memtriaged: supervised root '%s' is not an absolute path\n", root ? root : "");
@@ -203,6 +203,7 @@ int main(int argc, char **argv)
 		d.opts.policy_dir = DEFAULT_POLICY_DIR;
 	d.opts.socket_path = a_socket ? a_socket : cfg.socket_path;
 	d.opts.metrics_dir = a_metrics ? a_metrics : cfg.metrics_dir;
+	d.opts.logs_dir = cfg.logs_dir;
 	d.opts.dry_run = a_dry || cfg.dry_run;
 	d.opts.watch_mode = watch;
 	d.opts.horizon_ms = (uint64_t)cfg.horizon_s * 1000;
@@ -268,6 +269,7 @@ int main(int argc, char **argv)
 	json_decref(d.last_snapshot);
 	mt_record_ring_free(d.records);
 	mt_policy_set_free(d.policies);
+	mt_k8s_names_free(d.names);
 	free(d.wds);
 	free(d.own_cgroup);
 	close(d.proc_fd);

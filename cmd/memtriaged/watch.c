@@ -219,7 +219,7 @@ static bool cg_is_self_or_ancestor(struct daemon *d, const char *relpath)
 static void cg_resolve(struct cg *c)
 {
 	struct daemon *d = c->d;
-	mt_k8s_identify(NULL, c->relpath, &c->id);
+	mt_k8s_identify(d->names, c->relpath, &c->id);
 	c->policy = NULL;
 	if (mt_policy_set_match(d->policies, c->relpath, &c->id, d->own_cgroup, &c->policy) < 0)
 		c->policy = NULL;
@@ -412,6 +412,10 @@ static void handle_event(struct daemon *d, const struct inotify_event *ev)
 		loop_policy_dir_changed(d);
 		return;
 	}
+	if (ev->wd == d->logs_wd) {
+		loop_logs_dir_changed(d);
+		return;
+	}
 	struct cg *c = wd_lookup(d, ev->wd);
 	if (ev->mask & IN_IGNORED) {
 		wd_remove(d, ev->wd);
@@ -502,11 +506,8 @@ static void resolve_rec(struct cg *c)
 	cg_resolve(c);
 	for (struct cg *k = c->children; k; k = k->next)
 		resolve_rec(k);
-	/* candidacy depends on the new policy: turn off and on again so a
-	 * changed PSI setting is re-armed */
-	bool was = c->candidate;
-	if (was)
-		candidate_off(c);
+	/* A candidate that stays one keeps its fds and growth history; a
+	 * changed per-group PSI setting takes effect when it is re-added. */
 	cg_update_candidacy(c);
 }
 

@@ -1,11 +1,14 @@
 /* evlat: the load side of the notification-to-action benchmark.
  *
  * usage: evlat CGROUP_DIR BELOW_MIB STEP_MIB
- * Moves itself into CGROUP_DIR, touches BELOW_MIB of anonymous memory (under
- * the cgroup's memory.max), settles for 0.5 s, then prints
+ * Moves itself into CGROUP_DIR, touches BELOW_MIB of anonymous memory, sets
+ * the cgroup's memory.max to its memory.current + 64 KiB, settles for 0.5 s,
+ * then prints
  *   evlat t0_us=<CLOCK_MONOTONIC microseconds>
- * and touches STEP_MIB more, crossing memory.max: the kernel counts a "max"
- * event in memory.events at that moment. It then waits to be killed.
+ * and touches STEP_MIB more: within the first 16 pages it crosses
+ * memory.max and the kernel counts a "max" event in memory.events. (A fixed
+ * memory.max would put megabytes of page faults -- hundreds of milliseconds
+ * under emulation -- between t0 and the crossing.) It then waits to be killed.
  * The daemon logs the CLOCK_MONOTONIC time of its cgroup.kill write
  * (acted_us); the difference is notification to action.
  * Exit: 2 usage, 1 a system call failed; normally killed by SIGKILL. */
@@ -53,6 +56,21 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	touch(a, below * MIB);
+	snprintf(path, sizeof path, "%s/memory.current", argv[1]);
+	FILE *f = fopen(path, "re");
+	unsigned long long cur = 0;
+	if (!f || fscanf(f, "%llu", &cur) != 1) {
+		fprintf(stderr, "evlat: %s: cannot read\n", path);
+		return 1;
+	}
+	fclose(f);
+	snprintf(path, sizeof path, "%s/memory.max", argv[1]);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || dprintf(fd, "%llu\n", cur + 65536) < 0) {
+		fprintf(stderr, "evlat: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	close(fd);
 	usleep(500000);
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
