@@ -128,9 +128,12 @@ static void print_table(const char *file, const struct mt_snapshot *s, const str
 	else if (d->action == MT_ACTION_THROTTLE)
 		printf("decision  throttle %zu grower(s): the bound is near\n", d->n_chosen);
 	else
-		printf("decision  none: %s\n", n->ram_deficit || n->swap_deficit ? "kills in flight cover the deficit"
-				  : d->throttle_due ? "the bound is near but nothing may be throttled"
-						    : "no deficit and the bound is not near");
+		printf("decision  none: %s\n",
+		       !(n->ram_deficit || n->swap_deficit)
+			       ? (d->throttle_due ? "the bound is near but no grower may be throttled"
+						  : "no deficit and the bound is not near")
+			       : d->covered ? "kills in flight cover the deficit"
+					    : "DEFICIT, and no eligible candidate frees anything toward it");
 
 	static const char *const head[] = { "CANDIDATE", "POLICY", "PRIO", "RESPONSE", "FREES RAM",
 					    "FREES SWAP", "COST", "DECISION", "DETAIL" };
