@@ -7,8 +7,11 @@ asks of them. Usage: check_manifests.py SRCDIR MODE [ARGS]
                  (exit 77 while policies/default/ is not in the tree yet)
   kustomize      `kubectl kustomize` (or `kustomize build`) renders the set, with
                  the ConfigMap wired to the DaemonSet (exit 77 without either tool)
+  schema         each object validates against the Kubernetes OpenAPI schema
+                 (validate_k8s.cjs; exit 77 without node or kubernetes-models)
 
 Exit 0 pass, 1 fail (each failure printed), 77 skip."""
+import json
 import os
 import re
 import shutil
@@ -233,9 +236,33 @@ def mode_kustomize(src):
     return 0
 
 
+def mode_schema(src):
+    node = shutil.which("node")
+    if not node:
+        print("SKIP: node is not installed")
+        return SKIP
+    _, objs = objects(src)
+    env = dict(os.environ)
+    npm = shutil.which("npm")
+    if npm:
+        root = subprocess.run([npm, "root", "-g"], capture_output=True, text=True, check=False).stdout.strip()
+        env["NODE_PATH"] = os.pathsep.join(p for p in (env.get("NODE_PATH"), root) if p)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as f:
+        json.dump(objs, f)
+        f.flush()
+        p = subprocess.run([node, os.path.join(os.path.dirname(os.path.abspath(__file__)), "validate_k8s.cjs"), f.name],
+                           capture_output=True, text=True, env=env, check=False)
+    print(p.stdout, end="")
+    if p.returncode == SKIP:
+        return SKIP
+    check(p.returncode == 0, f"schema validation failed: {p.stderr.strip()}")
+    return 0
+
+
 def main():
     src, mode = sys.argv[1], sys.argv[2]
-    modes = {"manifests": mode_manifests, "policy-files": mode_policy_files, "kustomize": mode_kustomize}
+    modes = {"manifests": mode_manifests, "policy-files": mode_policy_files, "kustomize": mode_kustomize,
+             "schema": mode_schema}
     rc = modes[mode](src)
     if rc == SKIP:
         return SKIP
