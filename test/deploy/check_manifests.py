@@ -192,12 +192,21 @@ def mode_policy_files(src):
 
 
 def mode_kustomize(src):
-    if shutil.which("kubectl"):
-        cmd = ["kubectl", "kustomize"]
-    elif shutil.which("kustomize"):
+    # Directories in `resources` need kustomize >= 2.1; kubectl embedded
+    # v2.0.3 until 1.21 (Debian 12's kubernetes-client is 1.20), then v4+.
+    cmd = None
+    if shutil.which("kustomize"):
         cmd = ["kustomize", "build"]
-    else:
-        print("SKIP: neither kubectl nor kustomize is installed")
+    elif shutil.which("kubectl"):
+        v = subprocess.run(["kubectl", "version", "--client"], capture_output=True, text=True, check=False).stdout
+        m = re.search(r"Kustomize Version: v(\d+)", v)
+        if m and int(m.group(1)) >= 4:
+            cmd = ["kubectl", "kustomize"]
+        else:
+            print("SKIP: kubectl's embedded kustomize is older than v4 (kubectl < 1.21)")
+            return SKIP
+    if not cmd:
+        print("SKIP: neither kustomize nor kubectl is installed")
         return SKIP
     gen = policy_generator(src)
     with tempfile.TemporaryDirectory() as tmp:
