@@ -34,7 +34,7 @@ need 'NoNewPrivileges=yes'
 # Every flag on ExecStart is one the daemon takes.
 for a in $(sed -n 's/^ExecStart=[^ ]*//p' "$unit"); do
 	case "$a" in
-	--config|--policy-dir|--socket|--metrics-dir|--dry-run|--log-format) ;;
+	--config|--policy-dir|--root|--socket|--metrics-dir|--dry-run|--log-format|--watch) ;;
 	--*) echo "FAIL: ExecStart passes $a, which memtriaged does not take"; fail=1 ;;
 	esac
 done
