@@ -260,7 +260,10 @@ int mt_k8s_identify(const struct mt_k8s_names *names, const char *relpath, struc
 	case MT_K8S_CONTAINER_SUB:
 		nm = mt_k8s_names_by_container(names, ret->path.container_id);
 		if (!nm) {
-			ret->path.kind = MT_K8S_SANDBOX;
+			/* See the sandbox rule in k8s.h: only inside a pod that has
+			 * named containers. */
+			if (mt_k8s_names_by_pod(names, ret->path.pod_uid))
+				ret->path.kind = MT_K8S_SANDBOX;
 			return 0;
 		}
 		strcpy(ret->container, nm->container);
