@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -114,7 +115,13 @@ static int walk(struct walk *w, int dfd, const char *relpath, int depth)
 	struct dirent *de;
 	int r = 0;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+		if (de->d_name[0] == '.')
+			continue;
+		if (de->d_type == DT_UNKNOWN) {
+			struct stat st;
+			if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+				continue;
+		} else if (de->d_type != DT_DIR)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;

@@ -169,8 +169,8 @@ static void test_sets(void)
 		"{\"precedence\": 0, \"match\": {}, \"priority\": 500, \"response\": \"kill\"}",
 		"{\"precedence\": 5, \"match\": {\"qos\": \"BestEffort\"}, \"priority\": 100, \"response\": \"kill\"}",
 		"{\"precedence\": 5, \"match\": {\"qos\": \"Burstable\"}, \"priority\": 300, \"response\": \"kill\"}",
-		"{\"precedence\": 9, \"match\": {\"namespace\": \"web\", \"container\": \"side*\"}, \"priority\": 50, "
-		"\"response\": \"kill\"}",
+		("{\"precedence\": 9, \"match\": {\"namespace\": \"web\", \"container\": \"side*\"}, \"priority\": 50, "
+		 "\"response\": \"kill\"}"),
 		/* Precedence 10: name globs and cgroup globs are judged apart, so at
 		 * 9 this would count as overlapping the policy above. */
 		"{\"precedence\": 10, \"match\": {\"cgroup\": \"system.slice/**\"}, \"protected\": true}",
