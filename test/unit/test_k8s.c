@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -87,6 +88,11 @@ static void test_paths(void)
 	path("kubepods/pod0123456789abcdef0123456789abcdef", MT_K8S_POD, F, MT_QOS_GUARANTEED, U,
 	     "0123456789abcdef0123456789abcdef", "", 0);
 	path("kubepods/pod", MT_K8S_UNRECOGNIZED, F, MT_QOS_UNKNOWN, U, "", "", 0);
+	/* Deeper than the parser looks: unrecognized, never a guess. */
+	char deep[1024] = "kubepods/burstable/pod" UIDW "/" ID1;
+	for (int i = 0; i < 70; i++)
+		strcat(deep, "/x");
+	path(deep, MT_K8S_UNRECOGNIZED, F, MT_QOS_BURSTABLE, U, UIDW, ID1, sizeof("kubepods/burstable/pod" UIDW "/" ID1) - 1);
 	/* Slashes doubled or trailing do not change the parse. */
 	path("kubepods//burstable/", MT_K8S_KUBEPODS, F, MT_QOS_BURSTABLE, U, "", "", 0);
 }
