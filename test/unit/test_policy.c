@@ -283,6 +283,74 @@ static void test_load_dir(void)
 	rmdir(tmpl);
 }
 
+static void copy_file(const char *from, const char *to_dir, const char *name)
+{
+	char src[4096], dst[4096], buf[MT_POLICY_FILE_MAX];
+	snprintf(src, sizeof(src), "%s/%s", from, name);
+	snprintf(dst, sizeof(dst), "%s/%s", to_dir, name);
+	FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+	CHECK(in && out);
+	if (!in || !out)
+		return;
+	size_t n = fread(buf, 1, sizeof(buf), in);
+	CHECK_INT(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	fclose(out);
+}
+
+/* README: "copy default/ into your directory and add files with a higher
+ * precedence" -- the examples (without their own catch-all) do exactly that. */
+static void test_defaults_plus_examples(void)
+{
+	static const char *const defaults[] = { "default.json", "host-init.json", "host-system.json",
+						"host-users.json", "k8s-besteffort.json", "k8s-burstable.json",
+						"k8s-guaranteed.json", "k8s-kube-system.json" };
+	static const char *const examples[] = { "database.json", "web.json", "batch.json" };
+	char tmpl[] = "/tmp/mt-policy-XXXXXX", from[4096], msg[1024] = "";
+	struct mt_policy_set *set = NULL;
+	struct mt_json_error err;
+
+	CHECK(mkdtemp(tmpl) != NULL);
+	snprintf(from, sizeof(from), "%s/../../policies/default", getenv("MT_FIXTURES"));
+	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+		copy_file(from, tmpl, defaults[i]);
+	snprintf(from, sizeof(from), "%s/../../policies/examples", getenv("MT_FIXTURES"));
+	for (size_t i = 0; i < sizeof(examples) / sizeof(examples[0]); i++)
+		copy_file(from, tmpl, examples[i]);
+	if (mt_policy_set_load_dir(tmpl, &set, &err) < 0)
+		mt_json_error_format(&err, msg, sizeof(msg));
+	CHECK_STR(msg, "");
+	if (set) {
+		CHECK_INT(mt_policy_set_size(set), 11);
+		struct mt_k8s_identity id = { 0 };
+		mt_k8s_identify(NULL, "kubepods/pod0f6c2a6e/c842e7e9efb61e3cc052505d39c50d0e0ae82d6b04405ac03322df3549cdf6e0",
+				&id);
+		id.named = true;
+		strcpy(id.k8s_namespace, "prod");
+		strcpy(id.pod, "postgres-0");
+		strcpy(id.container, "postgres");
+		CHECK_STR(match_name(set, "kubepods/pod0f6c2a6e/c842e7e9efb61e3cc052505d39c50d0e0ae82d6b04405ac03322df3549cdf6e0",
+				     &id, NULL), "database");
+		strcpy(id.container, "metrics-exporter");
+		CHECK_STR(match_name(set, "kubepods/pod0f6c2a6e/c842e7e9efb61e3cc052505d39c50d0e0ae82d6b04405ac03322df3549cdf6e0",
+				     &id, NULL), "k8s-guaranteed");
+		strcpy(id.k8s_namespace, "kube-system");
+		CHECK_STR(match_name(set, "kubepods/pod0f6c2a6e/c842e7e9efb61e3cc052505d39c50d0e0ae82d6b04405ac03322df3549cdf6e0",
+				     &id, NULL), "k8s-kube-system");
+		mt_policy_set_free(set);
+	}
+	char path[4096];
+	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpl, defaults[i]);
+		unlink(path);
+	}
+	for (size_t i = 0; i < sizeof(examples) / sizeof(examples[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpl, examples[i]);
+		unlink(path);
+	}
+	rmdir(tmpl);
+}
+
 int main(void)
 {
 	test_parse_full();
@@ -290,5 +358,6 @@ int main(void)
 	test_sets();
 	test_default_matches_files();
 	test_load_dir();
+	test_defaults_plus_examples();
 	return mt_check_status();
 }
