@@ -5,6 +5,10 @@
 
 #include "check.h"
 #include "policy.h"
+#include "snapshot.h"
+
+/* Every policy priority must be one the selection code accepts. */
+_Static_assert(MT_POLICY_PRIORITY_MAX <= MT_PRIORITY_MAX, "policy priorities exceed the selection range");
 
 static int parse(const char *text, struct mt_policy *p, char *msg, size_t size)
 {
