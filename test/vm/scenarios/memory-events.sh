@@ -63,4 +63,7 @@ for k in oom oom_kill oom_group_kill; do
 	mt_check_eq "parent $k = sum of children" "$(ev ev $k)" $sum
 	mt_check_eq "parent local $k" "$(mt_cg_key ev memory.events.local $k)" 0
 done
+# 6. The kernel log: one "oom-kill:" line per OOM kill decision (the single
+# task, the group's victim), none for the group's other members.
+mt_check_eq "kernel log oom-kill: lines" "$(mt_kernel_oom_kills)" 2
 mt_done
