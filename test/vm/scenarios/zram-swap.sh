@@ -10,8 +10,9 @@ ANON=160 MAX=64
 free0=$(mt_meminfo SwapFree)
 mt_check_eq "swap used before (kB)" $(( $(mt_meminfo SwapTotal) - free0 )) 0
 mt_cg_make swap memory.max=${MAX}M
-mt_cg_run swap memhog --anon ${ANON}M --every 32 > $MT_STATE/hog
-hog=$MT_PID
+# memhog moves itself in (--cgroup) before touching anything.
+memhog --cgroup $CG/swap --anon ${ANON}M --every 32 > $MT_STATE/hog &
+hog=$!
 mt_wait_for "holder reached ${ANON} MiB" 60 grep -q "state=holding anon_mib=$ANON" $MT_STATE/hog
 cat $MT_STATE/hog
 mt_cg_show swap memory.events
