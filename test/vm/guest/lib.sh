@@ -71,7 +71,7 @@ mt_is_int() { case $1 in ''|*[!0-9]*) return 1 ;; esac; }
 mt_check_cmp() {
 	op=$1 desc=$2 got=$3 want=$4
 	if ! mt_is_int "$got"; then mt_fail "$desc: got '$got', not an integer"; return 1; fi
-	if [ "$got" "$op" "$want" ]; then mt_ok "$desc: $got $op $want"; else mt_fail "$desc: got $got, want $op $want"; fi
+	if test "$got" "$op" "$want"; then mt_ok "$desc: $got $op $want"; else mt_fail "$desc: got $got, want $op $want"; fi
 }
 mt_check_eq() { mt_check_cmp -eq "$@"; }
 mt_check_ge() { mt_check_cmp -ge "$@"; }
