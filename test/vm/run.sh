@@ -71,7 +71,7 @@ set -e
 clean < "$log.raw" > "$log" && rm -f "$log.raw"
 wall=$(( ($(date +%s%N) - start) / 1000000 ))
 
-boot=$(sed -n 's/^MT-BOOT: uptime_ms=\([0-9]*\).*/\1/p' "$log")
+boot=$(sed -n 's/.*MT-BOOT: uptime_ms=\([0-9]*\).*/\1/p' "$log")
 echo "run.sh: $name: wall_ms=$wall guest_boot_to_init_ms=${boot:-none} qemu_exit=$qrc log=$log"
 if [ -n "$interrupted" ]; then
 	echo "run.sh: $name: interrupted; guest log in $log"

@@ -28,7 +28,9 @@ mt_boot() {
 	mount -t devtmpfs dev /dev
 	mkdir -p /tmp /run && mount -t tmpfs tmp /tmp && mount -t tmpfs run /run
 	mount -t cgroup2 none $CG || return 1
-	echo "MT-BOOT: uptime_ms=$(mt_now_ms) kernel=$(uname -r)"
+	# A line of its own: the firmware's last "Booting from ROM..." dot may
+	# still be on the current one.
+	printf '\nMT-BOOT: uptime_ms=%s kernel=%s\n' "$(mt_now_ms)" "$(uname -r)"
 	mkdir -p $MT_STATE
 	echo "$MT_CONTROLLERS" > $CG/cgroup.subtree_control || return 1
 	zram=$(mt_param zram 0)
@@ -53,12 +55,12 @@ mt_result() {
 	elif [ ! -e $MT_STATE/done ]; then
 		why="scenario ended without mt_done"
 	else
-		echo "MT-RESULT: PASS"
+		printf '\nMT-RESULT: PASS\n'
 		return 0
 	fi
 	echo "MT: kernel log follows"
 	dmesg | tail -n 80
-	echo "MT-RESULT: FAIL $why"
+	printf '\nMT-RESULT: FAIL %s\n' "$why"
 }
 
 mt_done() { touch $MT_STATE/done; }
