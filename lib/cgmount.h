@@ -10,6 +10,10 @@
  * f_type of the mount (CGROUP2_SUPER_MAGIC vs CGROUP_SUPER_MAGIC).
  * The unified (cgroup2) mount of a hybrid host is found by scanning
  * /proc/self/mounts, since libcgroup only reports controller mounts.
+ * memory.stat is parsed by lib/memstat.h, not libcgroup's
+ * cgroup_read_stats_begin(): that needs a mounted controller and a path
+ * string, hands back values as strings, and neither rejects duplicates nor
+ * runs on an in-memory buffer (no fixtures, no fuzzing).
  * Everything after start-up (reading counters, walking the tree, writing
  * memory.high, cgroup.kill) uses openat on directory fds (lib/fileio.h,
  * lib/cgroup_walk.h), never libcgroup: its calls re-resolve path strings

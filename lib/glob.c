@@ -129,7 +129,7 @@ static int compile(const char *pattern, struct toks *out, const char **reason)
 				return -EINVAL;
 			}
 			p++;
-			/* fall through */
+			__attribute__((fallthrough));
 		default:
 			t->kind = TOK_CHAR;
 			set_bit(t->set, (unsigned char)*p);

@@ -251,6 +251,8 @@ static void format_path(const struct mt_json_ctx *ctx, char *buf, size_t size)
 }
 
 static int vfail(struct mt_json_ctx *ctx, bool at_key, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static int vfail(struct mt_json_ctx *ctx, bool at_key, const char *fmt, va_list ap)
 {
 	struct mt_json_error *err = ctx->err;
 	*err = (struct mt_json_error){ 0 };

@@ -225,6 +225,8 @@ int mt_k8s_path_parse(const char *relpath, struct mt_k8s_path *ret)
 	 * cgroup-root prefix; 64 components is far past any real layout. */
 	struct comp comps[64];
 	size_t n = split(relpath, comps, MT_ELEMENTSOF(comps));
+	bool truncated = n == MT_ELEMENTSOF(comps) && comps[n - 1].p[comps[n - 1].len] != '\0' &&
+			 comps[n - 1].p[comps[n - 1].len + strspn(comps[n - 1].p + comps[n - 1].len, "/")] != '\0';
 
 	*ret = (struct mt_k8s_path){ 0 };
 	for (size_t k = 0; k < n; k++) {
@@ -232,7 +234,7 @@ int mt_k8s_path_parse(const char *relpath, struct mt_k8s_path *ret)
 		if (comp_is(&comps[k], "kubepods")) {
 			ret->driver = MT_K8S_DRIVER_CGROUPFS;
 			parse_below(comps, n, k, "", 0, ret->driver, relpath, ret);
-			return 0;
+			goto out;
 		}
 		if (comp_strip(&comps[k], "", 0, ".slice", &pfx) &&
 		    (comp_is(&pfx, "kubepods") ||
@@ -241,9 +243,14 @@ int mt_k8s_path_parse(const char *relpath, struct mt_k8s_path *ret)
 				break;
 			ret->driver = MT_K8S_DRIVER_SYSTEMD;
 			parse_below(comps, n, k, pfx.p, pfx.len, ret->driver, relpath, ret);
-			return 0;
+			goto out;
 		}
 	}
+	return 0;
+out:
+	/* Deeper than we split: never guess what the unseen part is. */
+	if (truncated)
+		ret->kind = MT_K8S_UNRECOGNIZED;
 	return 0;
 }
 
@@ -260,7 +267,10 @@ int mt_k8s_identify(const struct mt_k8s_names *names, const char *relpath, struc
 	case MT_K8S_CONTAINER_SUB:
 		nm = mt_k8s_names_by_container(names, ret->path.container_id);
 		if (!nm) {
-			ret->path.kind = MT_K8S_SANDBOX;
+			/* See the sandbox rule in k8s.h: only inside a pod that has
+			 * named containers. */
+			if (mt_k8s_names_by_pod(names, ret->path.pod_uid))
+				ret->path.kind = MT_K8S_SANDBOX;
 			return 0;
 		}
 		strcpy(ret->container, nm->container);

@@ -16,13 +16,17 @@
  *    /var/log/pods/<namespace>_<pod>_<uid>/<container>/<n>.log, gives the
  *    pod UID so that pod cgroups are named too.
  *
- * Pause (sandbox) containers: the kubelet writes no log symlink for them, so
- * when a names table is given, a container scope whose ID has no entry is
- * classified MT_K8S_SANDBOX. Limits of that rule: a real container between
- * its creation and the kubelet's symlink (tens of milliseconds), or one whose
- * symlink was removed by hand, is also called a sandbox and so is not a
- * candidate until the next refresh; without a names table (NULL) nothing
- * can be told apart and every container scope stays MT_K8S_CONTAINER.
+ * Pause (sandbox) containers: the kubelet writes no log symlink for them.
+ * Rule: a container scope whose ID has no entry, in a pod (by UID, from the
+ * symlink targets) that has at least one entry, is MT_K8S_SANDBOX. A pod
+ * with no entry at all keeps its scopes MT_K8S_CONTAINER, unnamed: a missing
+ * or foreign log directory must not make every container untouchable.
+ * Limits: a real container in the tens of milliseconds between its creation
+ * and the kubelet's symlink, in a pod that already has a named container,
+ * is taken for a sandbox until the next refresh; a pod none of whose
+ * containers is named yet has its pause scope treated as an unnamed
+ * container (about 1 MiB; its policy applies); without a names table
+ * (NULL) nothing is named and no scope is called a sandbox.
  *
  * Return contract: >= 0 success, negative errno failure. */
 #pragma once

@@ -5,7 +5,7 @@
  *
  * Exact (branch and bound, after dropping dominated items) when at most
  * o->exact_max items remain and the search ends within o->node_budget nodes;
- * otherwise the heuristic: lazy ratio-greedy, then for each greedy prefix the
+ * otherwise the heuristic: ratio-greedy, then for each greedy prefix the
  * cheapest single item completing it (the empty prefix gives the cheapest
  * single cover), each pruned to a minimal set; the cheaper result wins. */
 #pragma once
@@ -23,10 +23,11 @@ struct mt_killset_item {
 	const char *path; /* tie-break; may be NULL */
 };
 
-/* Sorts items into rank order (cost asc, t desc, s desc, path, idx) in place;
- * dropped[k] (n entries) tells whether items[k], after that sort, was set
- * aside as dominated. ret_chosen (n entries) receives the chosen idx values,
- * ascending. Returns 0 or -ENOMEM. */
+/* Every tie is broken by the rank order (cost asc, t desc, s desc, path,
+ * idx), so the result does not depend on the order of items. dropped[k]
+ * (n entries) tells whether items[k] was set aside as dominated. ret_chosen
+ * (n entries) receives the chosen idx values, ascending. Returns 0 or
+ * -ENOMEM. */
 int mt_killset_solve(struct mt_killset_item *items, size_t n, uint64_t ts, uint64_t tt,
 		     const struct mt_select_opts *o, bool *dropped, size_t *ret_chosen,
 		     size_t *ret_n, uint64_t *ret_cost, enum mt_method *ret_method);

@@ -17,8 +17,9 @@
  *     cgroup gets one; a set without one is a load-time error.
  *
  * Priority: 0..1000, the declared cost of losing the workload, higher is
- * kept longer. The selection code maps it to a kill cost; the contract is
- * monotonic: at equal size, a higher priority is never cheaper to kill.
+ * kept longer. The selection code maps it to a kill cost (priority + 1,
+ * mt_candidate_cost in snapshot.h); the contract is monotonic: at equal
+ * size, a higher priority is never cheaper to kill.
  * Protected policies carry no priority and no response.
  *
  * Return contract: >= 0 success, negative errno failure; -EINVAL faults
@@ -35,9 +36,9 @@
 #include "response.h"
 #include "size.h"
 
-#define MT_PRIORITY_MIN 0
-#define MT_PRIORITY_MAX 1000
-#define MT_PRECEDENCE_MAX 10000
+#define MT_POLICY_PRIORITY_MIN 0
+#define MT_POLICY_PRIORITY_MAX 1000
+#define MT_POLICY_PRECEDENCE_MAX 10000
 /* Bound on one policy file: a policy is a few hundred bytes; 64 KiB leaves
  * room for long descriptions and stops a mistaken large file early. */
 #define MT_POLICY_FILE_MAX (64 * 1024)
@@ -54,7 +55,7 @@ struct mt_policy {
 	char *name;        /* file name without ".json"; "memtriage:self" etc. for built-ins */
 	char *file;        /* path it was read from ("<embedded>/x.json" for the default set) */
 	char *description; /* "" when absent */
-	int precedence;    /* 0..MT_PRECEDENCE_MAX, higher wins */
+	int precedence;    /* 0..MT_POLICY_PRECEDENCE_MAX, higher wins */
 
 	struct {
 		char *cgroup;        /* glob over the path below the supervised root; NULL = any */
@@ -65,7 +66,7 @@ struct mt_policy {
 	} match;
 
 	bool is_protected;        /* never throttled, never killed, never a candidate */
-	int priority;             /* MT_PRIORITY_MIN..MAX; 0 when protected */
+	int priority;             /* MT_POLICY_PRIORITY_MIN..MAX; 0 when protected */
 	enum mt_response response; /* MT_RESPONSE_OBSERVE when protected */
 
 	/* Meaningful when mt_response_may_throttle(response). memory.high is

@@ -54,9 +54,13 @@ static int open_policy_file(int dfd, const char *realdir, const char *dir, const
 		if (!realpath(path, resolved))
 			return mt_json_error_set(err, -errno, file, "symlink cannot be resolved: %s", strerror(errno));
 		size_t l = strlen(realdir);
-		if (strncmp(resolved, realdir, l) != 0 || resolved[l] != '/')
+		if (strncmp(resolved, realdir, l) != 0 || resolved[l] != '/') {
+			char target[PATH_MAX];
+			ssize_t tl = readlinkat(dfd, name, target, sizeof(target) - 1);
+			target[tl > 0 ? tl : 0] = '\0';
 			return mt_json_error_set(err, -EPERM, file,
-						 "symlink to %s, outside the policy directory", resolved);
+						 "symlink to \"%s\", which is outside the policy directory", target);
+		}
 		if (stat(resolved, &st) < 0)
 			return mt_json_error_set(err, -errno, file, "cannot stat: %s", strerror(errno));
 	}

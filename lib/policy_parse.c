@@ -244,7 +244,7 @@ static int parse_body(struct mt_json_ctx *ctx, json_t *root, struct mt_policy *p
 	p->description = strdup(r ? s : "");
 	if (!p->description)
 		return -ENOMEM;
-	if ((r = mt_json_get_int(ctx, root, "precedence", true, 0, MT_PRECEDENCE_MAX, &v)) < 0)
+	if ((r = mt_json_get_int(ctx, root, "precedence", true, 0, MT_POLICY_PRECEDENCE_MAX, &v)) < 0)
 		return r;
 	p->precedence = (int)v;
 	if ((r = mt_json_get_object(ctx, root, "match", true, &match)) < 0 || (r = parse_match(ctx, match, p)) < 0)
@@ -272,7 +272,7 @@ static int parse_body(struct mt_json_ctx *ctx, json_t *root, struct mt_policy *p
 		p->response = MT_RESPONSE_OBSERVE;
 		return parse_throttle(ctx, NULL, p);
 	}
-	if ((r = mt_json_get_int(ctx, root, "priority", true, MT_PRIORITY_MIN, MT_PRIORITY_MAX, &v)) < 0)
+	if ((r = mt_json_get_int(ctx, root, "priority", true, MT_POLICY_PRIORITY_MIN, MT_POLICY_PRIORITY_MAX, &v)) < 0)
 		return r;
 	p->priority = (int)v;
 	if ((r = mt_json_get_string(ctx, root, "response", true, &s)) < 0)

@@ -157,7 +157,8 @@ int mt_policy_set_from_sources(const char *label, const struct mt_policy_source 
 			goto fail;
 		set->n++;
 	}
-	qsort(set->v, set->n, sizeof(*set->v), cmp_by_name);
+	if (set->n)
+		qsort(set->v, set->n, sizeof(*set->v), cmp_by_name);
 	for (size_t i = 0; i < set->n; i++) {
 		const struct mt_policy *a = &set->v[i];
 		if (i + 1 < set->n && strcmp(a->name, set->v[i + 1].name) == 0) {

@@ -17,7 +17,8 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 int mt_node_compute(struct mt_node *n)
 {
 	if (n->mem_available > n->mem_total || n->swap_free > n->swap_total ||
-	    n->mem_total > MT_BYTES_MAX || n->swap_total > MT_BYTES_MAX)
+	    n->mem_total > MT_BYTES_MAX || n->swap_total > MT_BYTES_MAX ||
+	    n->ram_reserve > n->mem_total || n->swap_reserve > n->swap_total)
 		return -EINVAL;
 	n->reserve = add_sat(n->ram_reserve, n->swap_reserve);
 	n->bound = sub0(add_sat(n->mem_total, n->swap_total), n->reserve);

@@ -151,7 +151,7 @@ struct mt_snapshot {
 /* Fills node->reserve, bound, commit, headroom, ram_deficit, swap_deficit from
  * the node's inputs. Pure. Returns 0, or -EINVAL when an input is impossible
  * (mem_available > mem_total, swap_free > swap_total, a total above
- * MT_BYTES_MAX). */
+ * MT_BYTES_MAX, a reserve above its total). */
 int mt_node_compute(struct mt_node *node);
 
 /* What killing the group would free, in RAM and in swap (formula and sources

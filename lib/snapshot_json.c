@@ -196,6 +196,12 @@ static int read_node(struct reader *r, json_t *o, struct mt_node *n)
 	} else if (n->swap_free > n->swap_total) {
 		old = push_key(r, "swap_free");
 		e = fail(r, "exceeds swap_total");
+	} else if (n->ram_reserve > n->mem_total) {
+		old = push_key(r, "ram_reserve");
+		e = fail(r, "exceeds mem_total");
+	} else if (n->swap_reserve > n->swap_total) {
+		old = push_key(r, "swap_reserve");
+		e = fail(r, "exceeds swap_total");
 	} else
 		return 0;
 	pop(r, old);

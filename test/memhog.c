@@ -354,7 +354,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "memhog: invalid value '%s' for --%s: want %s\n", optarg, name,
 				c == 'a' ? "a size like 64M or 'inf'" :
 				(c == 'F' || c == 's') ? "a size like 64M, 1G, 4096K" :
-				(c == 'r' || c == 't' || c == 'H') ? "a non-negative number" :
+				c == 'r' ? "a positive number" :
+				(c == 't' || c == 'H') ? "a non-negative number" :
 				"a positive integer");
 			return 2;
 		}

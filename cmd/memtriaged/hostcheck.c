@@ -22,6 +22,24 @@ static void describe_found(const struct mt_host_cgroup *h, FILE *out)
 			h->unified_controllers[0] ? "controllers: " : "no controllers enabled", h->unified_controllers);
 }
 
+int mt_hostcheck_report(const struct mt_host_cgroup *h, FILE *ok_out, FILE *err_out)
+{
+	if (mt_cgmount_servable(h)) {
+		if (ok_out)
+			fprintf(ok_out, "memtriaged: memory controller at %s is cgroup2: this host can be served.\n",
+				h->memory_mount);
+		return 0;
+	}
+	fprintf(err_out, "memtriaged: this host cannot be served: ");
+	describe_found(h, err_out);
+	fprintf(err_out,
+		". memtriaged needs the memory controller on a cgroup2 (unified) hierarchy, where memory.events, "
+		"memory.pressure, memory.high and cgroup.kill exist. Run it instead in the real-kernel sandbox "
+		"(./deploy/run.sh starts it when this check fails) or on a node booted with "
+		"systemd.unified_cgroup_hierarchy=1.\n");
+	return 1;
+}
+
 int mt_hostcheck_run(FILE *ok_out, FILE *err_out)
 {
 	struct mt_host_cgroup h;
@@ -32,18 +50,5 @@ int mt_hostcheck_run(FILE *ok_out, FILE *err_out)
 			strerror(-r));
 		return 1;
 	}
-	if (mt_cgmount_servable(&h)) {
-		if (ok_out)
-			fprintf(ok_out, "memtriaged: memory controller at %s is cgroup2: this host can be served.\n",
-				h.memory_mount);
-		return 0;
-	}
-	fprintf(err_out, "memtriaged: this host cannot be served: ");
-	describe_found(&h, err_out);
-	fprintf(err_out,
-		". memtriaged needs the memory controller on a cgroup2 (unified) hierarchy, where memory.events, "
-		"memory.pressure, memory.high and cgroup.kill exist. Run it instead in the real-kernel sandbox "
-		"(./deploy/run.sh starts it when this check fails) or on a node booted with "
-		"systemd.unified_cgroup_hierarchy=1.\n");
-	return 1;
+	return mt_hostcheck_report(&h, ok_out, err_out);
 }

@@ -55,6 +55,36 @@ static void test_large(void)
 	rmdir(dir);
 }
 
+/* The bound: a file of exactly MT_PROCS_FILE_MAX bytes is read whole, one
+ * byte more is -EFBIG (never a silently truncated pid list). */
+static void test_bound(void)
+{
+	char tmpl[] = "/tmp/mt-procs-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	struct mt_pids p = MT_PIDS_INIT;
+	FILE *f;
+	int d;
+
+	CHECK(dir != NULL);
+	if (!dir)
+		return;
+	d = mt_dir_open(AT_FDCWD, dir);
+	f = fdopen(openat(d, "cgroup.procs", O_WRONLY | O_CREAT | O_CLOEXEC, 0644), "w");
+	CHECK(f != NULL);
+	for (unsigned i = 0; i < MT_PROCS_FILE_MAX / 8; i++)
+		fputs("1234567\n", f);
+	fflush(f);
+	CHECK_INT(mt_procs_read_at(d, "cgroup.procs", &p), MT_PROCS_FILE_MAX / 8);
+	fputs("7\n", f);
+	fclose(f);
+	CHECK_INT(mt_procs_read_at(d, "cgroup.procs", &p), -EFBIG);
+	CHECK_INT(p.n, 0);
+	mt_pids_done(&p);
+	unlinkat(d, "cgroup.procs", 0);
+	close(d);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	int d = mt_fixture_dir("cgroupfs/valid/workload");
@@ -83,5 +113,6 @@ int main(void)
 	mt_pids_done(&p);
 
 	test_large();
+	test_bound();
 	return mt_check_status();
 }

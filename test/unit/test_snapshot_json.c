@@ -157,6 +157,7 @@ static void test_bad_input(void)
 	bad(K("node", "swap_free"), NULL, "$.node.swap_free: missing");
 	bad(K("node", "swap_free"), "\"768M\"", "$.node.swap_free: expected an integer >= 0");
 	bad(K("node", "mem_available"), "17179869185", "$.node.mem_available: exceeds mem_total");
+	bad(K("node", "swap_reserve"), "4294967297", "$.node.swap_reserve: exceeds swap_total");
 	bad(K("node", "mem_total"), "9007199254740992", "$.node.mem_total: above 2^52 bytes");
 	bad(K("node", "psi_some_avg10"), "150", "$.node.psi_some_avg10: expected a number from 0 to 100");
 	bad(K("node", "eta_ms"), "\"soon\"", "$.node.eta_ms: expected an integer >= 0 or null");

@@ -15,8 +15,17 @@ newest_cached() {
 	ls -d "$cache"/linux-image-*/ready 2>/dev/null | sort -V | tail -n 1 | sed 's,/ready$,,'
 }
 
-pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-	sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-cloud-amd64\)$/\1/p' | head -n 1) || pkg=""
+resolve() {
+	apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-cloud-amd64\)$/\1/p' | head -n 1
+}
+pkg=$(resolve) || pkg=""
+# A fresh machine (a CI image) may have empty package lists: as root, fill
+# them once rather than skip.
+if [ -z "$pkg" ] && [ "$(id -u)" -eq 0 ]; then
+	apt-get update -qq >/dev/null 2>&1 || true
+	pkg=$(resolve) || pkg=""
+fi
 if [ -z "$pkg" ]; then
 	dir=$(newest_cached)
 	if [ -n "$dir" ]; then

@@ -6,6 +6,6 @@ if mt_boot; then
 	sh /scenario.sh
 	mt_result $?
 else
-	echo "MT-RESULT: FAIL guest setup failed"
+	printf '\nMT-RESULT: FAIL guest setup failed\n'
 fi
 poweroff -f

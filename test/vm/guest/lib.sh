@@ -28,7 +28,9 @@ mt_boot() {
 	mount -t devtmpfs dev /dev
 	mkdir -p /tmp /run && mount -t tmpfs tmp /tmp && mount -t tmpfs run /run
 	mount -t cgroup2 none $CG || return 1
-	echo "MT-BOOT: uptime_ms=$(mt_now_ms) kernel=$(uname -r)"
+	# A line of its own: the firmware's last "Booting from ROM..." dot may
+	# still be on the current one.
+	printf '\nMT-BOOT: uptime_ms=%s kernel=%s\n' "$(mt_now_ms)" "$(uname -r)"
 	mkdir -p $MT_STATE
 	echo "$MT_CONTROLLERS" > $CG/cgroup.subtree_control || return 1
 	zram=$(mt_param zram 0)
@@ -53,12 +55,12 @@ mt_result() {
 	elif [ ! -e $MT_STATE/done ]; then
 		why="scenario ended without mt_done"
 	else
-		echo "MT-RESULT: PASS"
+		printf '\nMT-RESULT: PASS\n'
 		return 0
 	fi
 	echo "MT: kernel log follows"
 	dmesg | tail -n 80
-	echo "MT-RESULT: FAIL $why"
+	printf '\nMT-RESULT: FAIL %s\n' "$why"
 }
 
 mt_done() { touch $MT_STATE/done; }
@@ -71,7 +73,7 @@ mt_is_int() { case $1 in ''|*[!0-9]*) return 1 ;; esac; }
 mt_check_cmp() {
 	op=$1 desc=$2 got=$3 want=$4
 	if ! mt_is_int "$got"; then mt_fail "$desc: got '$got', not an integer"; return 1; fi
-	if [ "$got" "$op" "$want" ]; then mt_ok "$desc: $got $op $want"; else mt_fail "$desc: got $got, want $op $want"; fi
+	if test "$got" "$op" "$want"; then mt_ok "$desc: $got $op $want"; else mt_fail "$desc: got $got, want $op $want"; fi
 }
 mt_check_eq() { mt_check_cmp -eq "$@"; }
 mt_check_ge() { mt_check_cmp -ge "$@"; }
@@ -125,8 +127,13 @@ mt_meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 mt_alive() { kill -0 "$1" 2>/dev/null; }
 
 # --- the daemon (issue 6 scenarios) ---
-# mt_daemon_can_run: memtriaged's own start-up check passes in this guest.
-mt_daemon_can_run() { [ -x /bin/memtriaged ] && memtriaged --check-host >$MT_STATE/check-host.log 2>&1; }
+# mt_daemon_can_run: memtriaged has its supervisor loop (its --help offers
+# --policy-dir) and its own start-up check passes in this guest.
+mt_daemon_can_run() {
+	[ -x /bin/memtriaged ] || return 1
+	memtriaged --help 2>&1 | grep -q -- --policy-dir || { echo "memtriaged has no supervisor loop in this build" >$MT_STATE/check-host.log; return 1; }
+	memtriaged --check-host >$MT_STATE/check-host.log 2>&1
+}
 # mt_daemon_start [ARGS...]: memtriaged in the background (default args:
 # --policy-dir /policies); output in $MT_STATE/memtriaged.log, pid in MT_DAEMON_PID.
 mt_daemon_start() {

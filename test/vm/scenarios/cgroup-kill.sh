@@ -38,5 +38,6 @@ done
 mt_check_eq "memhog processes left on the machine" "$(pidof memhog | wc -w)" 1
 mt_check "bystander outside the subtree alive" mt_alive $bystander
 mt_check "the killed subtree can be removed" rmdir $CG/kill/b/deep/er $CG/kill/b/deep $CG/kill/b/storm $CG/kill/b $CG/kill/a $CG/kill
+mt_check_no_kernel_oom
 kill -9 $bystander
 mt_done
