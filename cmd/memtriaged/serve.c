@@ -415,7 +415,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 	struct mt_serve *s = c->server;
 	char *line;
 	size_t len;
-	int r;
+	int r = 0;
 
 	if (c->closing)
 		return;
