@@ -25,6 +25,7 @@ static int render_history(const struct mt_cli *cli, json_t *result, FILE *f)
 {
 	static const char *const columns[] = {
 		"ID", "TIME", "ACTION", "TRIGGER", "VICTIMS", ">PREDICTED FREED", ">MEASURED FREED",
+		"OUTCOME",
 	};
 	json_t *list = json_object_get(result, "actions");
 	char who[512], t1[MT_CELL_MAX], p[128], m[128];
@@ -47,8 +48,8 @@ static int render_history(const struct mt_cli *cli, json_t *result, FILE *f)
 		const char *action = mt_cell_str(a, "action");
 		bool dry = json_is_true(json_object_get(a, "dry_run"));
 		mt_table_row(t);
-		mt_table_cell(t, mt_cell_str(a, "id"), MT_COLOR_NONE);
-		mt_table_cell(t, mt_cell_time(a, "time_unix_ms", t1), MT_COLOR_NONE);
+		mt_table_cell(t, mt_cell_id(a, "id", t1), MT_COLOR_NONE);
+		mt_table_cell(t, mt_cell_when(a, t1), MT_COLOR_NONE);
 		mt_table_cellf(t, strcmp(action, "kill") == 0 && !dry ? MT_COLOR_RED : MT_COLOR_NONE,
 		               "%s%s", action, dry ? " (dry run)" : "");
 		mt_table_cell(t, mt_cell_str(a, "trigger"), MT_COLOR_NONE);
@@ -72,6 +73,9 @@ static int render_history(const struct mt_cli *cli, json_t *result, FILE *f)
 		mt_table_cell(t, freed(json_object_get(a, "predicted"), p, sizeof(p)), MT_COLOR_NONE);
 		json_t *meas = json_object_get(a, "measured");
 		mt_table_cell(t, json_is_null(meas) ? "not yet" : freed(meas, m, sizeof(m)), MT_COLOR_NONE);
+		const char *outcome = mt_cell_str(a, "outcome");
+		mt_table_cell(t, outcome, strcmp(outcome, "stuck") == 0 || strcmp(outcome, "failed") == 0 ?
+		              MT_COLOR_RED : MT_COLOR_NONE);
 	}
 	int r = mt_table_print(t, f, cli->color);
 	mt_table_free(t);
@@ -151,31 +155,72 @@ static const char *reason_text(json_t *c, char *buf, size_t size)
 	return reason;
 }
 
+/* Whether candidate c was chosen: its own "chosen" boolean, or its path in
+ * the decision's "chosen" list (the memtriage-decision format). */
+static bool is_chosen(json_t *c, json_t *chosen_list)
+{
+	json_t *own = json_object_get(c, "chosen"), *p;
+	const char *path = json_string_value(json_object_get(c, "path"));
+	size_t i;
+
+	if (json_is_boolean(own))
+		return json_is_true(own);
+	json_array_foreach(chosen_list, i, p)
+		if (path && json_is_string(p) && strcmp(json_string_value(p), path) == 0)
+			return true;
+	return false;
+}
+
+/* The result is the daemon's decision record; its "explanation" (when the
+ * snapshot is still kept) is a memtriage-decision object. Members are read
+ * from the explanation first, then from the record. */
 static int render_explain(const struct mt_cli *cli, json_t *e, FILE *f)
 {
 	static const char *const columns[] = {
 		"", "CGROUP", "POLICY", ">PRIO", ">FREES RAM", ">SWAP", ">COST", "REASON",
 	};
-	json_t *node = json_object_get(e, "node");
-	json_t *targets = json_object_get(e, "targets");
+	json_t *x = json_object_get(e, "explanation");
+	if (!json_is_object(x))
+		x = e;
+	json_t *node = mt_member(x, e, "node");
+	json_t *target = mt_member(x, e, "target");
+	if (!target)
+		target = mt_member(x, e, "targets");
 	char t1[MT_CELL_MAX], a[MT_CELL_MAX], b[MT_CELL_MAX], c1[MT_CELL_MAX], who[512], rs[256];
-	json_t *cands = json_object_get(e, "candidates"), *c;
+	json_t *cands = mt_member(x, e, "candidates"), *c;
 	size_t i;
 
-	fprintf(f, "%-12s%s at %s, trigger %s\n", "decision", mt_cell_str(e, "id"),
-	        mt_cell_time(e, "time_unix_ms", t1), mt_cell_str(e, "trigger"));
+	json_t *outcome = json_object_get(e, "outcome");
+	fprintf(f, "%-12s%s at %s, trigger %s%s%s%s\n", "decision", mt_cell_id(e, "id", c1),
+	        mt_cell_when(e, t1), mt_cell_str(e, "trigger"),
+	        json_is_true(json_object_get(e, "dry_run")) ? " (dry run)" : "",
+	        json_is_string(outcome) ? ", outcome " : "",
+	        json_is_string(outcome) ? json_string_value(outcome) : "");
 	fprintf(f, "%-12sRAM %s, swap %s\n", "deficit", mt_cell_bytes(node, "ram_deficit", a),
 	        mt_cell_bytes(node, "swap_deficit", b));
-	fprintf(f, "%-12sswap %s, total %s (after kills in flight: ", "to free",
-	        mt_cell_bytes(targets, "swap", a), mt_cell_bytes(targets, "total", b));
-	fprintf(f, "%s)\n", freed(json_object_get(e, "pending"), rs, sizeof(rs)));
-	const char *action = mt_cell_str(e, "action");
+	fprintf(f, "%-12sswap %s, total %s (credited to kills in flight: ", "to free",
+	        mt_cell_bytes(target, "swap", a), mt_cell_bytes(target, "total", b));
+	fprintf(f, "%s)\n", freed(mt_member(x, e, "pending"), rs, sizeof(rs)));
+	json_t *act = mt_member(x, e, "action");
+	const char *action = json_is_string(act) ? json_string_value(act) : "-";
 	fprintf(f, "%-12s", "action");
 	mt_color_fputs(f, cli->color, strcmp(action, "kill") == 0 ? MT_COLOR_RED : MT_COLOR_NONE, action);
-	json_t *covered = json_object_get(e, "covered");
-	fprintf(f, " (method %s%s), frees %s, cost %s\n", mt_cell_str(e, "method"),
+	json_t *covered = mt_member(x, e, "covered");
+	json_t *method = mt_member(x, e, "method");
+	json_t *fr = mt_member(x, e, "freed");
+	if (!fr)
+		fr = json_object_get(e, "predicted");
+	fprintf(f, " (method %s%s), frees %s, cost %s\n",
+	        json_is_string(method) ? json_string_value(method) : "-",
 	        json_is_false(covered) && strcmp(action, "kill") == 0 ? "; does NOT cover the deficit" : "",
-	        freed(json_object_get(e, "freed"), rs, sizeof(rs)), mt_cell_int(e, "cost", c1));
+	        freed(fr, rs, sizeof(rs)), mt_cell_int(x, "cost", c1));
+	if (x == e && json_object_get(e, "explanation") == NULL && !json_is_array(cands)) {
+		json_t *tg = json_object_get(e, "targets"), *v;
+		json_array_foreach(tg, i, v)
+			fprintf(f, "%-12s%s\n", i ? "" : "targets", json_is_string(v) ? json_string_value(v) : "?");
+		fprintf(f, "\nno per-candidate explanation: the snapshot of this decision is no longer kept\n");
+		return ferror(f) ? -EIO : 0;
+	}
 	if (!json_is_array(cands) || json_array_size(cands) == 0) {
 		fprintf(f, "\nno candidates were considered\n");
 		return ferror(f) ? -EIO : 0;
@@ -184,8 +229,9 @@ static int render_explain(const struct mt_cli *cli, json_t *e, FILE *f)
 	struct mt_table *t = mt_table_new(sizeof(columns) / sizeof(columns[0]), columns);
 	if (!t)
 		return -ENOMEM;
+	json_t *chosen_list = json_object_get(x, "chosen");
 	json_array_foreach(cands, i, c) {
-		bool chosen = json_is_true(json_object_get(c, "chosen"));
+		bool chosen = is_chosen(c, chosen_list);
 		mt_table_row(t);
 		mt_table_cell(t, chosen ? "*" : "", chosen ? MT_COLOR_BOLD : MT_COLOR_NONE);
 		mt_table_cell(t, mt_cell_who(c, cli->wide ? 0 : WHO_WIDTH, who, sizeof(who)), MT_COLOR_NONE);

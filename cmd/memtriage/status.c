@@ -34,7 +34,15 @@ static void line(FILE *f, bool color, const char *key, enum mt_color c, const ch
 
 int mt_render_status(const struct mt_cli *cli, json_t *st, FILE *f)
 {
-	json_t *node = json_object_get(st, "node");
+	/* "node" holds the snapshot's figures; "live" the daemon's latest
+	 * commit/bound/growth between snapshots. Either may be absent. */
+	json_t *node = json_is_object(json_object_get(st, "node")) ?
+	               json_deep_copy(json_object_get(st, "node")) : json_object();
+	json_t *live = json_object_get(st, "live"), *lv;
+	const char *lk;
+	json_object_foreach(live, lk, lv)
+		if (!json_object_get(node, lk))
+			json_object_set(node, lk, lv);
 	json_t *ps = json_object_get(st, "policy_set");
 	char buf[256], c1[MT_CELL_MAX], c2[MT_CELL_MAX], c3[MT_CELL_MAX];
 	uint64_t total, avail, stotal, sfree, v;
@@ -115,6 +123,7 @@ int mt_render_status(const struct mt_cli *cli, json_t *st, FILE *f)
 		line(f, color, "last action", MT_COLOR_NONE, buf);
 	} else
 		line(f, color, "last action", MT_COLOR_NONE, json_is_null(last) ? "none" : "-");
+	json_decref(node);
 	return ferror(f) ? -EIO : 0;
 }
 

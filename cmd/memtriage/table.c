@@ -233,9 +233,37 @@ const char *mt_cell_time(json_t *o, const char *key, char *buf)
 	return buf;
 }
 
+const char *mt_cell_id(json_t *o, const char *key, char *buf)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (json_is_integer(v))
+		return mt_cell_int(o, key, buf);
+	return json_is_string(v) ? json_string_value(v) : "-";
+}
+
+const char *mt_cell_when(json_t *o, char *buf)
+{
+	if (json_object_get(o, "time_unix_ms"))
+		return mt_cell_time(o, "time_unix_ms", buf);
+	return mt_cell_str(o, "time");
+}
+
+json_t *mt_member(json_t *a, json_t *b, const char *key)
+{
+	json_t *v = json_object_get(a, key);
+
+	if (v && !json_is_null(v))
+		return v;
+	v = json_object_get(b, key);
+	return v && !json_is_null(v) ? v : NULL;
+}
+
 const char *mt_cell_k8s(json_t *candidate, char *buf, size_t size)
 {
 	json_t *k8s = json_object_get(candidate, "k8s");
+	if (!json_is_object(k8s)) /* the snapshot format's name for it */
+		k8s = json_object_get(candidate, "kubernetes");
 	const char *ns = json_string_value(json_object_get(k8s, "namespace"));
 	const char *pod = json_string_value(json_object_get(k8s, "pod"));
 	const char *ctr = json_string_value(json_object_get(k8s, "container"));

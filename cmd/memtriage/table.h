@@ -52,6 +52,14 @@ const char *mt_cell_duration(json_t *o, const char *key, char *buf);     /* "5m1
 /* A Unix-epoch-ms member as local "YYYY-MM-DD HH:MM:SS". */
 const char *mt_cell_time(json_t *o, const char *key, char *buf);
 
+/* A string or integer member as text ("42"): ids are either. */
+const char *mt_cell_id(json_t *o, const char *key, char *buf);
+/* When something happened: "time_unix_ms" as local time, else a "time"
+ * string (ISO 8601) as sent. */
+const char *mt_cell_when(json_t *o, char *buf);
+/* a[key] when present and not null, else b[key] (NULL when neither). */
+json_t *mt_member(json_t *a, json_t *b, const char *key);
+
 /* An unsigned integer member: true and *ret set when present and >= 0. */
 bool mt_json_u64(json_t *o, const char *key, uint64_t *ret);
 

@@ -59,7 +59,13 @@ static json_t *q_history(void *ud, unsigned limit, struct mt_serve_error *e)
 static json_t *q_explain(void *ud, const char *id, struct mt_serve_error *e)
 {
 	json_t *j = load("explain", e);
-	if (!j || !id || strcmp(id, json_string_value(json_object_get(j, "id")) ?: "") == 0)
+	char own[32] = "";
+	json_t *jid = json_object_get(j, "id");
+	if (json_is_integer(jid))
+		snprintf(own, sizeof(own), "%" JSON_INTEGER_FORMAT, json_integer_value(jid));
+	else if (json_is_string(jid))
+		snprintf(own, sizeof(own), "%s", json_string_value(jid));
+	if (!j || !id || strcmp(id, own) == 0)
 		return j;
 	json_decref(j);
 	char name[128];

@@ -63,6 +63,7 @@ expect history.txt 0 history
 expect history-1.txt 0 history -n 1
 expect explain.txt 0 explain
 expect explain-42.txt 0 explain 42
+expect explain-41.txt 0 explain 41
 expect policies.txt 0 policies
 expect snapshot.txt 0 snapshot
 "$M" top --iterations 1 | sed 's/^memtriage top  [0-9:]*  /memtriage top  HH:MM:SS  /' >"$TMP/top"
