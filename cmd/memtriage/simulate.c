@@ -1,9 +1,250 @@
+/* memtriage simulate: read a snapshot file, decide, print the decision and
+ * its explanation (a table, or the decision JSON with -o json). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include <jansson.h>
+
+#include "cleanup.h"
+#include "decision_json.h"
+#include "select.h"
+#include "snapshot_json.h"
 #include "verbs.h"
+
+/* Larger than any node's snapshot: ~1 KiB per candidate, 10,000 candidates. */
+#define SNAPSHOT_MAX (64u << 20)
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: memtriage simulate SNAPSHOT.json [--policy-dir DIR] [-o table|json]\n"
+		"\n"
+		"Decides on a snapshot file (doc/snapshot-format.md) exactly as the daemon would\n"
+		"and prints the decision with every candidate's numbers and reason.\n"
+		"\n"
+		"  --policy-dir DIR  re-resolve each candidate's policy from DIR\n"
+		"  -o, --output FMT  table (default) or json (the memtriage-decision format)\n"
+		"  -h, --help        show this help\n"
+		"\n"
+		"exit status: 0 decided, 1 unreadable or invalid input, 2 usage error\n");
+}
+
+/* Re-resolves the candidates' policy fields from a policy directory. The
+ * policy loader (issue 4) is built on another branch; this is the one
+ * function to wire to it. */
+static int resolve_policies(struct mt_snapshot *s, const char *dir)
+{
+	fprintf(stderr, "memtriage simulate: --policy-dir %s: not available yet: the policy loader "
+		"(issue 4) is not wired into simulate; run without --policy-dir to use the "
+		"policy fields recorded in the snapshot\n", dir);
+	return -EOPNOTSUPP;
+}
+
+static int read_file(const char *path, char **ret, size_t *ret_len)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	_cleanup_free_ char *buf = malloc(SNAPSHOT_MAX + 1);
+	size_t n = buf ? fread(buf, 1, SNAPSHOT_MAX + 1, f) : 0;
+	int r = buf ? (ferror(f) ? -EIO : 0) : -ENOMEM;
+	fclose(f);
+	if (r < 0)
+		return r;
+	if (n > SNAPSHOT_MAX)
+		return -EFBIG;
+	*ret = mt_take_ptr(&buf);
+	*ret_len = n;
+	return 0;
+}
+
+static const char *bytes(char *buf, size_t size, uint64_t v)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+	if (v == MT_UNLIMITED)
+		return "max";
+	if (v < 1024) {
+		snprintf(buf, size, "%u B", (unsigned)v);
+		return buf;
+	}
+	double x = (double)v / 1024;
+	size_t u = 0;
+	while (x >= 1024 && u + 1 < MT_ELEMENTSOF(units)) {
+		x /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%.1f %s", x, units[u]);
+	return buf;
+}
+
+#define B(v) bytes((char[32]){ 0 }, 32, (v))
+
+static void candidate_name(const struct mt_candidate *c, char *buf, size_t size)
+{
+	if (c->k8s_namespace && c->k8s_pod && c->k8s_container)
+		snprintf(buf, size, "%s/%s/%s", c->k8s_namespace, c->k8s_pod, c->k8s_container);
+	else
+		snprintf(buf, size, "%s", c->path);
+}
+
+static void detail(const struct mt_candidate *c, const struct mt_explain *e, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	if (e->reason == MT_REASON_THROTTLE) {
+		snprintf(buf, size, "memory.high %s (now %s, growing %s/s)", B(e->throttle_to),
+			 B(c->mem.current), B((uint64_t)c->growth_rate));
+		return;
+	}
+	for (uint32_t b = 1; b && b <= e->inelig; b <<= 1)
+		if (e->inelig & b)
+			n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s", n ? ", " : "",
+					      mt_inelig_to_string(b));
+	if (e->reason == MT_REASON_KILL || e->reason == MT_REASON_COSTLIER || e->reason == MT_REASON_DOMINATED)
+		snprintf(buf, size, "counts swap %s, total %s", B(e->useful_swap), B(e->useful_total));
+}
+
+static void print_table(const char *file, const struct mt_snapshot *s, const struct mt_decision *d)
+{
+	const struct mt_node *n = &s->node;
+	printf("snapshot  %s\n", file);
+	printf("node      RAM %s (available %s, reserve %s); swap %s (free %s, reserve %s)\n",
+	       B(n->mem_total), B(n->mem_available), B(n->ram_reserve),
+	       B(n->swap_total), B(n->swap_free), B(n->swap_reserve));
+	printf("          commit %s of bound %s, headroom %s; PSI some %.2f%% full %.2f%%\n",
+	       B(n->commit), B(n->bound), B(n->headroom), n->psi_some_avg10, n->psi_full_avg10);
+	printf("deficit   RAM %s, swap %s; kills in flight free RAM %s, swap %s\n",
+	       B(n->ram_deficit), B(n->swap_deficit), B(d->pending_ram), B(d->pending_swap));
+	if (d->action == MT_ACTION_KILL)
+		printf("decision  kill %zu (%s search), cost %" PRIu64 ", frees RAM %s + swap %s "
+		       "against swap %s, total %s: %s\n",
+		       d->n_chosen, mt_method_to_string(d->method), d->cost, B(d->freed_ram),
+		       B(d->freed_swap), B(d->target_swap), B(d->target_total),
+		       d->covered ? "covers the deficit" : "CANNOT cover the deficit, frees the most it can");
+	else if (d->action == MT_ACTION_THROTTLE)
+		printf("decision  throttle %zu grower(s): the bound is near\n", d->n_chosen);
+	else
+		printf("decision  none: %s\n",
+		       !(n->ram_deficit || n->swap_deficit)
+			       ? (d->throttle_due ? "the bound is near but no grower may be throttled"
+						  : "no deficit and the bound is not near")
+			       : d->covered ? "kills in flight cover the deficit"
+					    : "DEFICIT, and no eligible candidate frees anything toward it");
+
+	static const char *const head[] = { "CANDIDATE", "POLICY", "PRIO", "RESPONSE", "FREES RAM",
+					    "FREES SWAP", "COST", "DECISION", "DETAIL" };
+	enum { NCOL = 9 };
+	size_t w[NCOL];
+	for (size_t k = 0; k < NCOL; k++)
+		w[k] = strlen(head[k]);
+	char cell[NCOL][512];
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			printf("\n");
+			for (size_t k = 0; k + 1 < NCOL; k++)
+				printf("%-*s  ", (int)w[k], head[k]);
+			printf("%s\n", head[NCOL - 1]);
+		}
+		for (size_t i = 0; i < s->n_candidates; i++) {
+			const struct mt_candidate *c = &s->candidates[i];
+			const struct mt_explain *e = &d->explain[i];
+			candidate_name(c, cell[0], sizeof(cell[0]));
+			snprintf(cell[1], sizeof(cell[1]), "%s", c->policy);
+			snprintf(cell[2], sizeof(cell[2]), "%u", c->priority);
+			snprintf(cell[3], sizeof(cell[3]), "%s", mt_response_to_string(c->response));
+			bytes(cell[4], sizeof(cell[4]), c->frees_ram);
+			bytes(cell[5], sizeof(cell[5]), c->frees_swap);
+			snprintf(cell[6], sizeof(cell[6]), "%" PRIu64, c->cost);
+			snprintf(cell[7], sizeof(cell[7]), "%s", mt_reason_to_string(e->reason));
+			detail(c, e, cell[8], sizeof(cell[8]));
+			for (size_t k = 0; k < NCOL; k++) {
+				size_t l = strlen(cell[k]);
+				if (pass == 0 && l > w[k])
+					w[k] = l;
+				/* numbers right-aligned, text left-aligned */
+				bool right = k == 2 || k == 4 || k == 5 || k == 6;
+				if (pass == 1 && k + 1 == NCOL)
+					printf("%s\n", cell[k]);
+				else if (pass == 1)
+					printf(right ? "%*s  " : "%-*s  ", (int)w[k], cell[k]);
+			}
+		}
+	}
+}
 
 int mt_verb_simulate(int argc, char **argv)
 {
-	fprintf(stderr, "memtriage simulate: not built yet (issue 5)\n");
-	return MT_EXIT_FAILURE;
+	static const struct option opts[] = {
+		{ "policy-dir", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *policy_dir = NULL, *output = "table";
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) >= 0)
+		switch (c) {
+		case 'p': policy_dir = optarg; break;
+		case 'o': output = optarg; break;
+		case 'h': usage(stdout); return MT_EXIT_OK;
+		default: usage(stderr); return MT_EXIT_USAGE;
+		}
+	if (strcmp(output, "table") != 0 && strcmp(output, "json") != 0) {
+		fprintf(stderr, "memtriage simulate: -o %s: expected table or json\n", output);
+		return MT_EXIT_USAGE;
+	}
+	if (optind + 1 != argc) {
+		usage(stderr);
+		return MT_EXIT_USAGE;
+	}
+	const char *file = argv[optind];
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r = read_file(file, &text, &len);
+	if (r < 0) {
+		fprintf(stderr, "memtriage simulate: %s: %s\n", file,
+			r == -EFBIG ? "larger than 64 MiB" : strerror(-r));
+		return MT_EXIT_FAILURE;
+	}
+	struct mt_snapshot s;
+	char err[512];
+	r = mt_snapshot_from_json(text, len, &s, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "memtriage simulate: %s: %s\n", file, r == -EINVAL ? err : strerror(-r));
+		return MT_EXIT_FAILURE;
+	}
+	if (policy_dir && resolve_policies(&s, policy_dir) < 0) {
+		mt_snapshot_free(&s);
+		return MT_EXIT_FAILURE;
+	}
+	struct mt_decision d;
+	r = mt_select(&s, NULL, &d);
+	if (r < 0) {
+		fprintf(stderr, "memtriage simulate: %s\n", strerror(-r));
+		mt_snapshot_free(&s);
+		return MT_EXIT_FAILURE;
+	}
+	if (strcmp(output, "json") == 0) {
+		json_t *j = NULL;
+		r = mt_decision_to_json(&s, &d, &j);
+		if (r == 0) {
+			json_dumpf(j, stdout, JSON_INDENT(2));
+			putchar('\n');
+			json_decref(j);
+		}
+	} else
+		print_table(file, &s, &d);
+	mt_decision_free(&d);
+	mt_snapshot_free(&s);
+	if (r < 0) {
+		fprintf(stderr, "memtriage simulate: %s\n", strerror(-r));
+		return MT_EXIT_FAILURE;
+	}
+	return fflush(stdout) == 0 ? MT_EXIT_OK : MT_EXIT_FAILURE;
 }

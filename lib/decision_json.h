@@ -1,0 +1,15 @@
+/* A decision and its explanation as JSON ("memtriage-decision", version 1;
+ * documented in doc/snapshot-format.md): what `memtriage simulate -o json`
+ * prints and `memtriage explain` will. */
+#pragma once
+
+#include <jansson.h>
+
+#include "select.h"
+
+#define MT_DECISION_FORMAT "memtriage-decision"
+#define MT_DECISION_VERSION 1
+
+/* d must come from mt_select(s, ...). Returns 0 and a new reference in
+ * *ret, or -ENOMEM. */
+int mt_decision_to_json(const struct mt_snapshot *s, const struct mt_decision *d, json_t **ret);

@@ -1,0 +1,274 @@
+#include "select.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "killset.h"
+
+static uint64_t min64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+static uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+static uint64_t sub0(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
+static uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+
+static const char *const action_names[MT_ACTION__COUNT] = {
+	[MT_ACTION_NONE] = "none",
+	[MT_ACTION_THROTTLE] = "throttle",
+	[MT_ACTION_KILL] = "kill",
+};
+
+static const char *const method_names[MT_METHOD__COUNT] = {
+	[MT_METHOD_NONE] = "none",
+	[MT_METHOD_EXACT] = "exact",
+	[MT_METHOD_HEURISTIC] = "heuristic",
+};
+
+static const char *const reason_names[MT_REASON__COUNT] = {
+	[MT_REASON_KILL] = "kill",
+	[MT_REASON_THROTTLE] = "throttle",
+	[MT_REASON_NO_PRESSURE] = "no-pressure",
+	[MT_REASON_INELIGIBLE] = "ineligible",
+	[MT_REASON_DOMINATED] = "dominated",
+	[MT_REASON_COSTLIER] = "costlier",
+	[MT_REASON_NOT_NEEDED] = "not-needed",
+};
+
+const char *mt_action_to_string(enum mt_action a)
+{
+	return (unsigned)a < MT_ACTION__COUNT ? action_names[a] : NULL;
+}
+
+const char *mt_method_to_string(enum mt_method m)
+{
+	return (unsigned)m < MT_METHOD__COUNT ? method_names[m] : NULL;
+}
+
+const char *mt_reason_to_string(enum mt_reason r)
+{
+	return (unsigned)r < MT_REASON__COUNT ? reason_names[r] : NULL;
+}
+
+const char *mt_inelig_to_string(uint32_t bit)
+{
+	switch (bit) {
+	case MT_INELIG_PROTECTED: return "protected";
+	case MT_INELIG_RESPONSE: return "response";
+	case MT_INELIG_KILL_PENDING: return "kill-pending";
+	case MT_INELIG_KILL_STUCK: return "kill-stuck";
+	case MT_INELIG_NOTHING_TO_FREE: return "nothing-to-free";
+	case MT_INELIG_NOT_GROWING: return "not-growing";
+	case MT_INELIG_ALREADY_HELD: return "already-held";
+	default: return NULL;
+	}
+}
+
+static void useful(const struct mt_candidate *c, uint64_t ts, uint64_t tt,
+		   uint64_t *ret_s, uint64_t *ret_t)
+{
+	*ret_s = min64(c->frees_swap, ts);
+	*ret_t = min64(add_sat(c->frees_ram, c->frees_swap), tt);
+}
+
+bool mt_decision_set_covers(const struct mt_snapshot *s, const struct mt_decision *d,
+			    const size_t *set, size_t n)
+{
+	uint64_t sw = 0, tot = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct mt_candidate *c = &s->candidates[set[i]];
+		sw = add_sat(sw, c->frees_swap);
+		tot = add_sat(tot, add_sat(c->frees_ram, c->frees_swap));
+	}
+	return sw >= d->target_swap && tot >= d->target_total;
+}
+
+/* The kill phase: targets after credit, coverability, search, explanation. */
+static int decide_kill(const struct mt_snapshot *s, const struct mt_select_opts *o,
+		       struct mt_decision *d)
+{
+	size_t n = s->n_candidates;
+	_cleanup_free_ struct mt_killset_item *items = calloc(n + 1, sizeof(*items));
+	_cleanup_free_ bool *dropped = calloc(n + 1, sizeof(bool));
+	if (!items || !dropped)
+		return -ENOMEM;
+
+	size_t m = 0;
+	uint64_t all_s = 0, all_t = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct mt_candidate *c = &s->candidates[i];
+		struct mt_explain *e = &d->explain[i];
+		useful(c, d->target_swap, d->target_total, &e->useful_swap, &e->useful_total);
+		e->inelig = c->kill_inelig;
+		if (e->inelig == 0 && e->useful_swap == 0 && e->useful_total == 0)
+			e->inelig = MT_INELIG_NOTHING_TO_FREE;
+		if (e->inelig) {
+			e->reason = MT_REASON_INELIGIBLE;
+			continue;
+		}
+		e->reason = MT_REASON_COSTLIER;
+		items[m++] = (struct mt_killset_item){ .idx = i, .cost = c->cost, .path = c->path };
+		all_s = add_sat(all_s, e->useful_swap);
+		all_t = add_sat(all_t, e->useful_total);
+	}
+
+	/* Nothing covers: aim at what all eligible candidates together reach. */
+	d->covered = all_s >= d->target_swap && all_t >= d->target_total;
+	uint64_t ts = min64(d->target_swap, all_s), tt = min64(d->target_total, all_t);
+	for (size_t k = 0; k < m; k++)
+		useful(&s->candidates[items[k].idx], ts, tt, &items[k].s, &items[k].t);
+
+	int r = mt_killset_solve(items, m, ts, tt, o, dropped, d->chosen, &d->n_chosen,
+				 &d->cost, &d->method);
+	if (r < 0)
+		return r;
+	for (size_t k = 0; k < m; k++)
+		if (dropped[k])
+			d->explain[items[k].idx].reason = MT_REASON_DOMINATED;
+	for (size_t k = 0; k < d->n_chosen; k++) {
+		const struct mt_candidate *c = &s->candidates[d->chosen[k]];
+		d->explain[d->chosen[k]].reason = MT_REASON_KILL;
+		d->freed_ram = add_sat(d->freed_ram, c->frees_ram);
+		d->freed_swap = add_sat(d->freed_swap, c->frees_swap);
+	}
+	d->action = d->n_chosen > 0 ? MT_ACTION_KILL : MT_ACTION_NONE;
+	return 0;
+}
+
+/* memory.high for a grower: hold it at its current size; if it is already
+ * held there and still grows (through swap, or a high set by someone else),
+ * tighten by one step; never below the policy's floor. */
+static uint64_t throttle_value(const struct mt_candidate *c)
+{
+	uint64_t v = c->mem.current;
+	if (c->mem.high != MT_UNLIMITED && c->mem.high <= c->mem.current)
+		v = sub0(c->mem.high, c->throttle_step);
+	return max64(v, c->throttle_floor);
+}
+
+static int idx_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+struct grower {
+	size_t idx;
+	const struct mt_candidate *c;
+};
+
+/* Lowest priority first, then the fastest grower, then path, then index. */
+static int grower_cmp(const void *a, const void *b)
+{
+	const struct grower *x = a, *y = b;
+	if (x->c->priority != y->c->priority)
+		return x->c->priority < y->c->priority ? -1 : 1;
+	if (x->c->growth_rate != y->c->growth_rate)
+		return x->c->growth_rate > y->c->growth_rate ? -1 : 1;
+	int r = strcmp(x->c->path ? x->c->path : "", y->c->path ? y->c->path : "");
+	if (r)
+		return r;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int decide_throttle(const struct mt_snapshot *s, struct mt_decision *d)
+{
+	const struct mt_node *node = &s->node;
+	size_t n = s->n_candidates, m = 0;
+
+	d->throttle_due = node->headroom <= node->reserve ||
+		(node->eta_ms != MT_NEVER && node->eta_ms <= node->throttle_horizon_ms);
+	_cleanup_free_ struct grower *g = calloc(n + 1, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct mt_candidate *c = &s->candidates[i];
+		struct mt_explain *e = &d->explain[i];
+		e->inelig = c->throttle_inelig;
+		if (!e->inelig) {
+			e->throttle_to = throttle_value(c);
+			if (e->throttle_to >= min64(c->mem.high, c->mem.max))
+				e->inelig = MT_INELIG_ALREADY_HELD;
+		}
+		if (!d->throttle_due)
+			e->reason = MT_REASON_NO_PRESSURE;
+		else if (e->inelig)
+			e->reason = MT_REASON_INELIGIBLE;
+		else {
+			e->reason = MT_REASON_NOT_NEEDED;
+			g[m++] = (struct grower){ i, c };
+		}
+	}
+	if (!d->throttle_due)
+		return 0;
+	qsort(g, m, sizeof(*g), grower_cmp);
+	/* Hold growers until their growth adds up to the node's; when the node
+	 * is not growing (near the bound by level alone), hold every grower. */
+	int64_t held = 0;
+	for (size_t k = 0; k < m; k++) {
+		if (node->growth_rate > 0 && held >= node->growth_rate)
+			break;
+		d->explain[g[k].idx].reason = MT_REASON_THROTTLE;
+		d->chosen[d->n_chosen++] = g[k].idx;
+		held = g[k].c->growth_rate > INT64_MAX - held ? INT64_MAX : held + g[k].c->growth_rate;
+	}
+	qsort(d->chosen, d->n_chosen, sizeof(size_t), idx_cmp);
+	d->action = d->n_chosen > 0 ? MT_ACTION_THROTTLE : MT_ACTION_NONE;
+	return 0;
+}
+
+void mt_decision_free(struct mt_decision *d)
+{
+	if (!d)
+		return;
+	free(d->chosen);
+	free(d->explain);
+	memset(d, 0, sizeof(*d));
+}
+
+int mt_select(const struct mt_snapshot *s, const struct mt_select_opts *opts,
+	      struct mt_decision *ret)
+{
+	struct mt_select_opts o = opts ? *opts : MT_SELECT_OPTS_DEFAULT;
+	const struct mt_node *node = &s->node;
+	struct mt_decision d = { .action = MT_ACTION_NONE, .method = MT_METHOD_NONE };
+	int r;
+
+	d.n_explain = s->n_candidates;
+	d.explain = calloc(s->n_candidates + 1, sizeof(*d.explain));
+	d.chosen = calloc(s->n_candidates + 1, sizeof(size_t));
+	if (!d.explain || !d.chosen) {
+		mt_decision_free(&d);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < s->n_candidates; i++) {
+		const struct mt_candidate *c = &s->candidates[i];
+		if (c->kill_inelig & MT_INELIG_KILL_PENDING) {
+			d.pending_ram = add_sat(d.pending_ram, c->frees_ram);
+			d.pending_swap = add_sat(d.pending_swap, c->frees_swap);
+		}
+	}
+	d.target_swap = sub0(node->swap_deficit, d.pending_swap);
+	d.target_total = sub0(add_sat(node->ram_deficit, node->swap_deficit),
+			      add_sat(d.pending_ram, d.pending_swap));
+	d.covered = true;
+
+	if (node->ram_deficit > 0 || node->swap_deficit > 0) {
+		if (d.target_swap > 0 || d.target_total > 0)
+			r = decide_kill(s, &o, &d);
+		else {
+			for (size_t i = 0; i < s->n_candidates; i++) {
+				d.explain[i].inelig = s->candidates[i].kill_inelig;
+				d.explain[i].reason = d.explain[i].inelig ? MT_REASON_INELIGIBLE
+									  : MT_REASON_NOT_NEEDED;
+			}
+			r = 0;
+		}
+	} else
+		r = decide_throttle(s, &d);
+	if (r < 0) {
+		mt_decision_free(&d);
+		return r;
+	}
+	*ret = d;
+	return 0;
+}

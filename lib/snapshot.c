@@ -1,0 +1,112 @@
+#include "snapshot.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t sub0(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+int mt_node_compute(struct mt_node *n)
+{
+	if (n->mem_available > n->mem_total || n->swap_free > n->swap_total ||
+	    n->mem_total > MT_BYTES_MAX || n->swap_total > MT_BYTES_MAX ||
+	    n->ram_reserve > n->mem_total || n->swap_reserve > n->swap_total)
+		return -EINVAL;
+	n->reserve = add_sat(n->ram_reserve, n->swap_reserve);
+	n->bound = sub0(add_sat(n->mem_total, n->swap_total), n->reserve);
+	n->commit = (n->mem_total - n->mem_available) + (n->swap_total - n->swap_free);
+	n->headroom = sub0(n->bound, n->commit);
+	n->swap_deficit = sub0(n->swap_reserve, n->swap_free);
+	uint64_t ram_over = sub0(n->ram_reserve, n->mem_available);
+	uint64_t swap_room = sub0(n->swap_free, n->swap_reserve);
+	n->ram_deficit = sub0(ram_over, swap_room);
+	return 0;
+}
+
+void mt_candidate_frees(const struct mt_candidate *c, uint64_t *ret_ram, uint64_t *ret_swap)
+{
+	const struct mt_memstat *m = &c->mem;
+	uint64_t shmem = c->shmem_survives ? 0 : m->shmem;
+	uint64_t kernel;
+
+	if (m->kernel > 0)
+		kernel = sub0(m->kernel, m->slab_reclaimable);
+	else
+		kernel = add_sat(add_sat(m->kernel_stack, m->pagetables),
+				 add_sat(m->percpu, m->slab_unreclaimable));
+	/* unevictable overlaps anon and shmem; only the rest (mlocked
+	 * file pages) is added, a lower bound for it. */
+	uint64_t mlocked_file = sub0(m->unevictable, add_sat(m->anon, m->shmem));
+	uint64_t ram = add_sat(add_sat(m->anon, shmem), add_sat(m->sock, kernel));
+	*ret_ram = add_sat(ram, mlocked_file);
+	*ret_swap = m->swap_current;
+}
+
+uint64_t mt_candidate_cost(const struct mt_candidate *c)
+{
+	return (uint64_t)c->priority + 1;
+}
+
+int mt_snapshot_compute(struct mt_snapshot *s)
+{
+	struct mt_node *n = &s->node;
+	int r = mt_node_compute(n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < s->n_candidates; i++) {
+		struct mt_candidate *c = &s->candidates[i];
+		uint32_t k = 0, t = 0;
+
+		if (c->priority > MT_PRIORITY_MAX || (unsigned)c->response >= MT_RESPONSE__COUNT)
+			return -EINVAL;
+		mt_candidate_frees(c, &c->frees_ram, &c->frees_swap);
+		c->cost = mt_candidate_cost(c);
+		if (c->protected_) {
+			k |= MT_INELIG_PROTECTED;
+			t |= MT_INELIG_PROTECTED;
+		}
+		if (!mt_response_may_kill(c->response))
+			k |= MT_INELIG_RESPONSE;
+		if (!mt_response_may_throttle(c->response))
+			t |= MT_INELIG_RESPONSE;
+		if (c->kill_in_flight) {
+			uint32_t why = sub0(n->now_ms, c->kill_started_ms) <= c->kill_grace_ms
+				? MT_INELIG_KILL_PENDING : MT_INELIG_KILL_STUCK;
+			k |= why;
+			t |= why;
+		}
+		/* Every freed byte counts toward R + S >= ram + swap deficit,
+		 * so only a group that frees nothing can never help. */
+		if (c->frees_ram == 0 && c->frees_swap == 0)
+			k |= MT_INELIG_NOTHING_TO_FREE;
+		if (c->growth_rate <= 0)
+			t |= MT_INELIG_NOT_GROWING;
+		c->kill_inelig = k;
+		c->throttle_inelig = t;
+	}
+	return 0;
+}
+
+void mt_snapshot_free(struct mt_snapshot *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_candidates; i++) {
+		struct mt_candidate *c = &s->candidates[i];
+		free(c->path);
+		free(c->k8s_namespace);
+		free(c->k8s_pod);
+		free(c->k8s_container);
+		free(c->policy);
+	}
+	free(s->candidates);
+	memset(s, 0, sizeof(*s));
+}

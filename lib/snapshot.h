@@ -1,0 +1,181 @@
+/* The plain data one decision is made from: the node's memory figures and,
+ * per candidate cgroup, its resolved policy and its memory counters.
+ *
+ * Who fills what:
+ *   - the daemon (issue 6) fills every "input" field from /proc/meminfo,
+ *     /proc/pressure/memory, the cgroup's memory.* files and the resolved
+ *     policy, and supplies the time as a number (now_ms, a monotonic clock in
+ *     milliseconds); nothing in lib/ reads a clock;
+ *   - mt_snapshot_compute() fills every "derived" field, as a pure function
+ *     of the inputs. `memtriage simulate` reads a snapshot file (see
+ *     doc/snapshot-format.md) and calls the same function, so derived values
+ *     in a file are never trusted: they are recomputed.
+ * All sizes are bytes, all times milliseconds, all rates bytes per second.
+ *
+ * The node model (why the two deficits are what they are) is documented in
+ * doc/selection.md, section "Node model"; in short, with
+ *     ram_used  = MemTotal  - MemAvailable   (RAM the kernel cannot reclaim
+ *                                             without swapping or killing)
+ *     swap_used = SwapTotal - SwapFree
+ *     commit    = ram_used + swap_used        (memory that needs a home)
+ *     bound     = MemTotal + SwapTotal - ram_reserve - swap_reserve
+ *     swap_deficit = max(0, swap_reserve - SwapFree)
+ *     ram_over     = max(0, ram_reserve - MemAvailable)
+ *     swap_room    = max(0, SwapFree - swap_reserve)
+ *     ram_deficit  = max(0, ram_over - swap_room)
+ * and a set of kills freeing R bytes of RAM and S bytes of swap covers the
+ * deficits exactly when
+ *     S >= swap_deficit   and   R + S >= ram_deficit + swap_deficit
+ * (freed swap beyond the swap deficit is room the kernel can swap RAM into).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "response.h"
+
+/* "Never" for eta_ms and for unset limits (memory.high/max "max"). */
+#define MT_NEVER UINT64_MAX
+#define MT_UNLIMITED UINT64_MAX
+
+struct mt_node {
+	/* inputs */
+	uint64_t now_ms;          /* daemon-supplied monotonic time */
+	uint64_t mem_total;       /* /proc/meminfo MemTotal */
+	uint64_t mem_available;   /* /proc/meminfo MemAvailable */
+	uint64_t swap_total;      /* /proc/meminfo SwapTotal */
+	uint64_t swap_free;       /* /proc/meminfo SwapFree */
+	uint64_t ram_reserve;     /* RAM kept free for the kernel and page cache */
+	uint64_t swap_reserve;    /* swap kept free (0 when there is no swap) */
+	double psi_some_avg10;    /* /proc/pressure/memory, percent */
+	double psi_full_avg10;
+	int64_t growth_rate;      /* d(commit)/dt, bytes/s, from the daemon's history */
+	uint64_t eta_ms;          /* projected time until commit crosses the bound,
+	                           * MT_NEVER when not growing (daemon-computed) */
+	uint64_t throttle_horizon_ms; /* throttle when eta_ms is within this */
+
+	/* derived by mt_snapshot_compute() */
+	uint64_t reserve;         /* ram_reserve + swap_reserve */
+	uint64_t bound;           /* mem_total + swap_total - reserve (0 if negative) */
+	uint64_t commit;          /* (mem_total - mem_available) + (swap_total - swap_free) */
+	uint64_t headroom;        /* max(0, bound - commit) */
+	uint64_t ram_deficit;
+	uint64_t swap_deficit;
+};
+
+/* memory.stat fields (cgroup-v2.rst) and the limit files, in bytes. */
+struct mt_memstat {
+	uint64_t anon;
+	uint64_t shmem;
+	uint64_t file;
+	uint64_t file_dirty;
+	uint64_t file_writeback;
+	uint64_t kernel;             /* includes kernel_stack, pagetables, percpu,
+	                              * vmalloc and both slab kinds */
+	uint64_t kernel_stack;
+	uint64_t pagetables;
+	uint64_t percpu;
+	uint64_t sock;               /* not part of `kernel` */
+	uint64_t slab_reclaimable;
+	uint64_t slab_unreclaimable;
+	uint64_t unevictable;        /* overlaps anon and file (mlocked pages) */
+	uint64_t swap_current;       /* memory.swap.current */
+	uint64_t current;            /* memory.current */
+	uint64_t high;               /* memory.high, MT_UNLIMITED for "max" */
+	uint64_t max;                /* memory.max, MT_UNLIMITED for "max" */
+};
+
+/* Why a candidate may not be killed / throttled; a bit set, 0 = eligible. */
+enum mt_inelig {
+	MT_INELIG_PROTECTED        = 1 << 0, /* policy: protected */
+	MT_INELIG_RESPONSE         = 1 << 1, /* policy response forbids the action */
+	MT_INELIG_KILL_PENDING     = 1 << 2, /* killed within kill_grace_ms: its frees are
+	                                      * credited to the deficit, not killed again */
+	MT_INELIG_KILL_STUCK       = 1 << 3, /* killed longer than kill_grace_ms ago and
+	                                      * still there: killing again frees nothing */
+	MT_INELIG_NOTHING_TO_FREE  = 1 << 4, /* frees nothing toward the current deficits */
+	MT_INELIG_NOT_GROWING      = 1 << 5, /* throttle only: growth_rate <= 0 */
+	MT_INELIG_ALREADY_HELD     = 1 << 6, /* throttle only: memory.high already at or
+	                                      * below the value we would set */
+};
+
+struct mt_candidate {
+	/* identity (inputs; strings owned by the snapshot, k8s ones may be NULL) */
+	char *path;                  /* relative to the cgroup2 mount, no leading '/' */
+	char *k8s_namespace;
+	char *k8s_pod;
+	char *k8s_container;
+
+	/* resolved policy (inputs) */
+	char *policy;                /* name of the policy that matched */
+	uint32_t priority;           /* 0..MT_PRIORITY_MAX; higher = more valuable */
+	bool protected_;             /* never throttle, never kill */
+	enum mt_response response;
+	uint64_t throttle_floor;     /* never set memory.high below this */
+	uint64_t throttle_step;      /* tighten memory.high by this per decision */
+	uint64_t kill_grace_ms;      /* how long a kill may take before it is "stuck" */
+
+	/* measurements (inputs) */
+	struct mt_memstat mem;
+	int64_t growth_rate;         /* d(memory.current + swap)/dt, bytes/s */
+	uint64_t age_ms;             /* time since the cgroup appeared */
+	bool kill_in_flight;         /* cgroup.kill written, cgroup still populated */
+	uint64_t kill_started_ms;    /* now_ms clock value of that write */
+	bool shmem_survives;         /* its shmem lives on after a kill (tmpfs volume,
+	                              * pod-level /dev/shm): do not count it as freed */
+
+	/* derived by mt_snapshot_compute() */
+	uint64_t frees_ram;          /* see mt_candidate_frees() */
+	uint64_t frees_swap;
+	uint64_t cost;               /* see mt_candidate_cost() */
+	uint32_t kill_inelig;        /* enum mt_inelig bits for killing */
+	uint32_t throttle_inelig;    /* enum mt_inelig bits for throttling */
+};
+
+/* Priorities are bounded so that costs and their sums stay exact in 64 bits
+ * for any number of candidates a node can hold. */
+#define MT_PRIORITY_MAX 1000000u
+
+/* Node totals above 4 PiB are rejected as impossible: it keeps every product
+ * the selection compares exact in 128-bit integers. */
+#define MT_BYTES_MAX (UINT64_C(1) << 52)
+
+struct mt_snapshot {
+	struct mt_node node;
+	struct mt_candidate *candidates; /* owned; n_candidates entries */
+	size_t n_candidates;
+};
+
+/* Fills node->reserve, bound, commit, headroom, ram_deficit, swap_deficit from
+ * the node's inputs. Pure. Returns 0, or -EINVAL when an input is impossible
+ * (mem_available > mem_total, swap_free > swap_total, a total above
+ * MT_BYTES_MAX, a reserve above its total). */
+int mt_node_compute(struct mt_node *node);
+
+/* What killing the group would free, in RAM and in swap (formula and sources
+ * in doc/selection.md, "What a kill frees"):
+ *   ram  = anon + shmem (unless shmem_survives) + sock
+ *        + unreclaimable kernel memory (kernel - slab_reclaimable, or, when
+ *          `kernel` is 0 on older kernels, kernel_stack + pagetables + percpu
+ *          + slab_unreclaimable)
+ *        + max(0, unevictable - anon - shmem)   (mlocked file pages)
+ *   swap = swap_current
+ * Clean, dirty and writeback page cache are not counted. Pure. */
+void mt_candidate_frees(const struct mt_candidate *c, uint64_t *ret_ram, uint64_t *ret_swap);
+
+/* The declared cost of killing the group: priority + 1. Linear so that a
+ * policy author can read it: one kill at priority 499 weighs as much as five
+ * kills at priority 99; the +1 makes every kill cost something, so that among
+ * equally valued sets the one with fewer kills wins. Pure. */
+uint64_t mt_candidate_cost(const struct mt_candidate *c);
+
+/* Fills the node's derived fields and every candidate's frees, cost and
+ * eligibility bits (kill_inelig, throttle_inelig) for the current deficits.
+ * Pure. Returns 0 or -EINVAL (impossible node figures; priority above
+ * MT_PRIORITY_MAX; response out of range). */
+int mt_snapshot_compute(struct mt_snapshot *s);
+
+/* Frees the candidates and their strings; leaves *s zeroed. NULL-safe. */
+void mt_snapshot_free(struct mt_snapshot *s);

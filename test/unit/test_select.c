@@ -1,0 +1,293 @@
+/* Victim selection: hand-made cases from the field, then properties checked
+ * on seeded random instances against brute force. */
+#include <errno.h>
+
+#include "check.h"
+#include "select.h"
+#include "select_fixture.h"
+
+static size_t find(const struct mt_snapshot *s, const char *path)
+{
+	for (size_t i = 0; i < s->n_candidates; i++)
+		if (strcmp(s->candidates[i].path, path) == 0)
+			return i;
+	abort();
+}
+
+static enum mt_reason reason(const struct mt_snapshot *s, const struct mt_decision *d, const char *path)
+{
+	return d->explain[find(s, path)].reason;
+}
+
+static void chosen_are(const struct mt_snapshot *s, const struct mt_decision *d, const char *const *paths, size_t n)
+{
+	CHECK_INT(d->n_chosen, n);
+	for (size_t i = 0; i < n && i < d->n_chosen; i++)
+		CHECK_STR(s->candidates[d->chosen[i]].path, paths[i]);
+}
+
+/* A large high-priority database next to small low-priority workers: the
+ * workers go, and only as many as the deficit needs. */
+static void test_database_and_workers(void)
+{
+	struct mt_snapshot s = { 0 };
+	struct mt_decision d;
+	fx_node(&s.node, 512 * MiB, 0);
+	s.node.swap_total = s.node.swap_free = s.node.swap_reserve = 0; /* no swap */
+	fx_add(&s, "kubepods/db", 900, 40 * GiB, 0);
+	fx_add(&s, "kubepods/w1", 100, 200 * MiB, 0);
+	fx_add(&s, "kubepods/w2", 100, 200 * MiB, 0);
+	fx_add(&s, "kubepods/w3", 100, 200 * MiB, 0);
+	fx_add(&s, "kubepods/w4", 100, 200 * MiB, 0);
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_U64(s.node.ram_deficit, 512 * MiB);
+	CHECK_U64(s.node.swap_deficit, 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.action, MT_ACTION_KILL);
+	CHECK_INT(d.method, MT_METHOD_EXACT);
+	CHECK(d.covered);
+	chosen_are(&s, &d, (const char *[]){ "kubepods/w1", "kubepods/w2", "kubepods/w3" }, 3);
+	CHECK_U64(d.cost, 303);
+	CHECK_U64(d.freed_ram, 600 * MiB);
+	CHECK_INT(reason(&s, &d, "kubepods/db"), MT_REASON_COSTLIER);
+	/* three equal workers at lower rank dominate it and at most three
+	 * victims fit in the heuristic's cost of 303: set aside */
+	CHECK_INT(reason(&s, &d, "kubepods/w4"), MT_REASON_DOMINATED);
+	mt_decision_free(&d);
+	mt_snapshot_free(&s);
+}
+
+/* RAM over its reserve beyond the room left in swap; swap itself fine. */
+static void test_ram_only(void)
+{
+	struct mt_snapshot s = { 0 };
+	struct mt_decision d;
+	fx_node(&s.node, 256 * MiB, 0);
+	s.node.swap_free = s.node.swap_reserve + 100 * MiB; /* 100 MiB of swap room */
+	fx_add(&s, "a", 10, 100 * MiB, 0);
+	fx_add(&s, "b", 30, 200 * MiB, 0);
+	fx_add(&s, "c", 10, 60 * MiB, 0);
+	struct mt_candidate *p = fx_add(&s, "p", 0, 8 * GiB, 0);
+	p->protected_ = true;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_U64(s.node.ram_deficit, 156 * MiB);
+	CHECK_U64(s.node.swap_deficit, 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_U64(d.target_swap, 0);
+	CHECK_U64(d.target_total, 156 * MiB);
+	chosen_are(&s, &d, (const char *[]){ "a", "c" }, 2);
+	CHECK_U64(d.cost, 22);
+	CHECK(d.covered);
+	CHECK_INT(reason(&s, &d, "p"), MT_REASON_INELIGIBLE);
+	CHECK_INT(d.explain[find(&s, "p")].inelig, MT_INELIG_PROTECTED);
+	mt_decision_free(&d);
+	mt_snapshot_free(&s);
+}
+
+/* Swap short of its reserve with RAM fine: RAM-only groups cannot cover. */
+static void test_swap_only(void)
+{
+	struct mt_snapshot s = { 0 };
+	struct mt_decision d;
+	fx_node(&s.node, 0, 400 * MiB);
+	s.node.mem_available = s.node.ram_reserve + 1 * GiB;
+	fx_add(&s, "x", 10, 8 * GiB, 0);
+	fx_add(&s, "y", 200, 100 * MiB, 450 * MiB);
+	fx_add(&s, "z", 50, 0, 250 * MiB);
+	fx_add(&s, "w", 60, 0, 200 * MiB);
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_U64(s.node.ram_deficit, 0);
+	CHECK_U64(s.node.swap_deficit, 400 * MiB);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	chosen_are(&s, &d, (const char *[]){ "z", "w" }, 2);
+	CHECK_U64(d.cost, 112);
+	CHECK_U64(d.freed_swap, 450 * MiB);
+	CHECK_U64(d.explain[find(&s, "x")].useful_swap, 0);
+	CHECK_INT(reason(&s, &d, "x"), MT_REASON_COSTLIER);
+	mt_decision_free(&d);
+	mt_snapshot_free(&s);
+}
+
+/* Both short: the candidate that balances both wins over the largest in
+ * either, each of which covers only one. */
+static void test_both_balanced(void)
+{
+	struct mt_snapshot s = { 0 };
+	struct mt_decision d;
+	fx_node(&s.node, 1 * GiB, 1 * GiB);
+	fx_add(&s, "big-ram", 100, 3 * GiB, 200 * MiB);
+	fx_add(&s, "big-swap", 100, 100 * MiB, 1536 * MiB);
+	fx_add(&s, "balanced", 100, 1229 * MiB, 1126 * MiB);
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_U64(s.node.ram_deficit, 1 * GiB);
+	CHECK_U64(s.node.swap_deficit, 1 * GiB);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_U64(d.target_swap, 1 * GiB);
+	CHECK_U64(d.target_total, 2 * GiB);
+	chosen_are(&s, &d, (const char *[]){ "balanced" }, 1);
+	CHECK_U64(d.cost, 101);
+	/* the heuristic finds it too */
+	struct mt_decision h;
+	CHECK_INT(mt_select(&s, &(struct mt_select_opts){ .exact_max = 0 }, &h), 0);
+	CHECK_INT(h.method, MT_METHOD_HEURISTIC);
+	chosen_are(&s, &h, (const char *[]){ "balanced" }, 1);
+	mt_decision_free(&h);
+	mt_decision_free(&d);
+	mt_snapshot_free(&s);
+}
+
+/* Nothing covers: say so, and take what frees the most at the lowest cost. */
+static void test_nothing_coverable(void)
+{
+	struct mt_snapshot s = { 0 };
+	struct mt_decision d;
+	fx_node(&s.node, 2 * GiB, 1 * GiB);
+	fx_add(&s, "a", 10, 600 * MiB, 0);
+	fx_add(&s, "b", 20, 400 * MiB, 0);
+	fx_add(&s, "empty", 0, 0, 0);
+	fx_add(&s, "observed", 0, 4 * GiB, 4 * GiB)->response = MT_RESPONSE_OBSERVE;
+	fx_add(&s, "p", 0, 5 * GiB, 5 * GiB)->protected_ = true;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.action, MT_ACTION_KILL);
+	CHECK(!d.covered);
+	chosen_are(&s, &d, (const char *[]){ "a", "b" }, 2);
+	CHECK_U64(d.freed_ram, 1000 * MiB);
+	CHECK_INT(d.explain[find(&s, "empty")].inelig, MT_INELIG_NOTHING_TO_FREE);
+	CHECK_INT(d.explain[find(&s, "observed")].inelig, MT_INELIG_RESPONSE);
+	CHECK_INT(d.explain[find(&s, "p")].inelig, MT_INELIG_PROTECTED);
+	mt_decision_free(&d);
+	mt_snapshot_free(&s);
+}
+
+/* A kill in flight within its grace is credited; past it, it is stuck. */
+static void test_kill_in_flight(void)
+{
+	struct mt_snapshot s = { 0 };
+	struct mt_decision d;
+	fx_node(&s.node, 300 * MiB, 0);
+	s.node.swap_free = s.node.swap_reserve;
+	struct mt_candidate *k = fx_add(&s, "dying", 10, 400 * MiB, 0);
+	k->kill_in_flight = true;
+	k->kill_started_ms = s.node.now_ms - 2000;
+	fx_add(&s, "other", 10, 400 * MiB, 0);
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.action, MT_ACTION_NONE);
+	CHECK_U64(d.pending_ram, 400 * MiB);
+	CHECK_U64(d.target_total, 0);
+	CHECK_INT(reason(&s, &d, "other"), MT_REASON_NOT_NEEDED);
+	CHECK_INT(d.explain[find(&s, "dying")].inelig, MT_INELIG_KILL_PENDING);
+	mt_decision_free(&d);
+
+	s.candidates[find(&s, "dying")].kill_started_ms = s.node.now_ms - 20000;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.action, MT_ACTION_KILL);
+	CHECK_U64(d.pending_ram, 0);
+	chosen_are(&s, &d, (const char *[]){ "other" }, 1);
+	CHECK_INT(d.explain[find(&s, "dying")].inelig, MT_INELIG_KILL_STUCK);
+	mt_decision_free(&d);
+	mt_snapshot_free(&s);
+}
+
+/* Near the bound without a deficit: hold the lowest-priority growers until
+ * their growth matches the node's, at values from their policy. */
+static void test_throttle(void)
+{
+	struct mt_snapshot s = { 0 };
+	struct mt_decision d;
+	fx_node(&s.node, 0, 0);
+	s.node.mem_available = s.node.ram_reserve + 1 * GiB;  /* headroom 1 GiB <= 4 GiB reserve */
+	s.node.growth_rate = 6 * MiB;
+	struct mt_candidate *c;
+	c = fx_add(&s, "g-low", 10, 500 * MiB, 0);
+	c->growth_rate = 5 * MiB;
+	c->throttle_floor = 100 * MiB;
+	c = fx_add(&s, "g-low-held", 10, 900 * MiB, 0);
+	c->growth_rate = 2 * MiB;
+	c->mem.high = 800 * MiB;
+	c->throttle_step = 64 * MiB;
+	c->throttle_floor = 100 * MiB;
+	c = fx_add(&s, "g-high", 500, 1 * GiB, 0);
+	c->growth_rate = 50 * MiB;
+	c = fx_add(&s, "g-killonly", 0, 1 * GiB, 0);
+	c->growth_rate = 50 * MiB;
+	c->response = MT_RESPONSE_KILL;
+	fx_add(&s, "idle", 0, 1 * GiB, 0);
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_U64(s.node.headroom, 1 * GiB);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK(d.throttle_due);
+	CHECK_INT(d.action, MT_ACTION_THROTTLE);
+	chosen_are(&s, &d, (const char *[]){ "g-low", "g-low-held" }, 2);
+	CHECK_U64(d.explain[find(&s, "g-low")].throttle_to, 500 * MiB);
+	CHECK_U64(d.explain[find(&s, "g-low-held")].throttle_to, 736 * MiB);
+	CHECK_INT(reason(&s, &d, "g-high"), MT_REASON_NOT_NEEDED);
+	CHECK_INT(d.explain[find(&s, "g-killonly")].inelig, MT_INELIG_RESPONSE);
+	CHECK_INT(d.explain[find(&s, "idle")].inelig, MT_INELIG_NOT_GROWING);
+	mt_decision_free(&d);
+
+	/* far from the bound and not projected to cross: nothing */
+	s.node.mem_available = s.node.ram_reserve + 20 * GiB;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK(!d.throttle_due);
+	CHECK_INT(d.action, MT_ACTION_NONE);
+	CHECK_INT(reason(&s, &d, "g-low"), MT_REASON_NO_PRESSURE);
+	mt_decision_free(&d);
+	/* ... unless projected to cross within the horizon */
+	s.node.eta_ms = 20000;
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.action, MT_ACTION_THROTTLE);
+	mt_decision_free(&d);
+	mt_snapshot_free(&s);
+}
+
+/* Node model and frees formula on exact figures. */
+static void test_model(void)
+{
+	struct mt_node n = { .mem_total = 16 * GiB, .mem_available = 1 * GiB, .ram_reserve = 2 * GiB,
+			     .swap_total = 4 * GiB, .swap_free = 1536 * MiB, .swap_reserve = 1 * GiB };
+	CHECK_INT(mt_node_compute(&n), 0);
+	CHECK_U64(n.commit, 15 * GiB + 2560 * MiB);
+	CHECK_U64(n.bound, 17 * GiB);
+	CHECK_U64(n.headroom, 0);
+	CHECK_U64(n.swap_deficit, 0);
+	CHECK_U64(n.ram_deficit, 512 * MiB); /* 1 GiB over, 512 MiB of swap room */
+	n.mem_available = n.mem_total + 1;
+	CHECK_INT(mt_node_compute(&n), -EINVAL);
+
+	struct mt_candidate c = { .mem = {
+		.anon = 100 * MiB, .shmem = 10 * MiB, .file = 500 * MiB, .file_dirty = 50 * MiB,
+		.kernel = 30 * MiB, .slab_reclaimable = 8 * MiB, .slab_unreclaimable = 4 * MiB,
+		.kernel_stack = 1 * MiB, .pagetables = 2 * MiB, .percpu = 1 * MiB, .sock = 3 * MiB,
+		.unevictable = 130 * MiB, .swap_current = 70 * MiB } };
+	uint64_t ram, swap;
+	mt_candidate_frees(&c, &ram, &swap);
+	/* 100 anon + 10 shmem + 3 sock + (30 - 8) kernel + (130 - 110) mlocked file */
+	CHECK_U64(ram, 155 * MiB);
+	CHECK_U64(swap, 70 * MiB);
+	c.shmem_survives = true;
+	c.mem.kernel = 0; /* before 5.18: stack + pagetables + percpu + slab_unreclaimable */
+	mt_candidate_frees(&c, &ram, &swap);
+	CHECK_U64(ram, 100 * MiB + 3 * MiB + 8 * MiB + 20 * MiB);
+	c.priority = 499;
+	CHECK_U64(mt_candidate_cost(&c), 500);
+}
+
+int test_select_properties(void);
+
+int main(void)
+{
+	test_model();
+	test_database_and_workers();
+	test_ram_only();
+	test_swap_only();
+	test_both_balanced();
+	test_nothing_coverable();
+	test_kill_in_flight();
+	test_throttle();
+	int props = test_select_properties();
+	return mt_check_status() | props;
+}
