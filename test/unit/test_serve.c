@@ -356,6 +356,31 @@ static void test_queries(void)
 	CHECK(conn_wait_eof(d, 2000));
 	conn_close(d);
 
+	/* round robin: a client pipelining 50 requests does not hold back
+	 * another's single one (one request is served per loop iteration) */
+	struct conn *e = conn_open();
+	char burst[50 * 32] = "";
+	for (int i = 0; i < 50; i++)
+		strcat(burst, "{\"v\":1,\"cmd\":\"explain\"}\n");
+	uint64_t before = stats().requests;
+	conn_sends(c, burst);
+	conn_sends(e, "{\"v\":1,\"cmd\":\"status\"}\n");
+	char *l5 = conn_line(e, 2000);
+	uint64_t served = stats().requests - before;
+	CHECK_STR(l5, "{\"v\":1,\"ok\":true,\"result\":{\"mode\":\"watching\",\"dry_run\":false}}");
+	free(l5);
+	if (served >= 20) {
+		fprintf(stderr, "test_serve: %llu requests served before the other client's one\n",
+		        (unsigned long long)served);
+		mt_check_failures++;
+	}
+	for (int i = 0; i < 50; i++) {
+		char *l = conn_line(c, 2000);
+		CHECK_STR(l, "{\"v\":1,\"ok\":true,\"result\":{\"id\":\"latest\"}}");
+		free(l);
+	}
+	conn_close(e);
+
 	CHECK_INT(stats().clients, 1);
 	conn_close(c);
 	CHECK_INT(stats().clients, 0);
