@@ -139,6 +139,20 @@ for v in status candidates history explain snapshot policies reload release dry-
 done
 "$M" --help | grep -q "^  top " || fail "memtriage --help does not list top"
 
+# bash completion: verbs, fixed words, and ids and paths from the daemon
+COMPLETION=$MT_FIXTURES/../../completion/memtriage.bash
+complete_words() { # words..., the last being the one completed
+	PATH="$TMP/bin:$PATH" bash -c '. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _memtriage; echo "${COMPREPLY[*]}"' \
+		"$COMPLETION" "$@"
+}
+mkdir "$TMP/bin"
+ln -s "$(realpath "$M")" "$TMP/bin/memtriage"
+[ "$(complete_words memtriage dr)" = "dry-run" ] || fail "completion of 'dr'"
+[ "$(complete_words memtriage dry-run "")" = "on off" ] || fail "completion of dry-run's argument"
+[ "$(complete_words memtriage status -o "")" = "json table" ] || fail "completion of -o"
+[ "$(complete_words memtriage explain "")" = "42 41 40" ] || fail "completion of explain ids: $(complete_words memtriage explain "")"
+[ "$(complete_words memtriage release system.)" = "system.slice/backup.service" ] || fail "completion of release paths"
+
 # the daemon logged no warning for any of this
 [ -s "$TMP/daemon.err" ] && fail "fake_daemon logged: $(cat "$TMP/daemon.err")"
 
