@@ -1,7 +1,15 @@
 /* libFuzzer target for lib/proto: request and reply parsing. A request the
  * parser accepts must format back into a line that parses to the same
- * request; an error reply must always be buildable from any failure. */
+ * request; an error reply must always be buildable from any failure.
+ *
+ * Each input is parsed as it is, and also poured into the request skeleton
+ * {"v":A,"cmd":B,"args":C} (the input split at 0x01 bytes into A, B, C) and
+ * into {"v":1,"cmd":NAME,"args":{KEY:REST}} (NAME and KEY picked by the
+ * first two bytes), and a reply skeleton {"v":1,"ok":A,"result"|"error":C},
+ * so that mutations reach every command's argument checks and the reply
+ * checks behind the JSON syntax from an empty corpus. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +18,42 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void check_request(const char *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *parts[3] = { "1", "\"status\"", "{}" };
+	size_t lens[3] = { 1, 8, 2 }, n = 0, start = 0;
+	char *line;
+
+	check_request((const char *)data, size);
+	for (size_t i = 0; i <= size && n < 3; i++)
+		if (i == size || data[i] == 0x01) {
+			parts[n] = (const char *)data + start;
+			lens[n++] = i - start;
+			start = i + 1;
+		}
+	if (asprintf(&line, "{\"v\":%.*s,\"cmd\":%.*s,\"args\":%.*s}", (int)lens[0], parts[0],
+	             (int)lens[1], parts[1], (int)lens[2], parts[2]) >= 0) {
+		check_request(line, strlen(line));
+		free(line);
+	}
+	if (asprintf(&line, "{\"v\":1,\"ok\":%.*s,\"%s\":%.*s}", (int)lens[0], parts[0],
+	             lens[1] & 1 ? "result" : "error", (int)lens[2], parts[2]) >= 0) {
+		check_request(line, strlen(line)); /* also parses it as a reply */
+		free(line);
+	}
+	static const char *const keys[] = { "limit", "id", "cgroup", "enabled", "v" };
+	if (size > 1 && asprintf(&line, "{\"v\":1,\"cmd\":\"%s\",\"args\":{\"%s\":%.*s}}",
+	                         mt_proto_cmd_to_string((enum mt_proto_cmd)(data[0] % MT_PROTO_CMD__COUNT)),
+	                         keys[data[1] % 5], (int)(size - 2), (const char *)data + 2) >= 0) {
+		check_request(line, strlen(line));
+		free(line);
+	}
+	return 0;
+}
+
+static void check_request(const char *data, size_t size)
 {
 	struct mt_proto_request req, again;
 	struct mt_proto_failure fail;
@@ -19,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *line;
 	size_t len;
 
-	int r = mt_proto_request_parse((const char *)data, size, &req, &fail);
+	int r = mt_proto_request_parse(data, size, &req, &fail);
 	if (r == 0) {
 		if (mt_proto_request_format(&req, &line, &len) != 0)
 			abort();
@@ -43,8 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(line);
 	}
 
-	r = mt_proto_reply_parse((const char *)data, size, &result, &rerr);
+	r = mt_proto_reply_parse(data, size, &result, &rerr);
 	if (r == 1)
 		json_decref(result);
-	return 0;
 }
