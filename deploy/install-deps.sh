@@ -21,14 +21,32 @@ for p in $want; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
+
+# The Kubernetes schema check validates the manifests with this npm package
+# (the npm registry is reachable where Debian's is; nodejs/npm come from Debian
+# when the machine has none).
+npm_pkg="kubernetes-models@4.5.1"
+need_npm=0
+if [ "${1:-test}" = test ]; then
+	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+	if ! command -v npm >/dev/null 2>&1 || [ ! -d "$(npm root -g 2>/dev/null)/kubernetes-models" ]; then
+		need_npm=1
+	fi
+fi
+[ -z "$missing" ] && [ "$need_npm" = 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "memtriage: these packages are missing:$missing; run as root to install them" >&2
 	exit 1
 fi
-echo "memtriage: installing$missing" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ -n "$missing" ]; then
+	echo "memtriage: installing$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+if [ "$need_npm" = 1 ]; then
+	echo "memtriage: installing $npm_pkg (npm, global)" >&2
+	npm install -g --no-audit --no-fund --loglevel=error "$npm_pkg" >/dev/null
+fi

@@ -9,7 +9,11 @@
 
 #include <jansson.h>
 
+#include "candidate_policy.h"
 #include "cleanup.h"
+#include "json_strict.h"
+#include "k8s.h"
+#include "policy.h"
 #include "decision_json.h"
 #include "select.h"
 #include "snapshot_json.h"
@@ -33,15 +37,42 @@ static void usage(FILE *f)
 		"exit status: 0 decided, 1 unreadable or invalid input, 2 usage error\n");
 }
 
-/* Re-resolves the candidates' policy fields from a policy directory. The
- * policy loader (issue 4) is built on another branch; this is the one
- * function to wire to it. */
+/* Re-resolves every candidate's policy fields from a policy directory with
+ * the daemon's own loader and matcher. Kubernetes identity comes from the
+ * cgroup path plus the names recorded in the snapshot (no /var/log here);
+ * memtriage's own cgroup is unknown offline, so none is excluded. */
 static int resolve_policies(struct mt_snapshot *s, const char *dir)
 {
-	fprintf(stderr, "memtriage simulate: --policy-dir %s: not available yet: the policy loader "
-		"(issue 4) is not wired into simulate; run without --policy-dir to use the "
-		"policy fields recorded in the snapshot\n", dir);
-	return -EOPNOTSUPP;
+	struct mt_policy_set *set = NULL;
+	struct mt_json_error err;
+	int r = mt_policy_set_load_dir(dir, &set, &err);
+	if (r < 0) {
+		char msg[1024];
+		mt_json_error_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "memtriage simulate: --policy-dir: %s\n", msg);
+		return r;
+	}
+	for (size_t i = 0; i < s->n_candidates && r >= 0; i++) {
+		struct mt_candidate *c = &s->candidates[i];
+		struct mt_k8s_identity id;
+		const struct mt_policy *p = NULL;
+		mt_k8s_identify(NULL, c->path, &id);
+		if (c->k8s_namespace && c->k8s_pod) {
+			id.named = true;
+			snprintf(id.k8s_namespace, sizeof(id.k8s_namespace), "%s", c->k8s_namespace);
+			snprintf(id.pod, sizeof(id.pod), "%s", c->k8s_pod);
+			snprintf(id.container, sizeof(id.container), "%s", c->k8s_container ? c->k8s_container : "");
+		}
+		r = mt_policy_set_match(set, c->path, &id, NULL, &p);
+		if (r >= 0)
+			r = mt_candidate_apply_policy(c, p, MT_KILL_TIMEOUT_MS);
+		if (r < 0)
+			fprintf(stderr, "memtriage simulate: %s: resolving its policy: %s\n", c->path, strerror(-r));
+	}
+	mt_policy_set_free(set);
+	if (r >= 0)
+		r = mt_snapshot_compute(s);
+	return r < 0 ? r : 0;
 }
 
 static int read_file(const char *path, char **ret, size_t *ret_len)

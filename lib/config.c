@@ -1,0 +1,161 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cleanup.h"
+#include "fileio.h"
+
+static const char *const keys[] = { "supervised_root", "reserve", "socket", "policy_dir", "logs_dir",
+				    "metrics_dir", "dry_run", "oom_score_adj", "horizon_s", NULL };
+
+void mt_config_clear(struct mt_config *c)
+{
+	free(c->supervised_root);
+	free(c->socket_path);
+	free(c->policy_dir);
+	free(c->logs_dir);
+	free(c->metrics_dir);
+	*c = (struct mt_config){ 0 };
+}
+
+int mt_config_init_default(struct mt_config *ret)
+{
+	*ret = (struct mt_config){
+		/* 5 %: about what the kernel's own min/low watermarks and the
+		 * kubelet's 100Mi eviction threshold leave on a 2-8 GiB node. */
+		.reserve = { .percent = true, .basis_points = 500 },
+		.oom_score_adj = -999, /* below every pod (Guaranteed is -997), above -1000 (unkillable) */
+		.horizon_s = 60,
+	};
+	ret->supervised_root = strdup("/sys/fs/cgroup");
+	ret->socket_path = strdup("/run/memtriage/memtriage.sock");
+	ret->logs_dir = strdup("/var/log/containers");
+	if (!ret->supervised_root || !ret->socket_path || !ret->logs_dir) {
+		mt_config_clear(ret);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* An absolute path with no "." or ".." components; null allowed when nullable. */
+static int get_path(struct mt_json_ctx *ctx, json_t *root, const char *key, bool nullable, size_t max,
+		    char **ret)
+{
+	json_t *v = json_object_get(root, key);
+	const char *s;
+	int r;
+
+	if (!v)
+		return 0;
+	mt_json_push_key(ctx, key);
+	if (json_is_null(v)) {
+		if (!nullable) {
+			r = mt_json_fail(ctx, "expected an absolute path, got null");
+			goto out;
+		}
+		free(*ret);
+		*ret = NULL;
+		r = 1;
+		goto out;
+	}
+	mt_json_pop(ctx);
+	if ((r = mt_json_get_string(ctx, root, key, true, &s)) < 0)
+		return r;
+	mt_json_push_key(ctx, key);
+	if (s[0] != '/' || strstr(s, "/../") || strstr(s, "/./") || (strlen(s) >= 3 && !strcmp(s + strlen(s) - 3, "/..")) ||
+	    (strlen(s) >= 2 && !strcmp(s + strlen(s) - 2, "/."))) {
+		r = mt_json_fail(ctx, "\"%s\" is not an absolute path without \".\" or \"..\"", s);
+		goto out;
+	}
+	if (strlen(s) >= max) {
+		r = mt_json_fail(ctx, "longer than %zu bytes", max - 1);
+		goto out;
+	}
+	char *d = strdup(s);
+	if (!d) {
+		r = -ENOMEM;
+		goto out;
+	}
+	free(*ret);
+	*ret = d;
+	r = 1;
+out:
+	mt_json_pop(ctx);
+	return r;
+}
+
+int mt_config_parse(const char *text, size_t len, const char *file, struct mt_config *ret,
+		    struct mt_json_error *err)
+{
+	struct mt_json_ctx ctx;
+	struct mt_config c;
+	json_t *root = NULL;
+	int64_t v;
+	int r;
+
+	if ((r = mt_config_init_default(&c)) < 0)
+		return mt_json_error_set(err, r, file, "out of memory");
+	mt_json_ctx_init(&ctx, text, len, file, err);
+	if (len > MT_CONFIG_FILE_MAX) {
+		r = mt_json_error_set(err, -EFBIG, file, "larger than %d bytes", MT_CONFIG_FILE_MAX);
+		goto out;
+	}
+	if ((r = mt_json_parse(&ctx, &root)) < 0)
+		goto out;
+	/* sun_path holds 108 bytes including the NUL. */
+	if ((r = mt_json_check_keys(&ctx, root, keys)) < 0 ||
+	    (r = get_path(&ctx, root, "supervised_root", false, 4096, &c.supervised_root)) < 0 ||
+	    (r = get_path(&ctx, root, "socket", false, 108, &c.socket_path)) < 0 ||
+	    (r = get_path(&ctx, root, "policy_dir", true, 4096, &c.policy_dir)) < 0 ||
+	    (r = get_path(&ctx, root, "logs_dir", true, 4096, &c.logs_dir)) < 0 ||
+	    (r = get_path(&ctx, root, "metrics_dir", true, 4096, &c.metrics_dir)) < 0 ||
+	    (r = mt_json_get_size(&ctx, root, "reserve", false, true, &c.reserve)) < 0 ||
+	    (r = mt_json_get_bool(&ctx, root, "dry_run", false, &c.dry_run)) < 0)
+		goto out;
+	if ((r = mt_json_get_int(&ctx, root, "oom_score_adj", false, -1000, 1000, &v)) < 0)
+		goto out;
+	if (r)
+		c.oom_score_adj = (int)v;
+	if ((r = mt_json_get_int(&ctx, root, "horizon_s", false, 1, 3600, &v)) < 0)
+		goto out;
+	if (r)
+		c.horizon_s = (uint32_t)v;
+	r = 0;
+out:
+	json_decref(root);
+	if (r == -ENOMEM)
+		mt_json_error_set(err, r, file, "out of memory");
+	if (r < 0) {
+		mt_config_clear(&c);
+		return r;
+	}
+	*ret = c;
+	return 0;
+}
+
+int mt_config_load(const char *path, struct mt_config *ret, struct mt_json_error *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	_cleanup_free_ char *buf = NULL;
+	struct stat st;
+
+	if (fd < 0)
+		return mt_json_error_set(err, -errno, path, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) < 0)
+		return mt_json_error_set(err, -errno, path, "cannot stat: %s", strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return mt_json_error_set(err, -EINVAL, path, "not a regular file");
+	buf = malloc(MT_CONFIG_FILE_MAX + 1);
+	if (!buf)
+		return mt_json_error_set(err, -ENOMEM, path, "out of memory");
+	int r = mt_read_fd(fd, buf, MT_CONFIG_FILE_MAX + 1);
+	if (r == -EFBIG)
+		return mt_json_error_set(err, r, path, "larger than %d bytes", MT_CONFIG_FILE_MAX);
+	if (r < 0)
+		return mt_json_error_set(err, r, path, "cannot read: %s", strerror(-r));
+	return mt_config_parse(buf, (size_t)r, path, ret, err);
+}

@@ -1,0 +1,394 @@
+/* memhog: the load generator the real-kernel scenarios build containers from.
+ *
+ * Touches anonymous memory at a given rate up to a size (or without end),
+ * optionally page cache (a file it writes) and shmem (a memfd), then holds it.
+ * It can first move itself into a cgroup, run as N identical workers, or fork
+ * a storm of idle children. Progress goes to stdout as one machine-readable
+ * line per step:
+ *   memhog pid=P state=growing|holding|done anon_mib=A file_mib=F shmem_mib=S elapsed_ms=T
+ * Exit: 0 done (only with --hold 0), 2 usage, 1 a system call failed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MIB ((uint64_t)1024 * 1024)
+/* Work is done and reported in 1 MiB steps: fine enough for rates of 1 MiB/s
+ * and cheap enough (one line per step only with --every 1) under TCG. */
+#define STEP MIB
+
+struct opts {
+	uint64_t anon, file, shmem; /* bytes; UINT64_MAX = without end (anon only) */
+	double rate;                /* MiB/s; 0 = as fast as possible */
+	const char *file_path;
+	const char *cgroup;
+	unsigned procs, storm, every;
+	long hold;                  /* seconds; -1 = forever */
+	double grow_for;            /* seconds; 0 = until sizes are reached */
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: memhog [options]\n"
+	      "  --anon SIZE       anonymous memory to touch: 64M, 1G, 4096K, or 'inf' (default 0)\n"
+	      "  --file PATH       page cache: write --file-size bytes to PATH (e.g. on tmpfs)\n"
+	      "  --file-size SIZE  size of that file (default 0)\n"
+	      "  --shmem SIZE      shmem: a memfd of SIZE, every page written\n"
+	      "  --rate MIBPS      total MiB per second per worker (default: as fast as possible)\n"
+	      "  --for SECONDS     stop growing after SECONDS even if sizes are not reached\n"
+	      "  --procs N         run N identical workers (default 1)\n"
+	      "  --fork-storm N    instead of allocating, fork N idle children and wait\n"
+	      "  --cgroup DIR      first write own pid to DIR/cgroup.procs\n"
+	      "  --hold SECONDS    hold the memory this long, then exit 0 (default: forever)\n"
+	      "  --every MIB       print a progress line every MIB mebibytes (default 16)\n"
+	      "  --help\n", f);
+}
+
+static int parse_size(const char *s, bool allow_inf, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+	uint64_t mult = 1;
+
+	if (allow_inf && strcmp(s, "inf") == 0) {
+		*ret = UINT64_MAX;
+		return 0;
+	}
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -errno;
+	switch (*end) {
+	case 'K': mult = 1024; end++; break;
+	case 'M': mult = MIB; end++; break;
+	case 'G': mult = 1024 * MIB; end++; break;
+	case '\0': break;
+	default: return -EINVAL;
+	}
+	if (*end || v > UINT64_MAX / mult / 2)
+		return -EINVAL;
+	*ret = v * mult;
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned max, unsigned *ret)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*ret = (unsigned)v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, double *ret)
+{
+	char *end;
+	double v;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || v < 0 || v > 1e7)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts;
+
+	if (s <= 0)
+		return;
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int join_cgroup(const char *dir)
+{
+	char path[4096], pid[32];
+	int fd, n, r = 0;
+
+	if (snprintf(path, sizeof(path), "%s/cgroup.procs", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (write(fd, pid, (size_t)n) != n)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+struct progress {
+	uint64_t anon, file, shmem;
+	double start;
+	uint64_t last_report;
+};
+
+static void report(const struct progress *p, const char *state)
+{
+	printf("memhog pid=%d state=%s anon_mib=%" PRIu64 " file_mib=%" PRIu64
+	       " shmem_mib=%" PRIu64 " elapsed_ms=%" PRIu64 "\n",
+	       (int)getpid(), state, p->anon / MIB, p->file / MIB, p->shmem / MIB,
+	       (uint64_t)((now_s() - p->start) * 1000.0));
+	fflush(stdout);
+}
+
+/* Counts one step, reports every o->every MiB, and paces to o->rate. */
+static void step_done(const struct opts *o, struct progress *p)
+{
+	uint64_t total = p->anon + p->file + p->shmem;
+
+	if (total - p->last_report >= (uint64_t)o->every * MIB) {
+		p->last_report = total;
+		report(p, "growing");
+	}
+	if (o->rate > 0)
+		sleep_s(p->start + (double)total / MIB / o->rate - now_s());
+}
+
+static bool out_of_time(const struct opts *o, const struct progress *p)
+{
+	return o->grow_for > 0 && now_s() - p->start >= o->grow_for;
+}
+
+static int touch_anon(const struct opts *o, struct progress *p)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	while (p->anon < o->anon && !out_of_time(o, p)) {
+		/* One mapping per step: an endless grower never needs to know its end. */
+		char *m = mmap(NULL, STEP, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return -errno;
+		/* Non-zero, varied bytes so that zram cannot store the page as a
+		 * same-filled page for free. */
+		for (uint64_t off = 0; off < STEP; off += (uint64_t)page)
+			memset(m + off, (int)((off / (uint64_t)page + p->anon / STEP) % 251) + 1, 64);
+		p->anon += STEP;
+		step_done(o, p);
+	}
+	return 0;
+}
+
+static int write_steps(int fd, const struct opts *o, struct progress *p, uint64_t want, uint64_t *done)
+{
+	static char buf[STEP];
+
+	memset(buf, 0x5a, sizeof(buf));
+	while (*done < want && !out_of_time(o, p)) {
+		ssize_t n = write(fd, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		if (n != (ssize_t)sizeof(buf))
+			return -ENOSPC;
+		*done += STEP;
+		step_done(o, p);
+	}
+	return 0;
+}
+
+static int worker(const struct opts *o)
+{
+	struct progress p = { .start = now_s() };
+	int r, fd;
+
+	r = touch_anon(o, &p);
+	if (r < 0) {
+		fprintf(stderr, "memhog: anonymous memory after %" PRIu64 " MiB: %s\n", p.anon / MIB, strerror(-r));
+		return 1;
+	}
+	if (o->file > 0) {
+		fd = open(o->file_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			fprintf(stderr, "memhog: --file %s: %s\n", o->file_path, strerror(errno));
+			return 1;
+		}
+		r = write_steps(fd, o, &p, o->file, &p.file);
+		close(fd);
+		if (r < 0) {
+			fprintf(stderr, "memhog: --file %s after %" PRIu64 " MiB: %s\n", o->file_path, p.file / MIB, strerror(-r));
+			return 1;
+		}
+	}
+	if (o->shmem > 0) {
+		/* Kept open: the memfd's pages live as long as the worker. */
+		fd = memfd_create("memhog", MFD_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "memhog: memfd_create: %s\n", strerror(errno));
+			return 1;
+		}
+		r = write_steps(fd, o, &p, o->shmem, &p.shmem);
+		if (r < 0) {
+			fprintf(stderr, "memhog: --shmem after %" PRIu64 " MiB: %s\n", p.shmem / MIB, strerror(-r));
+			return 1;
+		}
+	}
+	report(&p, "holding");
+	if (o->hold < 0)
+		for (;;)
+			pause();
+	sleep_s((double)o->hold);
+	report(&p, "done");
+	return 0;
+}
+
+static int fork_storm(const struct opts *o)
+{
+	double start = now_s();
+
+	for (unsigned i = 0; i < o->storm; i++) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			fprintf(stderr, "memhog: fork-storm: fork %u of %u: %s\n", i + 1, o->storm, strerror(errno));
+			return 1;
+		}
+		if (pid == 0)
+			for (;;)
+				pause();
+	}
+	printf("memhog pid=%d state=storm children=%u elapsed_ms=%" PRIu64 "\n",
+	       (int)getpid(), o->storm, (uint64_t)((now_s() - start) * 1000.0));
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static int run_workers(const struct opts *o)
+{
+	int status, worst = 0;
+
+	if (o->procs == 1)
+		return worker(o);
+	for (unsigned i = 0; i < o->procs; i++) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			fprintf(stderr, "memhog: fork worker %u of %u: %s\n", i + 1, o->procs, strerror(errno));
+			return 1;
+		}
+		if (pid == 0)
+			_exit(worker(o));
+	}
+	while (wait(&status) > 0)
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			worst = 1;
+	return worst;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "anon", required_argument, NULL, 'a' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "file-size", required_argument, NULL, 'F' },
+		{ "shmem", required_argument, NULL, 's' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "for", required_argument, NULL, 't' },
+		{ "procs", required_argument, NULL, 'p' },
+		{ "fork-storm", required_argument, NULL, 'S' },
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "hold", required_argument, NULL, 'H' },
+		{ "every", required_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct opts o = { .procs = 1, .every = 16, .hold = -1 };
+	double hold;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		r = 0;
+		switch (c) {
+		case 'a': r = parse_size(optarg, true, &o.anon); break;
+		case 'f': o.file_path = optarg; break;
+		case 'F': r = parse_size(optarg, false, &o.file); break;
+		case 's': r = parse_size(optarg, false, &o.shmem); break;
+		case 'r': r = parse_seconds(optarg, &o.rate); if (r == 0 && o.rate <= 0) r = -EINVAL; break;
+		case 't': r = parse_seconds(optarg, &o.grow_for); break;
+		case 'p': r = parse_uint(optarg, 4096, &o.procs); if (r == 0 && o.procs == 0) r = -EINVAL; break;
+		case 'S': r = parse_uint(optarg, 100000, &o.storm); if (r == 0 && o.storm == 0) r = -EINVAL; break;
+		case 'c': o.cgroup = optarg; break;
+		case 'H': r = parse_seconds(optarg, &hold); o.hold = (long)hold; break;
+		case 'e': r = parse_uint(optarg, 1u << 20, &o.every); if (r == 0 && o.every == 0) r = -EINVAL; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+		if (r < 0) {
+			const char *name = "?";
+			for (const struct option *l = longopts; l->name; l++)
+				if (l->val == c)
+					name = l->name;
+			fprintf(stderr, "memhog: invalid value '%s' for --%s: want %s\n", optarg, name,
+				c == 'a' ? "a size like 64M or 'inf'" :
+				(c == 'F' || c == 's') ? "a size like 64M, 1G, 4096K" :
+				c == 'r' ? "a positive number" :
+				(c == 't' || c == 'H') ? "a non-negative number" :
+				"a positive integer");
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "memhog: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if ((o.file_path != NULL) != (o.file > 0)) {
+		fprintf(stderr, "memhog: --file and --file-size go together\n");
+		return 2;
+	}
+	if (o.storm > 0 && (o.anon || o.file || o.shmem || o.procs > 1)) {
+		fprintf(stderr, "memhog: --fork-storm cannot be combined with allocations or --procs\n");
+		return 2;
+	}
+	if (o.anon == UINT64_MAX && (o.file || o.shmem) ) {
+		fprintf(stderr, "memhog: --anon inf never ends, so --file/--shmem would never start\n");
+		return 2;
+	}
+	if (o.cgroup) {
+		r = join_cgroup(o.cgroup);
+		if (r < 0) {
+			fprintf(stderr, "memhog: --cgroup %s: cannot write %s/cgroup.procs: %s\n",
+				o.cgroup, o.cgroup, strerror(-r));
+			return 1;
+		}
+	}
+	/* A killed reader of our progress must not take us with it before the
+	 * kernel does what the scenario is testing. */
+	signal(SIGPIPE, SIG_IGN);
+	if (o.storm > 0)
+		return fork_storm(&o);
+	return run_workers(&o);
+}

@@ -1,0 +1,68 @@
+#include <errno.h>
+#include <string.h>
+
+#include "check.h"
+#include "config.h"
+
+static void bad(const char *text, const char *want)
+{
+	struct mt_config c;
+	struct mt_json_error err;
+	char msg[1024] = "";
+	CHECK_INT(mt_config_parse(text, strlen(text), "memtriage.json", &c, &err), -EINVAL);
+	mt_json_error_format(&err, msg, sizeof(msg));
+	CHECK_STR(msg, want);
+}
+
+int main(void)
+{
+	struct mt_config c;
+	struct mt_json_error err;
+
+	CHECK_INT(mt_config_parse("{}", 2, "c.json", &c, &err), 0);
+	CHECK_STR(c.supervised_root, "/sys/fs/cgroup");
+	CHECK_STR(c.socket_path, "/run/memtriage/memtriage.sock");
+	CHECK_STR(c.logs_dir, "/var/log/containers");
+	CHECK(c.policy_dir == NULL && c.metrics_dir == NULL && !c.dry_run);
+	CHECK(c.reserve.percent && c.reserve.basis_points == 500);
+	CHECK_INT(c.oom_score_adj, -999);
+	CHECK_INT(c.horizon_s, 60);
+	mt_config_clear(&c);
+
+	const char *full = "{\"supervised_root\": \"/sys/fs/cgroup/kubepods.slice\", \"reserve\": \"512Mi\",\n"
+			   " \"socket\": \"/run/mt.sock\", \"policy_dir\": \"/etc/memtriage/policies\",\n"
+			   " \"logs_dir\": null, \"metrics_dir\": \"/var/lib/node_exporter\", \"dry_run\": true,\n"
+			   " \"oom_score_adj\": -1000, \"horizon_s\": 120}";
+	CHECK_INT(mt_config_parse(full, strlen(full), "c.json", &c, &err), 0);
+	CHECK_STR(c.supervised_root, "/sys/fs/cgroup/kubepods.slice");
+	CHECK(!c.reserve.percent && c.reserve.bytes == 512ULL << 20);
+	CHECK_STR(c.socket_path, "/run/mt.sock");
+	CHECK_STR(c.policy_dir, "/etc/memtriage/policies");
+	CHECK(c.logs_dir == NULL);
+	CHECK_STR(c.metrics_dir, "/var/lib/node_exporter");
+	CHECK(c.dry_run);
+	CHECK_INT(c.oom_score_adj, -1000);
+	CHECK_INT(c.horizon_s, 120);
+	mt_config_clear(&c);
+
+	bad("{\"reserve\": \"5 %\"}",
+	    "memtriage.json:1:13: $.reserve: \"5 %\" is not a size (bytes, \"512Mi\", \"2G\") or a percentage (\"25%\")");
+	bad("{\"socket\": \"run/x.sock\"}",
+	    "memtriage.json:1:12: $.socket: \"run/x.sock\" is not an absolute path without \".\" or \"..\"");
+	bad("{\"supervised_root\": \"/sys/fs/cgroup/../../etc\"}",
+	    "memtriage.json:1:21: $.supervised_root: \"/sys/fs/cgroup/../../etc\" is not an absolute path without "
+	    "\".\" or \"..\"");
+	bad("{\"supervised_root\": null}",
+	    "memtriage.json:1:21: $.supervised_root: expected an absolute path, got null");
+	bad("{\"socket\": \"/run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
+	    "memtriage.json:1:12: $.socket: longer than 107 bytes");
+	bad("{\"oom_score_adj\": -1001}", "memtriage.json:1:19: $.oom_score_adj: -1001 is out of range -1000..1000");
+	bad("{\"dry_run\": 1}", "memtriage.json:1:13: $.dry_run: expected a boolean, got an integer");
+	bad("{\"horizon_s\": 0}", "memtriage.json:1:15: $.horizon_s: 0 is out of range 1..3600");
+	bad("{\"dryrun\": true}", "memtriage.json:1:2: $.dryrun: unknown key \"dryrun\"");
+	bad("{\"policy_dir\": 5}", "memtriage.json:1:16: $.policy_dir: expected a string, got an integer");
+	bad("[]", "memtriage.json:1:1: $: expected an object at the top level");
+	CHECK_INT(mt_config_load("/nonexistent-mt.json", &c, &err), -ENOENT);
+	CHECK_STR(err.message, "cannot open: No such file or directory");
+	return mt_check_status();
+}

@@ -1,0 +1,93 @@
+#!/bin/sh
+# usage: run.sh SCENARIO BUILD_DIR [--console]
+# Boots one scenario in a QEMU guest (TCG) and turns its verdict into an exit
+# code: 0 pass, 1 fail, 77 skip (only when QEMU or a kernel cannot be had).
+# The scenario's header line sizes the guest, e.g.
+#   # vm: mem=512M cpus=2 zram=256M timeout=120
+# The whole serial log goes to BUILD_DIR/test/vm/NAME/console.log; on failure
+# it is printed. Pass needs the guest's "MT-RESULT: PASS" line: QEMU's exit
+# code alone says nothing (the guest powers off the same way either way).
+# --console: also show the log live (the demo). MT_VM_APPEND adds kernel
+# command-line words (e.g. mt.seconds=30); MT_VM_TIMEOUT overrides timeout=.
+# SIGINT/SIGTERM stop the guest and exit 130.
+set -eu
+[ $# -ge 2 ] || { echo "usage: $0 SCENARIO BUILD_DIR [--console]" >&2; exit 2; }
+scenario=$1 build=$(cd "$2" && pwd) console=${3:-}
+here=$(cd "$(dirname "$0")" && pwd)
+name=$(basename "$scenario" .sh)
+
+mem=512M cpus=2 zram=0 timeout=120
+header=$(sed -n 's/^# vm: //p' "$scenario" | head -n 1)
+[ -n "$header" ] || { echo "run.sh: $scenario has no '# vm:' header line" >&2; exit 1; }
+for kv in $header; do
+	case $kv in
+	mem=*) mem=${kv#mem=} ;;
+	cpus=*) cpus=${kv#cpus=} ;;
+	zram=*) zram=${kv#zram=} ;;
+	timeout=*) timeout=${kv#timeout=} ;;
+	*) echo "run.sh: $scenario: unknown '# vm:' key '$kv' (mem cpus zram timeout)" >&2; exit 1 ;;
+	esac
+done
+
+# MT_VM_TIMEOUT overrides the header's timeout; 0 means none (the demo).
+timeout=${MT_VM_TIMEOUT:-$timeout}
+
+qemu=$(command -v qemu-system-x86_64) || { echo "run.sh: SKIP: qemu-system-x86_64 not installed" >&2; exit 77; }
+rc=0; kernel=$("$here/kernel.sh") || rc=$?
+[ $rc -eq 0 ] || { [ $rc -eq 77 ] && echo "run.sh: SKIP: no kernel" >&2; exit $rc; }
+
+work=$build/test/vm/$name
+mkdir -p "$work"
+log=$work/console.log
+"$here/initramfs.sh" "$work/initrd.gz" "$scenario" "$build" "$kernel"
+
+start=$(date +%s%N)
+set +e
+# stdin is /dev/null so the host terminal stays cooked: Ctrl-C stops QEMU.
+# panic=-1 plus -no-reboot turns a guest panic into QEMU's exit.
+timeout -k 5 "$timeout" "$qemu" -accel tcg,thread=multi -cpu max -m "$mem" -smp "$cpus" \
+	-nographic -no-reboot -nic none -kernel "$kernel"/boot/vmlinuz-* -initrd "$work/initrd.gz" \
+	-append "console=ttyS0 quiet panic=-1 mt.zram=$zram ${MT_VM_APPEND:-}" </dev/null >"$log.raw" 2>&1 &
+qpid=$!
+# timeout(1) runs QEMU in its own process group, out of reach of the
+# terminal's Ctrl-C and of meson's SIGTERM to us: pass those on.
+interrupted=""
+trap 'interrupted=1; kill $qpid 2>/dev/null' INT TERM HUP PIPE
+# The firmware's terminal escapes (reset, clear) would otherwise glue onto
+# the guest's first lines: a reset becomes a line break, the rest go.
+esc=$(printf '\033')
+clean() { sed -u "s/\r//g; s/${esc}c/\n/g; s/${esc}\[[?0-9;]*[A-Za-z]//g"; }
+# In the background too: the shell runs a trap only between commands or
+# inside wait, never while a foreground pipeline runs.
+tpid=""
+if [ "$console" = --console ]; then
+	tail -n +1 -f "$log.raw" --pid=$qpid 2>/dev/null | clean &
+	tpid=$!
+fi
+wait $qpid; qrc=$?
+[ -n "$interrupted" ] && { wait $qpid; qrc=130; }
+[ -n "$tpid" ] && wait $tpid
+set -e
+clean < "$log.raw" > "$log" && rm -f "$log.raw"
+wall=$(( ($(date +%s%N) - start) / 1000000 ))
+
+boot=$(sed -n 's/.*MT-BOOT: uptime_ms=\([0-9]*\).*/\1/p' "$log")
+echo "run.sh: $name: wall_ms=$wall guest_boot_to_init_ms=${boot:-none} qemu_exit=$qrc log=$log"
+if [ -n "$interrupted" ]; then
+	echo "run.sh: $name: interrupted; guest log in $log"
+	exit 130
+fi
+if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
+	why="guest still running at the ${timeout}s timeout; killed"
+elif grep -q '^MT-RESULT: PASS$' "$log" && ! grep -q '^MT-RESULT: FAIL' "$log"; then
+	exit 0
+else
+	why=$(grep '^MT-RESULT: FAIL' "$log" || echo "no MT-RESULT line (QEMU exit $qrc)")
+fi
+if [ "$console" != --console ]; then
+	echo "run.sh: ===== guest log of $name ====="
+	cat "$log"
+	echo "run.sh: ===== end of guest log ====="
+fi
+echo "run.sh: $name: FAIL: $why"
+exit 1
