@@ -30,7 +30,9 @@ static void state_cell(struct mt_table *t, json_t *c)
 	size_t i;
 	json_t *v;
 
-	if (json_array_size(inelig) > 0) {
+	if (json_is_true(json_object_get(c, "kill_in_flight")))
+		mt_table_cell(t, "being killed", MT_COLOR_RED);
+	else if (json_array_size(inelig) > 0) {
 		size_t n = (size_t)snprintf(buf, sizeof(buf), "ineligible:");
 		json_array_foreach(inelig, i, v)
 			if (n < sizeof(buf))
