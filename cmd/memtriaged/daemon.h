@@ -78,6 +78,8 @@ struct cg {
 	uint64_t held_high;       /* what we wrote */
 	uint64_t throttle_base;   /* usage when throttling began */
 	uint64_t calm_since_ms;   /* 0 = not calm */
+	bool high_write_pending;  /* a memory.high write is on the thread pool */
+	bool release_pending;     /* release once that write is done */
 
 	/* kill */
 	bool kill_in_flight;
@@ -162,6 +164,8 @@ struct cg *watch_find(struct daemon *d, const char *relpath);
 void watch_for_each_candidate(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud);
 void watch_cg_kill_started(struct cg *c);
 void watch_cg_kill_done(struct cg *c);
+/* Drops a reference taken with c->open_handles++ (frees a dropped cgroup). */
+void watch_cg_unref(struct cg *c);
 
 /* decide.c */
 void decide_run(struct daemon *d, const char *trigger, const char *detail, bool record_noop);

@@ -26,6 +26,11 @@
 /* Candidates listed in one record: the chosen ones and then the largest;
  * bounds a record's size whatever the number of containers. */
 #define RECORD_CANDIDATES_MAX 16
+/* memory.current + swap.current of a group that allocates nothing still
+ * moves: per-CPU charge stock (64 pages per CPU), page cache coming and
+ * going, swap-in after reclaim. Below 256 KiB/s a group counts as not
+ * growing, so a steady group is never throttled for noise. */
+#define GROWTH_NOISE_BPS (256 * 1024)
 
 static const char *name_or_empty(const char *s)
 {
@@ -209,6 +214,8 @@ static int build_cb(struct cg *c, void *ud)
 	uint64_t now = now_ms();
 	mt_growth_update(&c->growth, now_us(), m->mem.current + m->mem.swap_current);
 	m->growth_rate = (int64_t)mt_growth_rate(&c->growth);
+	if (m->growth_rate < GROWTH_NOISE_BPS && m->growth_rate > -GROWTH_NOISE_BPS)
+		m->growth_rate = 0;
 	m->age_ms = now - c->appeared_ms;
 	m->kill_in_flight = c->kill_in_flight || (d->opts.dry_run && now < c->dry_kill_until_ms);
 	m->kill_started_ms = c->kill_started_ms;

@@ -2,6 +2,8 @@
  * optional SIGTERM grace, their completion (cgroup.events populated 0) and
  * measured effect; throttles and their release. Dry run changes nothing. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,9 +141,73 @@ void decide_check_kills(struct daemon *d)
 }
 
 /* --- act: throttle --- */
+/* Writing memory.high below the usage makes the kernel reclaim down to it
+ * inside the write(2) -- seconds under pressure -- so throttle writes run on
+ * libuv's thread pool with their own dup of the cgroup's fd, one at a time
+ * per cgroup; a release asked for meanwhile is applied when the write is
+ * done. The pending write holds a reference on the cgroup (open_handles). */
+struct high_write {
+	uv_work_t work;
+	struct cg *c;
+	int fd;
+	uint64_t value;
+	uint64_t record_id;
+	uint64_t queued_us;
+	int r;
+};
+
+static void high_write_work(uv_work_t *w)
+{
+	struct high_write *h = w->data;
+	h->r = mt_act_set_high(h->fd, h->value);
+}
+
+static void high_write_done(uv_work_t *w, int status)
+{
+	struct high_write *h = w->data;
+	struct cg *c = h->c;
+	struct daemon *d = c->d;
+	c->high_write_pending = false;
+	log_event(LOG_WARNING, "throttle",
+	          json_pack("{s:s, s:I, s:I, s:s, s:I, s:I}", "cgroup", c->relpath, "memory_high", (json_int_t)h->value,
+	                    "saved_high", (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high),
+	                    "result", h->r < 0 ? strerror(-h->r) : "ok", "write_ms",
+	                    (json_int_t)((now_us() - h->queued_us) / 1000), "decision", (json_int_t)h->record_id));
+	if (c->release_pending || d->stopping) {
+		/* raising memory.high reclaims nothing: done inline */
+		int r = mt_act_set_high(h->fd, c->saved_high);
+		c->release_pending = false;
+		c->throttled = false;
+		d->releases++;
+		log_event(LOG_NOTICE, "release",
+		          json_pack("{s:s, s:I, s:s, s:s}", "cgroup", c->relpath, "memory_high",
+		                    (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high), "why",
+		                    d->stopping ? "shutdown" : "deferred", "result", r < 0 ? strerror(-r) : "ok"));
+	}
+	close(h->fd);
+	free(h);
+	watch_cg_unref(c);
+}
+
 void enact_throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t record_id)
 {
 	struct daemon *d = c->d;
+	if (c->high_write_pending)
+		return; /* the previous step is still being reclaimed to */
+	if (d->opts.dry_run) {
+		log_event(LOG_WARNING, "throttle", json_pack("{s:s, s:I, s:b, s:I}", "cgroup", c->relpath, "memory_high",
+		                                             (json_int_t)to, "dry_run", true, "decision",
+		                                             (json_int_t)record_id));
+		return;
+	}
+	struct high_write *h = calloc(1, sizeof *h);
+	if (!h)
+		return;
+	h->fd = fcntl(c->dir_fd, F_DUPFD_CLOEXEC, 0);
+	if (h->fd < 0) {
+		free(h);
+		return;
+	}
 	if (!c->throttled) {
 		c->saved_high = current_high;
 		c->throttle_base = decide_cg_bytes(c);
@@ -149,15 +215,22 @@ void enact_throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t r
 	}
 	c->held_high = to;
 	c->calm_since_ms = 0;
-	int r = d->opts.dry_run ? 0 : mt_act_set_high(c->dir_fd, to);
 	d->throttles++;
-	log_event(LOG_WARNING, "throttle",
-	          json_pack("{s:s, s:I, s:I, s:b, s:s, s:I}", "cgroup", c->relpath, "memory_high", (json_int_t)to,
-	                    "saved_high", (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high),
-	                    "dry_run", d->opts.dry_run, "result", r < 0 ? strerror(-r) : "ok", "decision",
-	                    (json_int_t)record_id));
-	if (d->opts.dry_run)
-		c->throttled = false; /* nothing to restore */
+	h->c = c;
+	h->value = to;
+	h->record_id = record_id;
+	h->queued_us = now_us();
+	h->work.data = h;
+	c->high_write_pending = true;
+	c->open_handles++;
+	int r = uv_queue_work(d->loop, &h->work, high_write_work, high_write_done);
+	if (r < 0) {
+		c->high_write_pending = false;
+		c->open_handles--;
+		close(h->fd);
+		free(h);
+		log_msg(LOG_ERR, "%s: queueing the memory.high write: %s", c->relpath, uv_strerror(r));
+	}
 }
 
 static int release(struct cg *c, const char *why)
@@ -165,6 +238,10 @@ static int release(struct cg *c, const char *why)
 	struct daemon *d = c->d;
 	if (!c->throttled)
 		return -ESRCH;
+	if (c->high_write_pending) {
+		c->release_pending = true; /* applied when the write is done */
+		return 0;
+	}
 	int r = mt_act_set_high(c->dir_fd, c->saved_high);
 	c->throttled = false;
 	c->calm_since_ms = 0;

@@ -38,7 +38,15 @@ figures() {
 
 if mt_daemon_can_run; then
 	echo "MT-DEMO: mode=daemon: showing memtriaged's own output"
-	mt_daemon_start
+	# The containers' declared priorities as policies; everything else protected.
+	pol=/tmp/demo-policies
+	mkdir -p $pol
+	echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
+	for p in db:900 web:500 batch:100; do
+		echo "{\"precedence\": 100, \"match\": {\"cgroup\": \"demo/${p%%:*}\"}, \"priority\": ${p#*:}," \
+			"\"response\": \"throttle-then-kill\", \"throttle\": {\"floor\": \"50%\", \"step\": \"10%\"}}" > $pol/${p%%:*}.json
+	done
+	mt_daemon_start --policy-dir $pol
 	tail -f $MT_STATE/memtriaged.log &
 else
 	echo "MT-DEMO: mode=figures: memtriaged cannot run here yet ($(head -n 1 $MT_STATE/check-host.log));" \
