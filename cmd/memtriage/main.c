@@ -12,6 +12,16 @@ static const struct {
 } verbs[] = {
 	{ "check-policy", mt_verb_check_policy, "validate a policy directory and show what each cgroup gets" },
 	{ "simulate", mt_verb_simulate, "print the decision for a snapshot file" },
+	{ "status", mt_verb_status, "what the daemon sees now: memory, deficits, mode" },
+	{ "candidates", mt_verb_candidates, "ranked cgroups and what a kill would free" },
+	{ "history", mt_verb_history, "recent actions: predicted and measured frees" },
+	{ "explain", mt_verb_explain, "why a decision went as it did [ID]" },
+	{ "snapshot", mt_verb_snapshot, "the current snapshot, as 'simulate' reads it" },
+	{ "policies", mt_verb_policies, "the loaded policy set and what each matches" },
+	{ "top", mt_verb_top, "a live view for a terminal" },
+	{ "reload", mt_verb_reload, "re-read the policy set (root)" },
+	{ "release", mt_verb_release, "lift memtriage's throttle on CGROUP (root)" },
+	{ "dry-run", mt_verb_dry_run, "switch dry run on|off (root)" },
 };
 
 static void usage(FILE *f)

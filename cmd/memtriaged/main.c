@@ -1,24 +1,283 @@
-/* memtriaged: start-up checks and argument handling. */
+/* memtriaged: arguments, configuration, start-up checks, self-protection;
+ * then the loop (loop.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "cgmount.h"
+#include "config.h"
+#include "daemon.h"
+#include "fileio.h"
 #include "hostcheck.h"
+#include "log.h"
+#include "meminfo.h"
 #include "mt-config.h"
+#include "record.h"
+
+#define DEFAULT_CONFIG "/etc/memtriage/memtriaged.json"
+#define DEFAULT_POLICY_DIR "/etc/memtriage/policies"
+/* Records kept for history/explain: 256 records of a few KiB each. The
+ * snapshots of the newest 8 (a snapshot of 1,000 candidates is ~0.5 MiB). */
+#define RECORDS_MAX 256
+#define SNAPSHOTS_MAX 8
+/* A kill whose group is still populated after this is reported "stuck"
+ * (earlyoom waits up to 10 s, oomd and systemd-oomd 15 s). */
+#define KILL_TIMEOUT_MS 10000
+/* Node PSI trigger: 150 ms of "some" stall within 1 s, Android lmkd's
+ * "some" threshold doubled (it triggers at 70 ms) since we only take a look. */
+#define NODE_PSI_STALL_US 150000
+#define NODE_PSI_WINDOW_US 1000000
+/* File descriptors per watched container: its directory, memory.events, and
+ * during a kill cgroup.events plus pidfds; 1,000 containers and their pods
+ * and sandboxes need several thousand. */
+#define NOFILE_WANT 65536
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "usage: memtriaged [--config FILE] [--policy-dir DIR] [--root DIR] [--socket PATH]\n"
+	        "                  [--metrics-dir DIR] [--dry-run] [--log-format json|text]\n"
+	        "                  [--watch pollpri|inotify] [--check-host] [--version] [--help]\n"
+	        "Defaults: --config %s (missing: built-in defaults),\n"
+	        "          --policy-dir %s (missing: embedded default set),\n"
+	        "          --socket /run/memtriage/memtriage.sock (\"\" for none).\n",
+	        DEFAULT_CONFIG, DEFAULT_POLICY_DIR);
+}
+
+static void self_protect(struct daemon *d)
+{
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+		log_msg(LOG_WARNING, "mlockall failed (%s): memtriaged's pages may be swapped out or reclaimed "
+		        "under the very pressure it must act on; grant CAP_IPC_LOCK or raise RLIMIT_MEMLOCK",
+		        strerror(errno));
+	char buf[16];
+	snprintf(buf, sizeof buf, "%d", d->opts.oom_score_adj);
+	int r = mt_write_at(AT_FDCWD, "/proc/self/oom_score_adj", buf);
+	if (r < 0)
+		log_msg(LOG_WARNING, "setting own oom_score_adj to %s: %s", buf, strerror(-r));
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < NOFILE_WANT) {
+		rlim_t want = rl.rlim_max < NOFILE_WANT ? rl.rlim_max : NOFILE_WANT;
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_msg(LOG_WARNING, "raising RLIMIT_NOFILE to %lu: %s", (unsigned long)want, strerror(errno));
+	}
+}
+
+/* Our cgroup relative to the supervised root, NULL when outside it. */
+static char *own_cgroup(const char *root)
+{
+	char buf[4096];
+	int r = mt_read_at(AT_FDCWD, "/proc/self/cgroup", buf, sizeof buf);
+	if (r < 0)
+		return NULL;
+	char *line = strstr(buf, "0::");
+	if (!line)
+		return NULL;
+	line += 3;
+	line[strcspn(line, "\n")] = '\0';
+	struct mt_host_cgroup h;
+	if (mt_cgmount_probe(&h) < 0)
+		return NULL;
+	const char *mount = h.memory_fs == MT_CGROUP_FS_V2 ? h.memory_mount : h.unified_mount;
+	char abs[8192];
+	snprintf(abs, sizeof abs, "%s%s", mount, strcmp(line, "/") == 0 ? "" : line);
+	size_t n = strlen(root);
+	if (strcmp(abs, root) == 0)
+		return strdup("");
+	if (strncmp(abs, root, n) == 0 && abs[n] == '/')
+		return strdup(abs + n + 1);
+	return NULL;
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-		printf("memtriaged %s\n", MT_VERSION);
-		return 0;
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "policy-dir", required_argument, NULL, 'p' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "metrics-dir", required_argument, NULL, 'm' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "log-format", required_argument, NULL, 'l' },
+		{ "watch", required_argument, NULL, 'w' },
+		{ "check-host", no_argument, NULL, 'C' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *a_config = NULL, *a_policy = NULL, *a_root = NULL, *a_socket = NULL, *a_metrics = NULL;
+	bool a_dry = false;
+	enum log_format fmt = isatty(STDERR_FILENO) ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON;
+	enum watch_mode watch = WATCH_POLL;
+	int o;
+	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (o) {
+		case 'c': a_config = optarg; break;
+		case 'p': a_policy = optarg; break;
+		case 'r': a_root = optarg; break;
+		case 's': a_socket = optarg; break;
+		case 'm': a_metrics = optarg; break;
+		case 'n': a_dry = true; break;
+		case 'l':
+			if (strcmp(optarg, "json") == 0)
+				fmt = LOG_FORMAT_JSON;
+			else if (strcmp(optarg, "text") == 0)
+				fmt = LOG_FORMAT_TEXT;
+			else {
+				fprintf(stderr, "memtriaged: --log-format: '%s' is neither json nor text\n", optarg);
+				return 2;
+			}
+			break;
+		case 'w':
+			if (strcmp(optarg, "pollpri") == 0)
+				watch = WATCH_POLL;
+			else if (strcmp(optarg, "inotify") == 0)
+				watch = WATCH_INOTIFY;
+			else {
+				fprintf(stderr, "memtriaged: --watch: '%s' is neither pollpri nor inotify\n", optarg);
+				return 2;
+			}
+			break;
+		case 'C': return mt_hostcheck_run(stdout, stderr);
+		case 'V': printf("memtriaged %s\n", MT_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
 	}
-	if (argc > 1 && strcmp(argv[1], "--check-host") == 0)
-		return mt_hostcheck_run(stdout, stderr);
-	if (argc > 1) {
-		fprintf(stderr, "memtriaged: unknown argument '%s' (known: --version, --check-host)\n", argv[1]);
+	if (optind < argc) {
+		fprintf(stderr, "memtriaged: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
 		return 2;
 	}
+	log_set_format(fmt);
+
+	/* Configuration: a missing default file means built-in defaults; a
+	 * missing file named on the command line is an error. */
+	struct mt_config cfg;
+	struct mt_json_error jerr = { 0 };
+	char msg[1024];
+	mt_config_init_default(&cfg);
+	const char *cpath = a_config ? a_config : DEFAULT_CONFIG;
+	if (a_config || access(cpath, F_OK) == 0) {
+		int r = mt_config_load(cpath, &cfg, &jerr);
+		if (r < 0) {
+			mt_json_error_format(&jerr, msg, sizeof msg);
+			fprintf(stderr, "memtriaged: configuration %s: %s\n", cpath, msg);
+			return 1;
+		}
+	}
+
+	struct daemon d = { .root_fd = -1, .proc_fd = -1, .inotify_fd = -1, .psi_fd = -1, .policy_wd = -1, .logs_wd = -1 };
+	const char *root = a_root ? a_root : cfg.supervised_root;
+	if (!root || root[0] != '/' || strlen(root) >= sizeof d.opts.root) {
+		fprintf(stderr, "memtriaged: supervised root '%s' is not an absolute path\n", root ? root : "");
+		return 1;
+	}
+	snprintf(d.opts.root, sizeof d.opts.root, "%s", root);
+	size_t rl = strlen(d.opts.root);
+	while (rl > 1 && d.opts.root[rl - 1] == '/')
+		d.opts.root[--rl] = '\0';
+
+	/* Policies: an explicit directory (argument or configuration) must
+	 * exist; the default one, when missing, means the embedded set. */
+	if (a_policy)
+		d.opts.policy_dir = a_policy;
+	else if (cfg.policy_dir)
+		d.opts.policy_dir = cfg.policy_dir;
+	else if (is_dir(DEFAULT_POLICY_DIR))
+		d.opts.policy_dir = DEFAULT_POLICY_DIR;
+	d.opts.socket_path = a_socket ? a_socket : cfg.socket_path;
+	d.opts.metrics_dir = a_metrics ? a_metrics : cfg.metrics_dir;
+	d.opts.logs_dir = cfg.logs_dir;
+	d.opts.dry_run = a_dry || cfg.dry_run;
+	d.opts.watch_mode = watch;
+	d.opts.horizon_ms = (uint64_t)cfg.horizon_s * 1000;
+	d.opts.oom_score_adj = cfg.oom_score_adj;
+	d.opts.psi_stall_us = NODE_PSI_STALL_US;
+	d.opts.psi_window_us = NODE_PSI_WINDOW_US;
+	d.opts.kill_timeout_ms = KILL_TIMEOUT_MS;
+
 	if (mt_hostcheck_run(NULL, stderr) != 0)
 		return 1;
-	fprintf(stderr, "memtriaged %s: the supervisor loop is not built yet (issue 6)\n", MT_VERSION);
-	return 1;
+
+	d.proc_fd = mt_dir_open(AT_FDCWD, "/proc");
+	d.root_fd = mt_dir_open(AT_FDCWD, d.opts.root);
+	if (d.proc_fd < 0 || d.root_fd < 0) {
+		fprintf(stderr, "memtriaged: opening %s: %s\n", d.proc_fd < 0 ? "/proc" : d.opts.root,
+		        strerror(-(d.proc_fd < 0 ? d.proc_fd : d.root_fd)));
+		return 1;
+	}
+	/* The reserve: bytes, or a percentage of RAM + swap split between the
+	 * two in proportion so each deficit has its own floor. */
+	struct mt_meminfo mi;
+	int r = mt_meminfo_read(d.proc_fd, &mi);
+	if (r < 0) {
+		fprintf(stderr, "memtriaged: /proc/meminfo: %s\n", strerror(-r));
+		return 1;
+	}
+	if (cfg.reserve.percent) {
+		d.opts.ram_reserve = mt_size_resolve(&cfg.reserve, mi.mem_total);
+		d.opts.swap_reserve = mt_size_resolve(&cfg.reserve, mi.swap_total);
+	} else {
+		d.opts.ram_reserve = cfg.reserve.bytes;
+		d.opts.swap_reserve = 0;
+	}
+
+	if (d.opts.policy_dir ? mt_policy_set_load_dir(d.opts.policy_dir, &d.policies, &jerr)
+	                      : mt_policy_set_load_default(&d.policies, &jerr)) {
+		mt_json_error_format(&jerr, msg, sizeof msg);
+		fprintf(stderr, "memtriaged: policies %s: %s\n",
+		        d.opts.policy_dir ? d.opts.policy_dir : "<embedded defaults>", msg);
+		return 1;
+	}
+	d.policy_loaded_ms = now_ms();
+	if (mt_record_ring_new(RECORDS_MAX, SNAPSHOTS_MAX, &d.records) < 0)
+		return 1;
+	d.own_cgroup = own_cgroup(d.opts.root);
+
+	self_protect(&d);
+	log_event(LOG_INFO, "starting",
+	          json_pack("{s:s, s:s, s:s, s:s?, s:s, s:b, s:I, s:I, s:i}", "version", MT_VERSION, "root",
+	                    d.opts.root, "policies", d.opts.policy_dir ? d.opts.policy_dir : "<embedded defaults>",
+	                    "own_cgroup", d.own_cgroup, "socket", d.opts.socket_path ? d.opts.socket_path : "",
+	                    "dry_run", d.opts.dry_run, "ram_reserve", (json_int_t)d.opts.ram_reserve, "swap_reserve",
+	                    (json_int_t)d.opts.swap_reserve, "horizon_s", (int)cfg.horizon_s));
+
+	d.loop = uv_default_loop();
+	r = loop_run(&d);
+	int rc = r < 0 ? 1 : 0;
+	uv_run(d.loop, UV_RUN_DEFAULT); /* close callbacks */
+	if (uv_loop_close(d.loop) != 0)
+		log_msg(LOG_WARNING, "handles still open at exit");
+	log_event(LOG_NOTICE, "stopped", json_pack("{s:I, s:I, s:I}", "decisions", (json_int_t)d.decisions, "kills",
+	                                           (json_int_t)d.kills, "releases", (json_int_t)d.releases));
+	json_decref(d.last_snapshot);
+	mt_record_ring_free(d.records);
+	mt_policy_set_free(d.policies);
+	mt_k8s_names_free(d.names);
+	free(d.wds);
+	free(d.own_cgroup);
+	close(d.proc_fd);
+	close(d.root_fd);
+	if (d.inotify_fd >= 0)
+		close(d.inotify_fd);
+	if (d.psi_fd >= 0)
+		close(d.psi_fd);
+	mt_config_clear(&cfg);
+	return rc;
 }

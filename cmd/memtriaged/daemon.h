@@ -1,0 +1,186 @@
+/* memtriaged's state, shared by its cmd/ files: the watched cgroup tree
+ * (watch.c), the loop and decisions (loop.c, decide.c), the socket provider
+ * (provider.c). Not a library: one daemon per process. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "growth.h"
+#include "k8s.h"
+/* lib/snapshot.h (selection bound 1,000,000) and lib/policy.h (policy bound
+ * 1,000) both define MT_PRIORITY_MAX; policies stay within both. Until the
+ * two agree on one name, the policy's definition wins here. */
+#include "snapshot.h"
+#undef MT_PRIORITY_MAX
+#include "policy.h"
+#include "cgroup_events.h"
+
+struct mt_record_ring;
+
+enum watch_mode {
+	WATCH_POLL,     /* memory.events through uv_poll, UV_PRIORITIZED (POLLPRI) */
+	WATCH_INOTIFY,  /* memory.events through IN_MODIFY on the cgroup's directory */
+};
+
+struct daemon_opts {
+	const char *config_path;
+	bool config_explicit;
+	const char *policy_dir;
+	bool policy_dir_explicit;
+	char root[4096];           /* supervised root, absolute */
+	const char *socket_path;
+	const char *metrics_dir;
+	const char *logs_dir;      /* /var/log/containers; NULL = no names */
+	bool dry_run;
+	enum watch_mode watch_mode;
+	uint64_t ram_reserve;      /* bytes kept free in RAM */
+	uint64_t swap_reserve;     /* bytes kept free in swap */
+	uint64_t horizon_ms;       /* act when exhaustion is projected within */
+	int oom_score_adj;
+	/* node PSI trigger: stall and window in microseconds; 0 = none */
+	uint64_t psi_stall_us, psi_window_us;
+	uint64_t kill_timeout_ms;  /* a kill not done by then is "stuck" */
+};
+
+struct cg {
+	struct daemon *d;
+	struct cg *parent, *children, *next;   /* the tree below the root */
+	char *relpath;            /* below the root; "" is the root */
+	const char *name;         /* last component of relpath */
+	int dir_fd;               /* O_PATH */
+	int wd;                   /* inotify watch, -1 when none */
+
+	struct mt_k8s_identity id;
+	const struct mt_policy *policy;  /* borrowed from d->policies */
+	bool eligible;            /* unprotected policy, a candidate kind */
+	bool candidate;           /* eligible and no eligible child */
+	uint64_t appeared_ms;
+
+	/* candidate: memory.events */
+	int events_fd;
+	uv_poll_t events_poll;
+	bool events_poll_init;
+	struct mt_memory_events events;
+	bool events_valid;
+	uint64_t escalate_window_start_ms;
+	uint64_t escalate_base;
+	bool escalate_armed;
+
+	/* candidate: optional per-group PSI trigger (policy.pressure) */
+	int psi_fd;
+	uv_poll_t psi_poll;
+	bool psi_poll_init;
+
+	struct mt_growth growth;  /* memory.current + swap.current */
+
+	/* throttle */
+	bool throttled;
+	uint64_t saved_high;      /* memory.high before we lowered it */
+	uint64_t held_high;       /* what we wrote */
+	uint64_t throttle_base;   /* usage when throttling began */
+	uint64_t calm_since_ms;   /* 0 = not calm */
+
+	/* kill */
+	bool kill_in_flight;
+	bool term_sent;           /* SIGTERM grace running */
+	uint64_t kill_started_ms;
+	uint64_t kill_record_id;
+	uint64_t kill_notified_us;   /* the wakeup that led to it (0: timer) */
+	uint64_t kill_pred_ram, kill_pred_swap;
+	uint64_t kill_before_bytes;      /* memory.current + swap.current before */
+	uint64_t kill_node_before;       /* node MemAvailable + SwapFree before */
+	bool kill_reported_stuck;
+	uint64_t dry_kill_until_ms; /* dry run: a pretend kill in flight until then */
+	int cgevents_fd;
+	uv_poll_t cgevents_poll;
+	bool cgevents_poll_init;
+	uv_timer_t grace_timer;
+	bool grace_timer_init;
+
+	unsigned open_handles;    /* initialised handles not yet closed */
+	bool dropped;             /* unlinked; freed when open_handles reaches 0 */
+};
+
+struct daemon {
+	uv_loop_t *loop;
+	struct daemon_opts opts;
+	int root_fd;              /* O_PATH of opts.root */
+	int proc_fd;              /* /proc */
+	char *own_cgroup;         /* our cgroup below the root, NULL when outside */
+
+	struct mt_policy_set *policies;
+	char policy_error[1024];  /* the last failed reload, "" when fine */
+	uint64_t policy_loaded_ms;
+
+	struct cg *root;
+	unsigned n_cgroups, n_candidates;
+
+	/* cgroup creation and removal (and memory.events in inotify mode) */
+	int inotify_fd;
+	uv_poll_t inotify_poll;
+	struct { int wd; struct cg *cg; } *wds;
+	size_t n_wds, cap_wds;
+
+	/* the policy directory (ConfigMap: watch the directory) */
+	int policy_wd;
+	uv_timer_t policy_debounce;
+
+	/* Kubernetes names from the kubelet's log symlinks (NULL: none) */
+	struct mt_k8s_names *names;
+	int logs_wd;
+	uv_timer_t names_debounce;
+
+	/* node */
+	uv_timer_t tick;
+	struct mt_growth node_growth;
+	uint64_t last_commit, last_bound, last_eta_ms;
+	int psi_fd;
+	uv_poll_t psi_poll;
+	bool psi_poll_init;
+
+	uv_signal_t sig_term, sig_int, sig_hup;
+	bool stopping;
+
+	struct mt_record_ring *records;
+	void *last_snapshot;      /* json_t *: the newest snapshot */
+	uint64_t decisions, kills, throttles, releases, events_seen;
+	uint64_t started_ms;
+
+	void *server;             /* struct mt_serve * */
+};
+
+uint64_t now_ms(void);
+uint64_t now_us(void);
+
+/* watch.c */
+int watch_start(struct daemon *d);
+int watch_rescan(struct daemon *d);
+void watch_stop(struct daemon *d);
+void watch_resolve_all(struct daemon *d);
+struct cg *watch_find(struct daemon *d, const char *relpath);
+/* for each candidate; stop when fn returns non-zero */
+void watch_for_each_candidate(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud);
+void watch_cg_kill_started(struct cg *c);
+void watch_cg_kill_done(struct cg *c);
+
+/* decide.c */
+void decide_run(struct daemon *d, const char *trigger, const char *detail, bool record_noop);
+void decide_on_events(struct cg *c);
+void decide_on_populated(struct cg *c);
+void decide_check_kills(struct daemon *d);
+void decide_check_throttles(struct daemon *d, bool danger);
+void decide_restore_all(struct daemon *d);
+int decide_release(struct daemon *d, const char *relpath);
+void decide_grace_expired(struct cg *c);
+
+/* loop.c */
+int loop_run(struct daemon *d);
+int loop_reload_policies(struct daemon *d, const char *why);
+void loop_policy_dir_changed(struct daemon *d);
+void loop_logs_dir_changed(struct daemon *d);
+
+/* provider.c: the status socket */
+int loop_server_start(struct daemon *d);
+void loop_server_stop(struct daemon *d);

@@ -1,0 +1,610 @@
+/* The decision path: snapshot (lib/snapshot_read) -> decide (lib/select,
+ * pure) -> act (lib/act, skipped in dry run) -> record (lib/record, log).
+ * Also the event-driven pieces that lead to or follow a decision: a
+ * candidate's memory.events escalation, a kill's completion (cgroup.events
+ * populated 0), throttle release. */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "act.h"
+#include "cgroup_value.h"
+#include "daemon.h"
+#include "fileio.h"
+#include "log.h"
+#include "psi.h"
+#include "record.h"
+#include "select.h"
+#include "snapshot_json.h"
+#include "snapshot_read.h"
+
+/* Candidates listed in one record: the chosen ones and then the largest;
+ * bounds a record's size whatever the number of containers. */
+#define RECORD_CANDIDATES_MAX 16
+
+static const char *name_or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static json_t *node_json(const struct mt_node *n)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
+	                 "mem_total", (json_int_t)n->mem_total, "mem_available", (json_int_t)n->mem_available,
+	                 "swap_total", (json_int_t)n->swap_total, "swap_free", (json_int_t)n->swap_free,
+	                 "commit", (json_int_t)n->commit, "bound", (json_int_t)n->bound,
+	                 "headroom", (json_int_t)n->headroom, "ram_deficit", (json_int_t)n->ram_deficit,
+	                 "swap_deficit", (json_int_t)n->swap_deficit, "growth_rate", (json_int_t)n->growth_rate,
+	                 "eta_ms", (json_int_t)(n->eta_ms == MT_NEVER ? -1 : (json_int_t)n->eta_ms),
+	                 "psi_some_avg10", n->psi_some_avg10);
+}
+
+static json_t *candidate_json(const struct mt_candidate *c, const struct mt_explain *e)
+{
+	json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->path,
+	                      "policy", name_or_empty(c->policy), "priority", (int)c->priority,
+	                      "response", mt_response_to_string(c->response), "current", (json_int_t)c->mem.current,
+	                      "frees_ram", (json_int_t)c->frees_ram, "frees_swap", (json_int_t)c->frees_swap,
+	                      "cost", (json_int_t)c->cost, "growth_rate", (json_int_t)c->growth_rate);
+	if (!o || !e)
+		return o;
+	json_object_set_new(o, "reason", json_string(mt_reason_to_string(e->reason)));
+	if (e->inelig) {
+		json_t *a = json_array();
+		for (uint32_t bit = 1; bit && bit <= e->inelig; bit <<= 1)
+			if (e->inelig & bit)
+				json_array_append_new(a, json_string(mt_inelig_to_string(bit)));
+		json_object_set_new(o, "inelig", a);
+	}
+	if (e->reason == MT_REASON_THROTTLE)
+		json_object_set_new(o, "throttle_to", json_integer((json_int_t)e->throttle_to));
+	return o;
+}
+
+static int cmp_frees_desc(const void *a, const void *b, void *ud)
+{
+	const struct mt_snapshot *s = ud;
+	const struct mt_candidate *x = &s->candidates[*(const size_t *)a], *y = &s->candidates[*(const size_t *)b];
+	uint64_t fx = x->frees_ram + x->frees_swap, fy = y->frees_ram + y->frees_swap;
+	return fx < fy ? 1 : fx > fy ? -1 : strcmp(x->path, y->path);
+}
+
+static json_t *considered_json(const struct mt_snapshot *s, const struct mt_decision *dec)
+{
+	json_t *a = json_array();
+	size_t n = s->n_candidates;
+	size_t *order = calloc(n ? n : 1, sizeof *order);
+	if (!a || !order) {
+		free(order);
+		return a;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < dec->n_chosen; i++)
+		order[k++] = dec->chosen[i];
+	size_t first_rest = k;
+	for (size_t i = 0; i < n; i++) {
+		bool chosen = false;
+		for (size_t j = 0; j < dec->n_chosen; j++)
+			chosen |= dec->chosen[j] == i;
+		if (!chosen)
+			order[k++] = i;
+	}
+	qsort_r(order + first_rest, k - first_rest, sizeof *order, cmp_frees_desc, (void *)s);
+	for (size_t i = 0; i < k && i < RECORD_CANDIDATES_MAX; i++)
+		json_array_append_new(a, candidate_json(&s->candidates[order[i]],
+		                                        dec->explain ? &dec->explain[order[i]] : NULL));
+	free(order);
+	return a;
+}
+
+static void iso_now(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	char b[32];
+	strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%03ldZ", b, ts.tv_nsec / 1000000);
+}
+
+static json_t *record_new(struct daemon *d, const char *trigger, const char *detail)
+{
+	char t[48];
+	iso_now(t, sizeof t);
+	return json_pack("{s:s, s:I, s:s, s:s, s:b}", "time", t, "mono_ms", (json_int_t)now_ms(), "trigger", trigger,
+	                 "detail", name_or_empty(detail), "dry_run", d->opts.dry_run);
+}
+
+static uint64_t push_record(struct daemon *d, json_t *rec, json_t *snap)
+{
+	uint64_t id = 0;
+	if (mt_record_ring_push(d->records, rec, snap, &id) < 0)
+		return 0;
+	log_event(LOG_NOTICE, "decision", json_deep_copy(mt_record_ring_get(d->records, id)));
+	return id;
+}
+
+/* Updates record `id` (if still in the ring) and logs the update. */
+static void record_update(struct daemon *d, uint64_t id, const char *event, json_t *fields)
+{
+	json_t *r = id ? mt_record_ring_get(d->records, id) : NULL;
+	if (r && fields)
+		json_object_update(r, fields);
+	if (fields)
+		json_object_set_new(fields, "decision", json_integer((json_int_t)id));
+	log_event(LOG_NOTICE, event, fields);
+}
+
+static uint64_t node_free_bytes(struct daemon *d)
+{
+	struct mt_node n = { 0 };
+	if (mt_snapshot_read_node(d->proc_fd, &n) < 0)
+		return 0;
+	return n.mem_available + n.swap_free;
+}
+
+static uint64_t cg_bytes(struct cg *c)
+{
+	uint64_t cur = 0, swap = 0;
+	mt_value_read_at(c->dir_fd, "memory.current", &cur);
+	mt_value_read_at(c->dir_fd, "memory.swap.current", &swap);
+	return cur + swap;
+}
+
+/* --- act: kill --- */
+static void kill_now(struct cg *c)
+{
+	struct daemon *d = c->d;
+	struct mt_kill_result res = { 0 };
+	struct mt_kill_pins *pins = NULL;
+	uint64_t t0 = now_us();
+	int r = mt_act_kill_group(c->dir_fd, &res, &pins);
+	uint64_t t1 = now_us();
+	int mreleased = mt_act_mrelease(pins);
+	uint64_t t2 = now_us();
+	mt_act_pins_free(pins);
+	if (r < 0 && !mt_errno_is_gone(r)) {
+		record_update(d, c->kill_record_id, "kill-failed",
+		              json_pack("{s:s, s:s, s:s}", "cgroup", c->relpath, "outcome", "failed", "error", strerror(-r)));
+		c->kill_in_flight = false;
+		return;
+	}
+	d->kills++;
+	log_event(LOG_WARNING, "kill",
+	          json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
+	                    mt_kill_method_to_string(res.method), "pids", res.pids, "mreleased", mreleased,
+	                    "signalled", res.signalled, "notified_us", (json_int_t)c->kill_notified_us, "acted_us",
+	                    (json_int_t)t1, "kill_us", (json_int_t)(t1 - t0), "mrelease_us", (json_int_t)(t2 - t1),
+	                    "decision", (json_int_t)c->kill_record_id));
+	c->kill_notified_us = 0;
+	watch_cg_kill_started(c);
+	decide_on_populated(c); /* it may already be empty */
+}
+
+static void on_grace_timer(uv_timer_t *t)
+{
+	decide_grace_expired(t->data);
+}
+
+void decide_grace_expired(struct cg *c)
+{
+	if (c->kill_in_flight && c->term_sent && !c->dropped && c->dir_fd >= 0)
+		kill_now(c);
+}
+
+static void start_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pred_swap,
+                       uint64_t before_bytes, uint64_t node_before)
+{
+	struct daemon *d = c->d;
+	c->kill_record_id = record_id;
+	c->kill_pred_ram = pred_ram;
+	c->kill_pred_swap = pred_swap;
+	c->kill_started_ms = now_ms();
+	c->kill_reported_stuck = false;
+	if (d->opts.dry_run) {
+		/* What a real kill would be for the next decisions: in flight
+		 * until the timeout, so the dry run records one kill per
+		 * deficit, not one per tick. */
+		c->dry_kill_until_ms = c->kill_started_ms + d->opts.kill_timeout_ms;
+		return;
+	}
+	c->kill_in_flight = true;
+	c->kill_before_bytes = before_bytes;
+	c->kill_node_before = node_before;
+	uint32_t grace = c->policy ? c->policy->kill.grace_ms : 0;
+	if (grace > 0) {
+		int n = mt_act_signal_group(c->dir_fd, SIGTERM);
+		log_event(LOG_WARNING, "terminate", json_pack("{s:s, s:i, s:i, s:I}", "cgroup", c->relpath, "signalled", n,
+		                                              "grace_ms", (int)grace, "decision", (json_int_t)record_id));
+		c->term_sent = true;
+		if (!c->grace_timer_init) {
+			uv_timer_init(d->loop, &c->grace_timer);
+			c->grace_timer.data = c;
+			c->grace_timer_init = true;
+			c->open_handles++;
+		}
+		uv_timer_start(&c->grace_timer, on_grace_timer, grace, 0);
+		watch_cg_kill_started(c);
+		return;
+	}
+	kill_now(c);
+}
+
+void decide_on_populated(struct cg *c)
+{
+	struct daemon *d = c->d;
+	if (!c->kill_in_flight || c->cgevents_fd < 0)
+		return;
+	struct mt_cgroup_events ev;
+	int r = mt_cgroup_events_read_fd(c->cgevents_fd, &ev);
+	if (r < 0 && !mt_errno_is_gone(r))
+		return;
+	if (r == 0 && ev.populated)
+		return;
+	uint64_t took = now_ms() - c->kill_started_ms;
+	uint64_t after = r == 0 ? cg_bytes(c) : 0;
+	uint64_t freed_group = c->kill_before_bytes > after ? c->kill_before_bytes - after : 0;
+	/* node-wide effect, when the node was measured before the kill */
+	int64_t node_delta = c->kill_node_before ? (int64_t)node_free_bytes(d) - (int64_t)c->kill_node_before : 0;
+	record_update(d, c->kill_record_id, "kill-done",
+	              json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "outcome", "exited",
+	                        "took_ms", (json_int_t)took, "predicted_bytes",
+	                        (json_int_t)(c->kill_pred_ram + c->kill_pred_swap), "measured_group_bytes",
+	                        (json_int_t)freed_group, "measured_node_bytes", (json_int_t)node_delta,
+	                        "group_left_bytes", (json_int_t)after));
+	if (c->grace_timer_init)
+		uv_timer_stop(&c->grace_timer);
+	watch_cg_kill_done(c);
+}
+
+static int check_kill_cb(struct cg *c, void *ud)
+{
+	struct daemon *d = c->d;
+	if (c->kill_in_flight && !c->kill_reported_stuck &&
+	    now_ms() - c->kill_started_ms > d->opts.kill_timeout_ms + (c->policy ? c->policy->kill.grace_ms : 0)) {
+		c->kill_reported_stuck = true;
+		record_update(d, c->kill_record_id, "kill-stuck",
+		              json_pack("{s:s, s:s, s:I}", "cgroup", c->relpath, "outcome", "stuck", "after_ms",
+		                        (json_int_t)(now_ms() - c->kill_started_ms)));
+	}
+	return 0;
+}
+
+void decide_check_kills(struct daemon *d)
+{
+	watch_for_each_candidate(d, check_kill_cb, NULL);
+}
+
+/* --- act: throttle --- */
+static void throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t record_id)
+{
+	struct daemon *d = c->d;
+	if (!c->throttled) {
+		c->saved_high = current_high;
+		c->throttle_base = cg_bytes(c);
+		c->throttled = true;
+	}
+	c->held_high = to;
+	c->calm_since_ms = 0;
+	int r = d->opts.dry_run ? 0 : mt_act_set_high(c->dir_fd, to);
+	d->throttles++;
+	log_event(LOG_WARNING, "throttle",
+	          json_pack("{s:s, s:I, s:I, s:b, s:s, s:I}", "cgroup", c->relpath, "memory_high", (json_int_t)to,
+	                    "saved_high", (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high),
+	                    "dry_run", d->opts.dry_run, "result", r < 0 ? strerror(-r) : "ok", "decision",
+	                    (json_int_t)record_id));
+	if (d->opts.dry_run)
+		c->throttled = false; /* nothing to restore */
+}
+
+static int release(struct cg *c, const char *why)
+{
+	struct daemon *d = c->d;
+	if (!c->throttled)
+		return -ESRCH;
+	int r = mt_act_set_high(c->dir_fd, c->saved_high);
+	c->throttled = false;
+	c->calm_since_ms = 0;
+	d->releases++;
+	log_event(LOG_NOTICE, "release",
+	          json_pack("{s:s, s:I, s:s, s:s}", "cgroup", c->relpath, "memory_high",
+	                    (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high), "why", why,
+	                    "result", r < 0 ? strerror(-r) : "ok"));
+	return mt_errno_is_gone(r) ? 0 : r;
+}
+
+struct release_ctx {
+	bool danger;
+	bool all;
+};
+
+static int release_cb(struct cg *c, void *ud)
+{
+	struct release_ctx *x = ud;
+	if (!c->throttled)
+		return 0;
+	if (x->all) {
+		release(c, "shutdown");
+		return 0;
+	}
+	const struct mt_policy *p = c->policy;
+	double limit = p ? p->throttle.release_psi_some : 10.0;
+	uint32_t after_s = p ? p->throttle.release_after_s : 30;
+	struct mt_psi psi;
+	bool calm = !x->danger;
+	if (calm && mt_psi_read_at(c->dir_fd, "memory.pressure", &psi) == 0)
+		calm = psi.some.avg10 / 100.0 < limit;
+	if (!calm) {
+		c->calm_since_ms = 0;
+		return 0;
+	}
+	if (c->calm_since_ms == 0)
+		c->calm_since_ms = now_ms();
+	if (now_ms() - c->calm_since_ms >= (uint64_t)after_s * 1000)
+		release(c, "calm");
+	return 0;
+}
+
+void decide_check_throttles(struct daemon *d, bool danger)
+{
+	struct release_ctx x = { .danger = danger };
+	watch_for_each_candidate(d, release_cb, &x);
+}
+
+void decide_restore_all(struct daemon *d)
+{
+	struct release_ctx x = { .all = true };
+	watch_for_each_candidate(d, release_cb, &x);
+}
+
+int decide_release(struct daemon *d, const char *relpath)
+{
+	struct cg *c = watch_find(d, relpath);
+	if (!c)
+		return -ENOENT;
+	return release(c, "operator");
+}
+
+/* --- snapshot --- */
+struct build_ctx {
+	struct mt_snapshot *s;
+	struct cg **cgs;
+	size_t cap;
+	int error;
+};
+
+static int build_cb(struct cg *c, void *ud)
+{
+	struct build_ctx *b = ud;
+	struct daemon *d = c->d;
+	if (b->s->n_candidates == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		void *a = realloc(b->s->candidates, cap * sizeof b->s->candidates[0]);
+		void *g = a ? realloc(b->cgs, cap * sizeof b->cgs[0]) : NULL;
+		if (a)
+			b->s->candidates = a;
+		if (!a || !g) {
+			b->error = -ENOMEM;
+			return 1;
+		}
+		b->cgs = g;
+		b->cap = cap;
+	}
+	struct mt_candidate *m = &b->s->candidates[b->s->n_candidates];
+	memset(m, 0, sizeof *m);
+	int r = mt_snapshot_read_candidate(c->dir_fd, m);
+	if (r < 0) {
+		if (!mt_errno_is_gone(r))
+			log_msg(LOG_WARNING, "%s: reading its memory figures: %s", c->relpath, strerror(-r));
+		return 0; /* vanished mid-read: not in this snapshot */
+	}
+	const struct mt_policy *p = c->policy;
+	m->path = strdup(c->relpath);
+	m->policy = strdup(p ? p->name : "");
+	if (c->id.named) {
+		m->k8s_namespace = strdup(c->id.k8s_namespace);
+		m->k8s_pod = strdup(c->id.pod);
+		m->k8s_container = c->id.container[0] ? strdup(c->id.container) : NULL;
+	}
+	m->priority = p ? (uint32_t)p->priority : 0;
+	m->protected_ = p ? p->is_protected : true;
+	m->response = p ? p->response : MT_RESPONSE_OBSERVE;
+	/* The policy's floor is a share of the usage when throttling began. */
+	uint64_t usage = c->throttled ? c->throttle_base : m->mem.current;
+	m->throttle_floor = p ? mt_size_resolve(&p->throttle.floor, usage) : 0;
+	m->throttle_step = p ? mt_size_resolve(&p->throttle.step, usage) : 0;
+	m->kill_grace_ms = d->opts.kill_timeout_ms + (p ? p->kill.grace_ms : 0);
+	uint64_t now = now_ms();
+	mt_growth_update(&c->growth, now_us(), m->mem.current + m->mem.swap_current);
+	m->growth_rate = (int64_t)mt_growth_rate(&c->growth);
+	m->age_ms = now - c->appeared_ms;
+	m->kill_in_flight = c->kill_in_flight || (d->opts.dry_run && now < c->dry_kill_until_ms);
+	m->kill_started_ms = c->kill_started_ms;
+	b->cgs[b->s->n_candidates++] = c;
+	return 0;
+}
+
+static int build_snapshot(struct daemon *d, struct mt_snapshot *s, struct cg ***ret_cgs)
+{
+	memset(s, 0, sizeof *s);
+	struct mt_node *n = &s->node;
+	int r = mt_snapshot_read_node(d->proc_fd, n);
+	if (r < 0)
+		return r;
+	n->now_ms = now_ms();
+	n->ram_reserve = d->opts.ram_reserve;
+	n->swap_reserve = n->swap_total ? d->opts.swap_reserve : 0;
+	n->growth_rate = (int64_t)mt_growth_rate(&d->node_growth);
+	n->throttle_horizon_ms = d->opts.horizon_ms;
+	struct build_ctx b = { .s = s };
+	watch_for_each_candidate(d, build_cb, &b);
+	*ret_cgs = b.cgs;
+	if (b.error < 0)
+		return b.error;
+	r = mt_node_compute(n);
+	if (r < 0)
+		return r;
+	n->eta_ms = mt_growth_time_to_exhaustion(&d->node_growth, n->commit, n->bound);
+	if (n->eta_ms != MT_GROWTH_NEVER)
+		n->eta_ms /= 1000;
+	else
+		n->eta_ms = MT_NEVER;
+	return mt_snapshot_compute(s);
+}
+
+void decide_run(struct daemon *d, const char *trigger, const char *detail, bool record_noop)
+{
+	if (d->stopping)
+		return;
+	uint64_t woke_us = now_us();
+	struct mt_snapshot s;
+	struct cg **cgs = NULL;
+	int r = build_snapshot(d, &s, &cgs);
+	if (r < 0) {
+		log_msg(LOG_ERR, "building the snapshot: %s", strerror(-r));
+		mt_snapshot_free(&s);
+		free(cgs);
+		return;
+	}
+	struct mt_decision dec;
+	r = mt_select(&s, NULL, &dec);
+	if (r < 0) {
+		log_msg(LOG_ERR, "selection failed: %s", strerror(-r));
+		mt_snapshot_free(&s);
+		free(cgs);
+		return;
+	}
+	d->decisions++;
+	json_t *snap = NULL;
+	mt_snapshot_to_json(&s, &snap);
+	json_decref(d->last_snapshot);
+	d->last_snapshot = snap ? json_incref(snap) : NULL;
+
+	if (dec.action == MT_ACTION_NONE && !record_noop) {
+		mt_decision_free(&dec);
+		mt_snapshot_free(&s);
+		free(cgs);
+		json_decref(snap);
+		return;
+	}
+	json_t *rec = record_new(d, trigger, detail);
+	json_object_set_new(rec, "node", node_json(&s.node));
+	json_object_set_new(rec, "action", json_string(mt_action_to_string(dec.action)));
+	json_object_set_new(rec, "method", json_string(mt_method_to_string(dec.method)));
+	if (dec.action == MT_ACTION_KILL)
+		json_object_set_new(rec, "covered", json_boolean(dec.covered));
+	json_t *targets = json_array();
+	for (size_t i = 0; i < dec.n_chosen; i++) {
+		const struct mt_candidate *m = &s.candidates[dec.chosen[i]];
+		json_array_append_new(targets, json_string(m->path));
+	}
+	json_object_set_new(rec, "targets", targets);
+	json_object_set_new(rec, "predicted", json_pack("{s:I, s:I}", "ram", (json_int_t)dec.freed_ram, "swap",
+	                                                (json_int_t)dec.freed_swap));
+	json_object_set_new(rec, "candidates_total", json_integer((json_int_t)s.n_candidates));
+	json_object_set_new(rec, "considered", considered_json(&s, &dec));
+	if (dec.action != MT_ACTION_NONE)
+		json_object_set_new(rec, "outcome", json_string(d->opts.dry_run ? "dry-run" : "pending"));
+	uint64_t id = push_record(d, rec, snap);
+
+	for (size_t i = 0; i < dec.n_chosen; i++) {
+		size_t k = dec.chosen[i];
+		struct cg *c = cgs[k];
+		const struct mt_candidate *m = &s.candidates[k];
+		c->kill_notified_us = woke_us;
+		if (dec.action == MT_ACTION_KILL)
+			start_kill(c, id, m->frees_ram, m->frees_swap, m->mem.current + m->mem.swap_current,
+			           s.node.mem_available + s.node.swap_free);
+		else if (dec.action == MT_ACTION_THROTTLE)
+			throttle(c, m->mem.high, dec.explain[k].throttle_to, id);
+	}
+	mt_decision_free(&dec);
+	mt_snapshot_free(&s);
+	free(cgs);
+}
+
+/* --- a candidate's memory.events --- */
+static uint64_t escalate_counter(const struct mt_memory_events *e, enum mt_max_counter k)
+{
+	switch (k) {
+	case MT_MAX_COUNTER_OOM_KILL: return e->oom_kill;
+	case MT_MAX_COUNTER_OOM: return e->oom;
+	case MT_MAX_COUNTER_MAX: return e->max;
+	}
+	return 0;
+}
+
+/* The policy asked for a group kill on this counter: act first (the
+ * notification-to-action path), then record. */
+static void own_limit_kill(struct cg *c, uint64_t count, uint64_t notified_us)
+{
+	struct daemon *d = c->d;
+	const struct mt_policy *p = c->policy;
+	struct mt_candidate m = { 0 };
+	if (mt_snapshot_read_candidate(c->dir_fd, &m) < 0)
+		return;
+	uint64_t fr = 0, fs = 0;
+	mt_candidate_frees(&m, &fr, &fs);
+	c->kill_notified_us = notified_us;
+	uint64_t id = mt_record_ring_last_id(d->records) + 1; /* the id push_record() assigns next */
+	start_kill(c, id, fr, fs, m.mem.current + m.mem.swap_current, 0);
+	json_t *rec = record_new(d, "own-limit", c->relpath);
+	json_object_set_new(rec, "action", json_string("kill"));
+	json_object_set_new(rec, "targets", json_pack("[s]", c->relpath));
+	json_object_set_new(rec, "escalate", json_pack("{s:s, s:I, s:i, s:i}", "counter",
+	                                               mt_max_counter_to_string(p->escalate.counter), "increments",
+	                                               (json_int_t)count, "count", (int)p->escalate.count,
+	                                               "window_s", (int)p->escalate.window_s));
+	json_object_set_new(rec, "predicted", json_pack("{s:I, s:I}", "ram", (json_int_t)fr, "swap", (json_int_t)fs));
+	json_object_set_new(rec, "notified_us", json_integer((json_int_t)notified_us));
+	json_object_set_new(rec, "outcome", json_string(d->opts.dry_run ? "dry-run" : "pending"));
+	push_record(d, rec, NULL);
+}
+
+void decide_on_events(struct cg *c)
+{
+	struct daemon *d = c->d;
+	uint64_t notified_us = now_us();
+	if (c->events_fd < 0)
+		return;
+	struct mt_memory_events e;
+	int r = mt_memory_events_read_fd(c->events_fd, &e);
+	if (r < 0) {
+		/* removed: kernfs polls POLLERR forever; the inotify IN_DELETE
+		 * drops the cgroup, until then stop listening */
+		if (c->events_poll_init)
+			uv_poll_stop(&c->events_poll);
+		return;
+	}
+	d->events_seen++;
+	struct mt_memory_events old = c->events;
+	bool had = c->events_valid;
+	c->events = e;
+	c->events_valid = true;
+	if (!had)
+		return;
+	if (e.oom_kill > old.oom_kill)
+		log_event(LOG_WARNING, "kernel-oom-kill",
+		          json_pack("{s:s, s:I, s:I}", "cgroup", c->relpath, "oom_kill", (json_int_t)e.oom_kill, "new",
+		                    (json_int_t)(e.oom_kill - old.oom_kill)));
+	const struct mt_policy *p = c->policy;
+	if (!p || !p->escalate.set || !mt_response_may_kill(p->response) || c->kill_in_flight)
+		return;
+	uint64_t now = now_ms();
+	uint64_t v = escalate_counter(&e, p->escalate.counter);
+	if (!c->escalate_armed || now - c->escalate_window_start_ms > (uint64_t)p->escalate.window_s * 1000) {
+		c->escalate_armed = true;
+		c->escalate_window_start_ms = now;
+		c->escalate_base = escalate_counter(&old, p->escalate.counter);
+	}
+	if (v >= c->escalate_base + p->escalate.count) {
+		c->escalate_armed = false;
+		own_limit_kill(c, v - c->escalate_base, notified_us);
+	}
+}

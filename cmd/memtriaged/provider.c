@@ -1,0 +1,298 @@
+/* The socket server's provider (serve.h): answers from state in memory
+ * only (the last snapshot, the record ring, the tree), never from cgroupfs. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon.h"
+#include "decision_json.h"
+#include "log.h"
+#include "mt-config.h"
+#include "record.h"
+#include "select.h"
+#include "serve.h"
+#include "snapshot_json.h"
+
+static json_t *json_u64_or_null(uint64_t v)
+{
+	return v == UINT64_MAX ? json_null() : json_integer((json_int_t)v);
+}
+
+static int64_t unix_ms_of(uint64_t mono_ms)
+{
+	struct timespec rt;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	int64_t now_unix = (int64_t)rt.tv_sec * 1000 + rt.tv_nsec / 1000000;
+	return now_unix - (int64_t)(now_ms() - mono_ms);
+}
+
+static int count_cb(struct cg *c, void *ud)
+{
+	unsigned *n = ud;
+	n[0] += c->throttled;
+	n[1] += c->kill_in_flight;
+	return 0;
+}
+
+static json_t *history_entry(json_t *rec)
+{
+	json_t *victims = json_array();
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(rec, "targets"), i, t)
+		json_array_append_new(victims, json_pack("{s:O, s:n}", "path", t, "k8s"));
+	json_t *measured = json_object_get(rec, "measured_group_bytes")
+		? json_pack("{s:O, s:i}", "ram", json_object_get(rec, "measured_group_bytes"), "swap", 0)
+		: json_null();
+	char id[32];
+	snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(rec, "id")));
+	return json_pack("{s:s, s:I, s:O, s:O, s:O, s:o, s:O, s:o, s:O}", "id", id, "time_unix_ms",
+	                 (json_int_t)unix_ms_of((uint64_t)json_integer_value(json_object_get(rec, "mono_ms"))),
+	                 "trigger", json_object_get(rec, "trigger"), "action", json_object_get(rec, "action"),
+	                 "dry_run", json_object_get(rec, "dry_run"), "victims", victims, "predicted",
+	                 json_object_get(rec, "predicted"), "measured", measured, "outcome",
+	                 json_object_get(rec, "outcome") ? json_object_get(rec, "outcome") : json_null());
+}
+
+static json_t *p_status(void *ud, struct mt_serve_error *e)
+{
+	struct daemon *d = ud;
+	unsigned n[2] = { 0, 0 };
+	watch_for_each_candidate(d, count_cb, n);
+	json_t *snap = d->last_snapshot;
+	json_t *node = snap ? json_object_get(snap, "node") : NULL;
+	json_t *last = NULL;
+	json_t *list = NULL;
+	if (mt_record_ring_list(d->records, 64, &list) == 0) {
+		size_t i;
+		json_t *r;
+		json_array_foreach(list, i, r) {
+			const char *a = json_string_value(json_object_get(r, "action"));
+			if (a && strcmp(a, "none") != 0) {
+				last = history_entry(r);
+				break;
+			}
+		}
+		json_decref(list);
+	}
+	return json_pack("{s:s, s:I, s:s, s:b, s:{s:I, s:I, s:o, s:o}, s:O?, s:{s:s, s:i, s:I, s:o}, s:i, s:i, s:i, s:o}",
+	                 "version", MT_VERSION, "uptime_ms", (json_int_t)(now_ms() - d->started_ms), "mode",
+	                 n[1] ? "killing" : n[0] ? "throttling" : "watching", "dry_run", d->opts.dry_run, "live",
+	                 "commit", (json_int_t)d->last_commit, "bound", (json_int_t)d->last_bound, "eta_ms",
+	                 json_u64_or_null(d->last_eta_ms), "growth_rate",
+	                 json_integer((json_int_t)mt_growth_rate(&d->node_growth)), "node", node, "policy_set", "path",
+	                 d->opts.policy_dir ? d->opts.policy_dir : "<embedded defaults>", "policies",
+	                 (int)mt_policy_set_size(d->policies), "loaded_unix_ms",
+	                 (json_int_t)unix_ms_of(d->policy_loaded_ms), "last_reload_error",
+	                 d->policy_error[0] ? json_string(d->policy_error) : json_null(), "candidates",
+	                 (int)d->n_candidates, "throttled", (int)n[0], "kills_in_flight", (int)n[1], "last_action",
+	                 last ? last : json_null());
+}
+
+static int cand_cb(struct cg *c, void *ud)
+{
+	json_t *a = ud;
+	const struct mt_policy *p = c->policy;
+	json_t *o = json_pack("{s:s, s:s, s:i, s:b, s:s, s:b, s:b}", "path", c->relpath, "policy", p ? p->name : "",
+	                      "priority", p ? p->priority : 0, "protected", p ? p->is_protected : true, "response",
+	                      p ? mt_response_to_string(p->response) : "observe", "throttled", c->throttled,
+	                      "kill_in_flight", c->kill_in_flight);
+	if (c->events_valid)
+		json_object_set_new(o, "events", json_pack("{s:I, s:I, s:I, s:I}", "high", (json_int_t)c->events.high,
+		                                           "max", (json_int_t)c->events.max, "oom",
+		                                           (json_int_t)c->events.oom, "oom_kill",
+		                                           (json_int_t)c->events.oom_kill));
+	else
+		json_object_set_new(o, "events", json_null());
+	json_object_set_new(o, "growth_rate", json_integer((json_int_t)mt_growth_rate(&c->growth)));
+	json_array_append_new(a, o);
+	return 0;
+}
+
+static json_t *p_candidates(void *ud, struct mt_serve_error *e)
+{
+	struct daemon *d = ud;
+	json_t *a = json_array();
+	watch_for_each_candidate(d, cand_cb, a);
+	return json_pack("{s:o}", "candidates", a);
+}
+
+static json_t *p_history(void *ud, unsigned limit, struct mt_serve_error *e)
+{
+	struct daemon *d = ud;
+	json_t *list = NULL;
+	if (mt_record_ring_list(d->records, (size_t)-1, &list) < 0) {
+		e->error = -ENOMEM;
+		return NULL;
+	}
+	json_t *out = json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(list, i, r) {
+		const char *a = json_string_value(json_object_get(r, "action"));
+		if (!a || strcmp(a, "none") == 0)
+			continue;
+		if (limit && json_array_size(out) >= limit)
+			break;
+		json_array_append_new(out, history_entry(r));
+	}
+	json_decref(list);
+	return json_pack("{s:o}", "actions", out);
+}
+
+static json_t *p_explain(void *ud, const char *id, struct mt_serve_error *e)
+{
+	struct daemon *d = ud;
+	uint64_t want = id ? strtoull(id, NULL, 10) : mt_record_ring_last_id(d->records);
+	if (want == 0) {
+		e->error = id ? -ENOENT : -EAGAIN;
+		return NULL;
+	}
+	json_t *rec = mt_record_ring_get(d->records, want);
+	if (!rec) {
+		e->error = -ENOENT;
+		snprintf(e->message, sizeof e->message, "decision %s is not (or no longer) kept", id ? id : "latest");
+		return NULL;
+	}
+	json_t *out = json_deep_copy(rec);
+	json_t *snap = mt_record_ring_snapshot(d->records, want);
+	if (snap) {
+		/* The selection is pure: re-running it on the kept snapshot gives
+		 * the full per-candidate explanation without storing it. */
+		char *text = json_dumps(snap, JSON_COMPACT);
+		struct mt_snapshot s;
+		char err[256];
+		if (text && mt_snapshot_from_json(text, strlen(text), &s, err, sizeof err) == 0) {
+			struct mt_decision dec;
+			if (mt_select(&s, NULL, &dec) == 0) {
+				json_t *dj = NULL;
+				if (mt_decision_to_json(&s, &dec, &dj) == 0)
+					json_object_set_new(out, "explanation", dj);
+				mt_decision_free(&dec);
+			}
+			mt_snapshot_free(&s);
+		}
+		free(text);
+	}
+	return out;
+}
+
+static json_t *p_snapshot(void *ud, struct mt_serve_error *e)
+{
+	struct daemon *d = ud;
+	if (!d->last_snapshot) {
+		e->error = -EAGAIN;
+		snprintf(e->message, sizeof e->message, "no snapshot taken yet (the node has been far from its bound)");
+		return NULL;
+	}
+	return json_incref(d->last_snapshot);
+}
+
+struct matched_ctx {
+	const struct mt_policy *p;
+	int n;
+};
+
+static int matched_cb(struct cg *c, void *ud)
+{
+	struct matched_ctx *m = ud;
+	m->n += c->policy == m->p;
+	return 0;
+}
+
+static json_t *p_policies(void *ud, struct mt_serve_error *e)
+{
+	struct daemon *d = ud;
+	json_t *a = json_array();
+	for (size_t i = 0; i < mt_policy_set_size(d->policies); i++) {
+		const struct mt_policy *p = mt_policy_set_get(d->policies, i);
+		struct matched_ctx m = { .p = p };
+		watch_for_each_candidate(d, matched_cb, &m);
+		char match[512];
+		snprintf(match, sizeof match, "%s%s%s%s%s%s%s", p->match.cgroup ? "cgroup " : "",
+		         p->match.cgroup ? p->match.cgroup : "", p->match.k8s_namespace ? " k8s namespace " : "",
+		         p->match.k8s_namespace ? p->match.k8s_namespace : "", p->match.pod ? " pod " : "",
+		         p->match.pod ? p->match.pod : "",
+		         !p->match.cgroup && !p->match.k8s_namespace && !p->match.pod ? "any" : "");
+		json_array_append_new(a, json_pack("{s:s, s:s, s:i, s:s, s:b, s:s, s:i}", "name", p->name, "file", p->file,
+		                                   "priority", p->priority, "response",
+		                                   mt_response_to_string(p->response), "protected", p->is_protected,
+		                                   "match", match, "matched", m.n));
+	}
+	return json_pack("{s:s, s:I, s:o, s:o}", "path", d->opts.policy_dir ? d->opts.policy_dir : "<embedded defaults>",
+	                 "loaded_unix_ms", (json_int_t)unix_ms_of(d->policy_loaded_ms), "last_reload_error",
+	                 d->policy_error[0] ? json_string(d->policy_error) : json_null(), "policies", a);
+}
+
+static int p_reload(void *ud, const struct mt_serve_peer *peer, struct mt_serve_error *e)
+{
+	struct daemon *d = ud;
+	char why[64];
+	snprintf(why, sizeof why, "socket (pid %d)", (int)peer->pid);
+	int r = loop_reload_policies(d, why);
+	if (r < 0)
+		snprintf(e->message, sizeof e->message, "%.200s", d->policy_error);
+	else
+		snprintf(e->message, sizeof e->message, "loaded %zu policies", mt_policy_set_size(d->policies));
+	return r < 0 ? -EINVAL : 0;
+}
+
+static int p_release(void *ud, const struct mt_serve_peer *peer, const char *cgroup, struct mt_serve_error *e)
+{
+	int r = decide_release(ud, cgroup);
+	if (r == -ENOENT)
+		snprintf(e->message, sizeof e->message, "%s is not a watched cgroup", cgroup);
+	else if (r == -ESRCH)
+		snprintf(e->message, sizeof e->message, "%s is not throttled by memtriage", cgroup);
+	return r;
+}
+
+static int p_set_dry_run(void *ud, const struct mt_serve_peer *peer, bool on, struct mt_serve_error *e)
+{
+	struct daemon *d = ud;
+	d->opts.dry_run = on;
+	log_event(LOG_NOTICE, "dry-run", json_pack("{s:b, s:i}", "enabled", on, "peer_pid", (int)peer->pid));
+	snprintf(e->message, sizeof e->message, "dry run %s", on ? "on" : "off");
+	return 0;
+}
+
+static void p_log(void *ud, int priority, const char *message)
+{
+	log_event(priority, "socket", json_pack("{s:s}", "msg", message));
+}
+
+int loop_server_start(struct daemon *d)
+{
+	if (!d->opts.socket_path || !*d->opts.socket_path)
+		return 0;
+	struct mt_serve_provider p = {
+		.userdata = d,
+		.status = p_status,
+		.candidates = p_candidates,
+		.history = p_history,
+		.explain = p_explain,
+		.snapshot = p_snapshot,
+		.policies = p_policies,
+		.reload = p_reload,
+		.release = p_release,
+		.set_dry_run = p_set_dry_run,
+		.log = p_log,
+	};
+	struct mt_serve_config cfg = { .path = d->opts.socket_path, .group = (gid_t)-1 };
+	struct mt_serve *s = NULL;
+	int r = mt_serve_start(d->loop, &cfg, &p, &s);
+	if (r < 0) {
+		log_msg(LOG_ERR, "socket %s: %s", d->opts.socket_path, strerror(-r));
+		return r;
+	}
+	d->server = s;
+	return 0;
+}
+
+void loop_server_stop(struct daemon *d)
+{
+	mt_serve_stop(d->server);
+	d->server = NULL;
+}

@@ -1,0 +1,83 @@
+/* Internals shared by serve.c (connections, framing, scheduling),
+ * serve_dispatch.c (requests to provider calls and replies) and
+ * serve_socket.c (creating the socket). Not for the daemon: serve.h is the
+ * interface. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "linebuf.h"
+#include "proto.h"
+#include "serve.h"
+
+struct mt_serve_client {
+	uv_pipe_t pipe;          /* first: the handle's data points back anyway */
+	uv_timer_t timer;        /* idle timeout */
+	struct mt_serve *server;
+	struct mt_serve_client *prev, *next;
+	struct mt_serve_client *qnext;    /* in the server's queue of requests to serve */
+	char *line;              /* the queued request (in `in`), NULL when none */
+	size_t line_len;
+	bool reading;            /* uv_read_start'ed */
+	struct mt_serve_peer peer;
+	char name[80];           /* "peer pid=N uid=N gid=N" for every log line */
+	struct mt_linebuf in;
+	size_t pending;          /* reply bytes handed to uv_write, not yet completed */
+	unsigned open_handles;   /* pipe + timer until both close callbacks ran */
+	bool closing;
+	bool close_when_flushed; /* reading stopped: close once pending is 0 */
+	bool counted;            /* holds a client slot (not a refused one) */
+};
+
+struct write_req {
+	uv_write_t req;
+	struct mt_serve_client *client;
+	char *line;
+	size_t len;
+};
+
+/* Requests are served one per loop iteration, round robin over clients,
+ * from an idle handle: between two requests the loop polls, so the daemon's
+ * memory-event and timer callbacks wait for at most one request's work, not
+ * for every client's (bench_serve measures it). A client's reading pauses
+ * while its request waits, so its next requests stay in the kernel. */
+struct mt_serve {
+	uv_loop_t *loop;
+	uv_pipe_t listener;
+	uv_idle_t work;
+	struct mt_serve_client *queue_head, *queue_tail;
+	bool listener_open;
+	bool work_open;
+	bool stopping;
+	char *path;
+	dev_t dev;               /* identity of the socket we created, so that */
+	ino_t ino;               /* stop never unlinks a successor's socket */
+	struct mt_serve_provider provider;
+	struct mt_serve_limits limits;
+	struct mt_serve_stats stats;
+	struct mt_serve_client *clients;  /* every client not yet freed, refused ones too */
+};
+
+/* Logs through the provider's sink (or stderr); messages name the peer. */
+__attribute__((format(printf, 3, 4)))
+void mt_serve_log(struct mt_serve *s, int priority, const char *fmt, ...);
+
+/* Queues one reply line, taking ownership of `line`. Returns 0, or a
+ * negative errno after closing the client (over max_pending_reply: the
+ * client does not read its replies). */
+int mt_serve_client_send(struct mt_serve_client *c, char *line, size_t len);
+
+/* Queues an error reply; same contract. */
+int mt_serve_client_send_error(struct mt_serve_client *c, enum mt_proto_err code,
+                               const char *message);
+
+/* Answers one request line: parse, check permission, call the provider,
+ * queue the reply (serve_dispatch.c). */
+void mt_serve_handle_line(struct mt_serve_client *c, const char *line, size_t len);
+
+/* Creates the listening socket at `path` as serve.h's mt_serve_start
+ * describes (directory, stale socket, temporary name, mode, group, rename).
+ * Returns the listening fd and the socket's identity (serve_socket.c). */
+int mt_serve_socket_open(const char *path, gid_t group, dev_t *ret_dev, ino_t *ret_ino);

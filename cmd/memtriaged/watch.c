@@ -1,0 +1,552 @@
+/* The watched cgroup tree: one struct cg per cgroup directory below the
+ * supervised root, kept in step with the kernel through one inotify fd
+ * (IN_CREATE/IN_DELETE of subdirectories; in inotify mode also IN_MODIFY of
+ * memory.events), and per candidate a uv_poll on memory.events (poll mode).
+ *
+ * Handles are closed with uv_close and a cgroup's memory is freed only in
+ * the last close callback, so a removed container leaves no fd, no handle
+ * and no memory behind. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup_walk.h"
+#include "cleanup.h"
+#include "daemon.h"
+#include "fileio.h"
+#include "log.h"
+#include "psi.h"
+
+#define MASK_TREE (IN_CREATE | IN_DELETE | IN_ONLYDIR | IN_EXCL_UNLINK)
+/* kernfs_notify() raises IN_MODIFY on the parent directory's watch for
+ * memory.events and cgroup.events, after a workqueue hop. */
+#define MASK_EVENTS IN_MODIFY
+
+static void cg_maybe_free(struct cg *c)
+{
+	if (c->dropped && c->open_handles == 0) {
+		free(c->relpath);
+		free(c);
+	}
+}
+
+static void on_handle_closed(uv_handle_t *h)
+{
+	struct cg *c = h->data;
+	c->open_handles--;
+	cg_maybe_free(c);
+}
+
+static void close_handle(struct cg *c, uv_handle_t *h, bool *init)
+{
+	if (!*init)
+		return;
+	*init = false;
+	uv_close(h, on_handle_closed);
+}
+
+/* --- watch descriptor map: sorted by wd (inotify hands them out
+ * increasing, so inserts are appends in practice) --- */
+static size_t wd_find_pos(struct daemon *d, int wd)
+{
+	size_t lo = 0, hi = d->n_wds;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (d->wds[mid].wd < wd)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct cg *wd_lookup(struct daemon *d, int wd)
+{
+	size_t p = wd_find_pos(d, wd);
+	return p < d->n_wds && d->wds[p].wd == wd ? d->wds[p].cg : NULL;
+}
+
+static int wd_insert(struct daemon *d, int wd, struct cg *c)
+{
+	size_t p = wd_find_pos(d, wd);
+	if (p < d->n_wds && d->wds[p].wd == wd) {
+		d->wds[p].cg = c; /* the kernel reuses a wd for the same inode */
+		return 0;
+	}
+	if (d->n_wds == d->cap_wds) {
+		size_t cap = d->cap_wds ? d->cap_wds * 2 : 256;
+		void *n = realloc(d->wds, cap * sizeof d->wds[0]);
+		if (!n)
+			return -ENOMEM;
+		d->wds = n;
+		d->cap_wds = cap;
+	}
+	memmove(&d->wds[p + 1], &d->wds[p], (d->n_wds - p) * sizeof d->wds[0]);
+	d->wds[p].wd = wd;
+	d->wds[p].cg = c;
+	d->n_wds++;
+	return 0;
+}
+
+static void wd_remove(struct daemon *d, int wd)
+{
+	size_t p = wd_find_pos(d, wd);
+	if (p < d->n_wds && d->wds[p].wd == wd) {
+		memmove(&d->wds[p], &d->wds[p + 1], (d->n_wds - p - 1) * sizeof d->wds[0]);
+		d->n_wds--;
+	}
+	if (d->n_wds < d->cap_wds / 4 && d->cap_wds > 256) {
+		void *n = realloc(d->wds, d->cap_wds / 2 * sizeof d->wds[0]);
+		if (n) {
+			d->wds = n;
+			d->cap_wds /= 2;
+		}
+	}
+}
+
+/* --- candidates --- */
+static void on_events_poll(uv_poll_t *h, int status, int events)
+{
+	struct cg *c = h->data;
+	decide_on_events(c);
+}
+
+static void on_psi_poll(uv_poll_t *h, int status, int events)
+{
+	struct cg *c = h->data;
+	if (status < 0) {
+		uv_poll_stop(h);
+		return;
+	}
+	decide_run(c->d, "candidate-psi", c->relpath, true);
+}
+
+static void candidate_off(struct cg *c)
+{
+	if (!c->candidate)
+		return;
+	c->candidate = false;
+	c->d->n_candidates--;
+	close_handle(c, (uv_handle_t *)&c->events_poll, &c->events_poll_init);
+	close_handle(c, (uv_handle_t *)&c->psi_poll, &c->psi_poll_init);
+	if (c->events_fd >= 0)
+		close(c->events_fd);
+	if (c->psi_fd >= 0)
+		close(c->psi_fd);
+	c->events_fd = c->psi_fd = -1;
+	c->events_valid = false;
+}
+
+static void candidate_psi_on(struct cg *c)
+{
+	const struct mt_policy *p = c->policy;
+	if (!p || !p->pressure.set || p->pressure.window_ms == 0)
+		return;
+	double pct = p->pressure.some_pct >= 0 ? p->pressure.some_pct : p->pressure.full_pct;
+	if (pct < 0)
+		return;
+	uint64_t window_us = (uint64_t)p->pressure.window_ms * 1000;
+	uint64_t stall_us = (uint64_t)(pct / 100.0 * (double)window_us);
+	if (stall_us == 0)
+		stall_us = 1;
+	char trig[MT_PSI_TRIGGER_MAX];
+	int r = mt_psi_trigger_format(p->pressure.some_pct >= 0 ? MT_PSI_SOME : MT_PSI_FULL, stall_us, window_us,
+	                              trig, sizeof trig);
+	if (r < 0) {
+		log_msg(LOG_WARNING, "%s: policy %s: PSI trigger not armed: %s", c->relpath, p->name, strerror(-r));
+		return;
+	}
+	int fd = openat(c->dir_fd, "memory.pressure", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || write(fd, trig, strlen(trig) + 1) < 0) {
+		log_msg(LOG_WARNING, "%s: arming PSI trigger '%s': %s", c->relpath, trig, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	c->psi_fd = fd;
+	uv_poll_init(c->d->loop, &c->psi_poll, fd);
+	c->psi_poll.data = c;
+	c->psi_poll_init = true;
+	c->open_handles++;
+	uv_poll_start(&c->psi_poll, UV_PRIORITIZED, on_psi_poll);
+}
+
+static void candidate_on(struct cg *c)
+{
+	struct daemon *d = c->d;
+	if (c->candidate)
+		return;
+	c->candidate = true;
+	d->n_candidates++;
+	mt_growth_init(&c->growth, 5 * 1000000ull);
+	int fd = openat(c->dir_fd, "memory.events", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (!mt_errno_is_gone(-errno))
+			log_msg(LOG_WARNING, "%s: memory.events: %s", c->relpath, strerror(errno));
+		return;
+	}
+	c->events_fd = fd;
+	c->events_valid = mt_memory_events_read_fd(fd, &c->events) == 0;
+	c->escalate_armed = false;
+	if (d->opts.watch_mode == WATCH_POLL) {
+		uv_poll_init(d->loop, &c->events_poll, fd);
+		c->events_poll.data = c;
+		c->events_poll_init = true;
+		c->open_handles++;
+		/* UV_PRIORITIZED only: kernfs always reports readable, so
+		 * UV_READABLE would spin. */
+		uv_poll_start(&c->events_poll, UV_PRIORITIZED, on_events_poll);
+	}
+	candidate_psi_on(c);
+}
+
+static bool cg_is_self_or_ancestor(struct daemon *d, const char *relpath)
+{
+	if (!d->own_cgroup)
+		return false;
+	size_t n = strlen(relpath);
+	if (n == 0)
+		return true;
+	return strncmp(d->own_cgroup, relpath, n) == 0 && (d->own_cgroup[n] == '\0' || d->own_cgroup[n] == '/');
+}
+
+static void cg_resolve(struct cg *c)
+{
+	struct daemon *d = c->d;
+	mt_k8s_identify(d->names, c->relpath, &c->id);
+	c->policy = NULL;
+	if (mt_policy_set_match(d->policies, c->relpath, &c->id, d->own_cgroup, &c->policy) < 0)
+		c->policy = NULL;
+	c->eligible = c->parent && c->policy && !c->policy->is_protected &&
+	              mt_k8s_kind_is_candidate(c->id.path.kind) && !cg_is_self_or_ancestor(d, c->relpath);
+}
+
+static void cg_update_candidacy(struct cg *c)
+{
+	bool child_eligible = false;
+	for (struct cg *k = c->children; k; k = k->next)
+		if (k->eligible)
+			child_eligible = true;
+	if (c->eligible && !child_eligible)
+		candidate_on(c);
+	else
+		candidate_off(c);
+}
+
+static struct cg *cg_child(struct cg *parent, const char *name)
+{
+	for (struct cg *k = parent->children; k; k = k->next)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+static void cg_drop(struct cg *c);
+static struct cg *cg_add(struct daemon *d, struct cg *parent, const char *name);
+
+static void cg_scan_children(struct cg *c)
+{
+	int lfd = openat(c->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lfd < 0)
+		return;
+	_cleanup_closedir_ DIR *dir = fdopendir(lfd);
+	if (!dir) {
+		close(lfd);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+			continue;
+		if (!cg_child(c, de->d_name))
+			cg_add(c->d, c, de->d_name);
+	}
+}
+
+static struct cg *cg_add(struct daemon *d, struct cg *parent, const char *name)
+{
+	struct cg *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->d = d;
+	c->events_fd = c->psi_fd = c->cgevents_fd = -1;
+	c->wd = -1;
+	if (!parent) {
+		c->relpath = strdup("");
+	} else if (parent->relpath[0]) {
+		if (asprintf(&c->relpath, "%s/%s", parent->relpath, name) < 0)
+			c->relpath = NULL;
+	} else {
+		c->relpath = strdup(name);
+	}
+	if (!c->relpath) {
+		free(c);
+		return NULL;
+	}
+	c->name = parent ? strrchr(c->relpath, '/') ? strrchr(c->relpath, '/') + 1 : c->relpath : c->relpath;
+	c->dir_fd = parent ? mt_dir_open(parent->dir_fd, name) : mt_dir_open(AT_FDCWD, d->opts.root);
+	if (c->dir_fd < 0) {
+		if (!mt_errno_is_gone(c->dir_fd) && c->dir_fd != -ENOTDIR)
+			log_msg(LOG_WARNING, "%s/%s: %s", d->opts.root, c->relpath, strerror(-c->dir_fd));
+		free(c->relpath);
+		free(c);
+		return NULL;
+	}
+	char fdpath[64];
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", c->dir_fd);
+	uint32_t mask = MASK_TREE | (d->opts.watch_mode == WATCH_INOTIFY ? MASK_EVENTS : 0);
+	c->wd = inotify_add_watch(d->inotify_fd, fdpath, mask);
+	if (c->wd < 0) {
+		log_msg(LOG_ERR, "%s/%s: inotify_add_watch: %s (fs.inotify.max_user_watches?)", d->opts.root,
+		        c->relpath, strerror(errno));
+	} else if (wd_insert(d, c->wd, c) < 0) {
+		inotify_rm_watch(d->inotify_fd, c->wd);
+		c->wd = -1;
+	}
+	c->appeared_ms = now_ms();
+	c->parent = parent;
+	if (parent) {
+		c->next = parent->children;
+		parent->children = c;
+	}
+	d->n_cgroups++;
+	cg_resolve(c);
+	/* Children created before our watch existed. */
+	cg_scan_children(c);
+	cg_update_candidacy(c);
+	if (parent)
+		cg_update_candidacy(parent);
+	if (parent && c->candidate)
+		log_event(LOG_INFO, "cgroup-added",
+		          json_pack("{s:s, s:s}", "cgroup", c->relpath, "policy", c->policy ? c->policy->name : ""));
+	return c;
+}
+
+static void cg_drop(struct cg *c)
+{
+	struct daemon *d = c->d;
+	while (c->children)
+		cg_drop(c->children);
+	if (c->candidate)
+		log_event(LOG_INFO, "cgroup-removed", json_pack("{s:s, s:b}", "cgroup", c->relpath,
+		                                                "kill_in_flight", c->kill_in_flight));
+	if (c->kill_in_flight)
+		watch_cg_kill_done(c);
+	candidate_off(c);
+	close_handle(c, (uv_handle_t *)&c->cgevents_poll, &c->cgevents_poll_init);
+	close_handle(c, (uv_handle_t *)&c->grace_timer, &c->grace_timer_init);
+	if (c->cgevents_fd >= 0)
+		close(c->cgevents_fd);
+	c->cgevents_fd = -1;
+	if (c->wd >= 0) {
+		inotify_rm_watch(d->inotify_fd, c->wd); /* EINVAL when already gone */
+		wd_remove(d, c->wd);
+		c->wd = -1;
+	}
+	if (c->dir_fd >= 0)
+		close(c->dir_fd);
+	c->dir_fd = -1;
+	struct cg *parent = c->parent;
+	if (parent) {
+		struct cg **pp = &parent->children;
+		while (*pp && *pp != c)
+			pp = &(*pp)->next;
+		if (*pp)
+			*pp = c->next;
+	}
+	c->parent = NULL;
+	d->n_cgroups--;
+	c->dropped = true;
+	if (parent && !parent->dropped)
+		cg_update_candidacy(parent);
+	cg_maybe_free(c);
+}
+
+/* --- kill tracking: cgroup.events populated --- */
+static void on_cgevents_poll(uv_poll_t *h, int status, int events)
+{
+	struct cg *c = h->data;
+	decide_on_populated(c);
+}
+
+void watch_cg_kill_started(struct cg *c)
+{
+	if (c->cgevents_poll_init)
+		return;
+	int fd = openat(c->dir_fd, "cgroup.events", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	c->cgevents_fd = fd;
+	uv_poll_init(c->d->loop, &c->cgevents_poll, fd);
+	c->cgevents_poll.data = c;
+	c->cgevents_poll_init = true;
+	c->open_handles++;
+	uv_poll_start(&c->cgevents_poll, UV_PRIORITIZED, on_cgevents_poll);
+}
+
+void watch_cg_kill_done(struct cg *c)
+{
+	c->kill_in_flight = false;
+	c->term_sent = false;
+	close_handle(c, (uv_handle_t *)&c->cgevents_poll, &c->cgevents_poll_init);
+	if (c->cgevents_fd >= 0)
+		close(c->cgevents_fd);
+	c->cgevents_fd = -1;
+}
+
+/* --- inotify --- */
+static void handle_event(struct daemon *d, const struct inotify_event *ev)
+{
+	if (ev->mask & IN_Q_OVERFLOW) {
+		log_msg(LOG_WARNING, "inotify queue overflowed; rescanning %s", d->opts.root);
+		watch_rescan(d);
+		return;
+	}
+	if (ev->wd == d->policy_wd) {
+		loop_policy_dir_changed(d);
+		return;
+	}
+	if (ev->wd == d->logs_wd) {
+		loop_logs_dir_changed(d);
+		return;
+	}
+	struct cg *c = wd_lookup(d, ev->wd);
+	if (ev->mask & IN_IGNORED) {
+		wd_remove(d, ev->wd);
+		if (c)
+			c->wd = -1;
+		return;
+	}
+	if (!c || c->dropped)
+		return;
+	if ((ev->mask & IN_CREATE) && (ev->mask & IN_ISDIR) && ev->len) {
+		if (!cg_child(c, ev->name))
+			cg_add(d, c, ev->name);
+	} else if ((ev->mask & IN_DELETE) && (ev->mask & IN_ISDIR) && ev->len) {
+		struct cg *k = cg_child(c, ev->name);
+		if (k)
+			cg_drop(k);
+	} else if ((ev->mask & IN_MODIFY) && ev->len) {
+		if (strcmp(ev->name, "memory.events") == 0 && c->candidate)
+			decide_on_events(c);
+	}
+}
+
+static void on_inotify(uv_poll_t *h, int status, int events)
+{
+	struct daemon *d = h->data;
+	/* Aligned as inotify(7) asks. */
+	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	for (;;) {
+		ssize_t n = read(d->inotify_fd, buf, sizeof buf);
+		if (n <= 0)
+			break;
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			handle_event(d, ev);
+			p += sizeof *ev + ev->len;
+		}
+	}
+}
+
+
+static void rescan_cg(struct cg *c)
+{
+	/* drop children whose directory vanished */
+	for (struct cg *k = c->children, *next; k; k = next) {
+		next = k->next;
+		struct stat st;
+		if (fstatat(k->dir_fd, "cgroup.procs", &st, 0) < 0 && mt_errno_is_gone(-errno))
+			cg_drop(k);
+	}
+	cg_scan_children(c);
+	for (struct cg *k = c->children; k; k = k->next)
+		rescan_cg(k);
+}
+
+int watch_rescan(struct daemon *d)
+{
+	if (!d->root)
+		return -ENOENT;
+	rescan_cg(d->root);
+	return 0;
+}
+
+int watch_start(struct daemon *d)
+{
+	d->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (d->inotify_fd < 0)
+		return -errno;
+	uv_poll_init(d->loop, &d->inotify_poll, d->inotify_fd);
+	d->inotify_poll.data = d;
+	uv_poll_start(&d->inotify_poll, UV_READABLE, on_inotify);
+	d->root = cg_add(d, NULL, "");
+	if (!d->root)
+		return -ENOENT;
+	return 0;
+}
+
+void watch_stop(struct daemon *d)
+{
+	if (d->root) {
+		cg_drop(d->root);
+		d->root = NULL;
+	}
+	uv_close((uv_handle_t *)&d->inotify_poll, NULL);
+}
+
+static void resolve_rec(struct cg *c)
+{
+	cg_resolve(c);
+	for (struct cg *k = c->children; k; k = k->next)
+		resolve_rec(k);
+	/* A candidate that stays one keeps its fds and growth history; a
+	 * changed per-group PSI setting takes effect when it is re-added. */
+	cg_update_candidacy(c);
+}
+
+void watch_resolve_all(struct daemon *d)
+{
+	if (d->root)
+		resolve_rec(d->root);
+}
+
+struct cg *watch_find(struct daemon *d, const char *relpath)
+{
+	struct cg *c = d->root;
+	const char *p = relpath;
+	while (c && *p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		struct cg *k;
+		for (k = c->children; k; k = k->next)
+			if (strlen(k->name) == n && strncmp(k->name, p, n) == 0)
+				break;
+		c = k;
+		p = slash ? slash + 1 : p + n;
+	}
+	return c;
+}
+
+static int each_rec(struct cg *c, int (*fn)(struct cg *, void *), void *ud)
+{
+	for (struct cg *k = c->children, *next; k; k = next) {
+		next = k->next;
+		int r = each_rec(k, fn, ud);
+		if (r)
+			return r;
+	}
+	return c->candidate ? fn(c, ud) : 0;
+}
+
+void watch_for_each_candidate(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud)
+{
+	if (d->root)
+		each_rec(d->root, fn, ud);
+}

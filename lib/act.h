@@ -1,0 +1,70 @@
+/* Actions on cgroups: the only code in memtriage that writes to cgroupfs.
+ *
+ * Every function takes the cgroup's directory fd (O_PATH, lib/fileio.h) so a
+ * path is resolved once. A group is always acted on as a whole: there is no
+ * function here that signals one process of a container.
+ *
+ * Return contract: >= 0 on success, a negative errno on failure; -ENOENT and
+ * -ENODEV mean the cgroup went away (mt_errno_is_gone()), which for a kill
+ * is the outcome wanted. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A kill that pins more pids than this still kills them all (cgroup.kill, or
+ * the fallback's signal loop); only process_mrelease is limited to the first
+ * ones. 1,024 pidfds cover any realistic container; fds are bounded by the
+ * daemon's RLIMIT_NOFILE budget. */
+#define MT_ACT_PIDFDS_MAX 1024
+
+/* Writes memory.high; MT_ACT_HIGH_MAX writes "max" (no throttle). */
+#define MT_ACT_HIGH_MAX UINT64_MAX
+int mt_act_set_high(int cg_fd, uint64_t bytes);
+
+enum mt_kill_method {
+	MT_KILL_NONE,
+	MT_KILL_CGROUP_KILL,   /* cgroup.kill (5.14+): race-free against forks */
+	MT_KILL_FREEZE_SIGNAL, /* fallback: freeze, SIGKILL each pid through a pidfd, thaw */
+};
+
+struct mt_kill_result {
+	enum mt_kill_method method;
+	unsigned pids;        /* processes found in the subtree before the kill */
+	unsigned signalled;   /* fallback only: pidfd_send_signal that succeeded */
+	int thaw_error;       /* fallback: 0, or the negative errno of the thaw */
+};
+
+const char *mt_kill_method_to_string(enum mt_kill_method m);
+
+/* pidfds of a kill's victims, pinned before the kill so that
+ * process_mrelease can name them after it. Owned by the caller: release with
+ * mt_act_pins_free(). */
+struct mt_kill_pins;
+
+/* Kills every process of the cgroup and its descendants. Tries cgroup.kill;
+ * where it is absent (-ENOENT while cgroup.procs exists) or refused
+ * (-EOPNOTSUPP: threaded subtrees) falls back to freeze + SIGKILL of every
+ * pid through pidfd_send_signal + thaw, thawing even when a step failed.
+ * With ret_pins non-NULL the victims' pidfds are handed back (NULL when none
+ * could be pinned) for mt_act_mrelease(), which the caller runs after it
+ * noted the kill's time: reaping 200 MiB takes ~0.3 s under emulation.
+ * Returns 0 with *ret filled; -ENOENT/-ENODEV when the cgroup was already gone. */
+int mt_act_kill_group(int cg_fd, struct mt_kill_result *ret, struct mt_kill_pins **ret_pins);
+
+/* Calls process_mrelease(2) on each pinned victim so its memory is reaped
+ * without waiting for the victim's exit path (5.15+; ENOSYS, ESRCH and
+ * EINVAL are outcomes: nothing to reap). Returns the number reaped.
+ * NULL-safe. */
+int mt_act_mrelease(struct mt_kill_pins *pins);
+void mt_act_pins_free(struct mt_kill_pins *pins);
+
+/* Sends `sig` (SIGTERM for a grace period) to every process of the cgroup and
+ * its descendants through pidfds. Returns the number signalled. */
+int mt_act_signal_group(int cg_fd, int sig);
+
+/* Calls `fn` for every pid listed in cgroup.procs of the cgroup and its
+ * descendants (depth first, parent first). Stops and returns fn's value when
+ * it is negative. Returns the number of pids visited. */
+typedef int (*mt_act_pid_fn)(int pid, void *userdata);
+int mt_act_for_each_pid(int cg_fd, mt_act_pid_fn fn, void *userdata);

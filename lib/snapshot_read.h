@@ -1,0 +1,23 @@
+/* Filling a snapshot's measured inputs (lib/snapshot.h) from the kernel:
+ * /proc/meminfo and /proc/pressure/memory for the node, memory.stat and the
+ * limit files for a candidate, all through directory fds so tests point them
+ * at fixture trees. Identity, resolved policy, growth and kill state are the
+ * daemon's to fill; derived fields are mt_snapshot_compute()'s.
+ *
+ * Return contract: 0 on success, a negative errno on failure. For a
+ * candidate, -ENOENT/-ENODEV (mt_errno_is_gone()) mean the cgroup vanished
+ * mid-read: the caller drops it from this snapshot, it is not an error. */
+#pragma once
+
+#include "snapshot.h"
+
+/* Fills mem_total, mem_available, swap_total, swap_free and the two avg10
+ * PSI figures from proc_fd (a directory fd for /proc). A missing
+ * pressure/memory (kernel without PSI) leaves the PSI figures 0 and is not
+ * an error; any other failure is. Other node fields are left untouched. */
+int mt_snapshot_read_node(int proc_fd, struct mt_node *node);
+
+/* Fills c->mem from memory.stat, memory.current, memory.swap.current
+ * (absent without swap accounting: 0), memory.high and memory.max below
+ * cg_fd. Other candidate fields are left untouched. */
+int mt_snapshot_read_candidate(int cg_fd, struct mt_candidate *c);

@@ -1,0 +1,206 @@
+/* act against fixture trees of plain files: what is written where, and the
+ * fallback kill really kills the (forked) processes listed in cgroup.procs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "act.h"
+#include "check.h"
+#include "cleanup.h"
+#include "fileio.h"
+
+static char root[] = "/tmp/mt-act-XXXXXX";
+
+static void put(const char *rel, const char *content)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s/%s", root, rel);
+	FILE *f = fopen(p, "w");
+	if (!f) {
+		perror(p);
+		exit(1);
+	}
+	fputs(content, f);
+	fclose(f);
+}
+
+static void get(const char *rel, char *buf, size_t size)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s/%s", root, rel);
+	_cleanup_close_ int fd = open(p, O_RDONLY);
+	buf[0] = 0;
+	if (fd >= 0)
+		mt_read_fd(fd, buf, size);
+}
+
+static void mk(const char *rel)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s/%s", root, rel);
+	mkdir(p, 0755);
+}
+
+static int cg(const char *rel)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s/%s", root, rel);
+	return mt_dir_open(AT_FDCWD, p);
+}
+
+static pid_t spawn_sleeper(void)
+{
+	pid_t p = fork();
+	if (p == 0) {
+		for (;;)
+			pause();
+	}
+	return p;
+}
+
+static int count_pid(int pid, void *ud)
+{
+	(*(int *)ud) += pid;
+	return 0;
+}
+
+static void test_high(void)
+{
+	char buf[64];
+	mk("a");
+	put("a/memory.high", "max\n");
+	_cleanup_close_ int fd = cg("a");
+	CHECK_INT(mt_act_set_high(fd, 48ull << 20), 0);
+	get("a/memory.high", buf, sizeof buf);
+	CHECK_STR(buf, "50331648");
+	put("a/memory.high", "");
+	CHECK_INT(mt_act_set_high(fd, MT_ACT_HIGH_MAX), 0);
+	get("a/memory.high", buf, sizeof buf);
+	CHECK_STR(buf, "max");
+	_cleanup_close_ int nofile = cg("nonexistent");
+	CHECK_INT(nofile, -ENOENT);
+	mk("b");
+	_cleanup_close_ int b = cg("b");
+	CHECK_INT(mt_act_set_high(b, 1), -ENOENT); /* no memory.high file */
+}
+
+static void test_for_each_pid(void)
+{
+	mk("w");
+	mk("w/x");
+	mk("w/x/y");
+	put("w/cgroup.procs", "10\n20\n");
+	put("w/x/cgroup.procs", "");
+	put("w/x/y/cgroup.procs", "300\n");
+	_cleanup_close_ int fd = cg("w");
+	int sum = 0;
+	CHECK_INT(mt_act_for_each_pid(fd, count_pid, &sum), 3);
+	CHECK_INT(sum, 330);
+	put("w/x/cgroup.procs", "12a\n");
+	CHECK_INT(mt_act_for_each_pid(fd, count_pid, &sum), -EBADMSG);
+	put("w/x/cgroup.procs", "12");
+	CHECK_INT(mt_act_for_each_pid(fd, count_pid, &sum), -EBADMSG);
+	put("w/x/cgroup.procs", "99999999999\n");
+	CHECK_INT(mt_act_for_each_pid(fd, count_pid, &sum), -ERANGE);
+}
+
+static void test_kill_cgroup_kill(void)
+{
+	char buf[64];
+	mk("k");
+	put("k/cgroup.procs", "");
+	put("k/cgroup.kill", "");
+	_cleanup_close_ int fd = cg("k");
+	struct mt_kill_result r = { 0 };
+	struct mt_kill_pins *pins = NULL;
+	CHECK_INT(mt_act_kill_group(fd, &r, &pins), 0);
+	CHECK(pins == NULL); /* no pids to pin */
+	CHECK_INT(mt_act_mrelease(pins), 0);
+	CHECK_INT(r.method, MT_KILL_CGROUP_KILL);
+	CHECK_INT(r.pids, 0);
+	get("k/cgroup.kill", buf, sizeof buf);
+	CHECK_STR(buf, "1");
+	CHECK_STR(mt_kill_method_to_string(r.method), "cgroup.kill");
+}
+
+static void test_kill_fallback(void)
+{
+	char buf[64];
+	pid_t a = spawn_sleeper(), b = spawn_sleeper();
+	mk("f");
+	mk("f/container");
+	snprintf(buf, sizeof buf, "%d\n", a);
+	put("f/cgroup.procs", buf);
+	snprintf(buf, sizeof buf, "%d\n", b);
+	put("f/container/cgroup.procs", buf);
+	put("f/cgroup.freeze", "");
+	_cleanup_close_ int fd = cg("f");
+	struct mt_kill_result r = { 0 };
+	struct mt_kill_pins *pins = NULL;
+	CHECK_INT(mt_act_kill_group(fd, &r, &pins), 0);
+	CHECK(pins != NULL);
+	CHECK_INT(r.method, MT_KILL_FREEZE_SIGNAL);
+	CHECK_INT(r.pids, 2);
+	CHECK_INT(r.signalled, 2);
+	CHECK_INT(r.thaw_error, 0);
+	get("f/cgroup.freeze", buf, sizeof buf);
+	CHECK_STR(buf, "0");   /* always thawed */
+	int st = 0;
+	CHECK_INT(waitpid(a, &st, 0), a);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	CHECK_INT(waitpid(b, &st, 0), b);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	/* reaped by waitpid already: nothing left for process_mrelease */
+	CHECK_INT(mt_act_mrelease(pins), 0);
+	mt_act_pins_free(pins);
+}
+
+static void test_signal_group(void)
+{
+	char buf[64];
+	pid_t a = spawn_sleeper();
+	mk("s");
+	snprintf(buf, sizeof buf, "%d\n", a);
+	put("s/cgroup.procs", buf);
+	_cleanup_close_ int fd = cg("s");
+	CHECK_INT(mt_act_signal_group(fd, SIGTERM), 1);
+	int st = 0;
+	CHECK_INT(waitpid(a, &st, 0), a);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+}
+
+static void test_kill_gone(void)
+{
+	mk("g");
+	_cleanup_close_ int fd = cg("g");
+	char p[512];
+	snprintf(p, sizeof p, "%s/g", root);
+	rmdir(p);
+	struct mt_kill_result r = { 0 };
+	CHECK_INT(mt_act_kill_group(fd, &r, NULL), -ENOENT);
+}
+
+int main(void)
+{
+	if (!mkdtemp(root)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_high();
+	test_for_each_pid();
+	test_kill_cgroup_kill();
+	test_kill_fallback();
+	test_signal_group();
+	test_kill_gone();
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", root);
+	return mt_check_status();
+}

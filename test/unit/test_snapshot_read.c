@@ -1,0 +1,77 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "cleanup.h"
+#include "fileio.h"
+#include "snapshot_read.h"
+
+static int fixture(const char *rel)
+{
+	char p[1024];
+	snprintf(p, sizeof p, "%s/snapshot_read/%s", getenv("MT_FIXTURES"), rel);
+	return mt_dir_open(AT_FDCWD, p);
+}
+
+static void test_node(void)
+{
+	_cleanup_close_ int proc = fixture("proc");
+	CHECK(proc >= 0);
+	struct mt_node n = { .ram_reserve = 64ull << 20, .swap_reserve = 0 };
+	CHECK_INT(mt_snapshot_read_node(proc, &n), 0);
+	CHECK_U64(n.mem_total, 492000ull * 1024);
+	CHECK_U64(n.mem_available, 40000ull * 1024);
+	CHECK_U64(n.swap_total, 262140ull * 1024);
+	CHECK_U64(n.swap_free, 200000ull * 1024);
+	CHECK(n.psi_some_avg10 > 12.339 && n.psi_some_avg10 < 12.341);
+	CHECK(n.psi_full_avg10 > 5.059 && n.psi_full_avg10 < 5.061);
+	CHECK_U64(n.ram_reserve, 64ull << 20); /* untouched */
+	CHECK_INT(mt_node_compute(&n), 0);
+	/* commit = (492000-40000) + (262140-200000) kB */
+	CHECK_U64(n.commit, (452000ull + 62140ull) * 1024);
+}
+
+static void test_candidate(void)
+{
+	_cleanup_close_ int a = fixture("cg/a");
+	struct mt_candidate c = { 0 };
+	CHECK_INT(mt_snapshot_read_candidate(a, &c), 0);
+	CHECK_U64(c.mem.anon, 104857600);
+	CHECK_U64(c.mem.shmem, 8388608);
+	CHECK_U64(c.mem.file, 20971520);
+	CHECK_U64(c.mem.file_dirty, 1048576);
+	CHECK_U64(c.mem.file_writeback, 524288);
+	CHECK_U64(c.mem.kernel, 3145728);
+	CHECK_U64(c.mem.slab_reclaimable, 1048576);
+	CHECK_U64(c.mem.sock, 4096);
+	CHECK_U64(c.mem.current, 134217728);
+	CHECK_U64(c.mem.swap_current, 16777216);
+	CHECK_U64(c.mem.high, MT_UNLIMITED);
+	CHECK_U64(c.mem.max, 268435456);
+	uint64_t ram = 0, swap = 0;
+	mt_candidate_frees(&c, &ram, &swap);
+	/* anon + shmem + sock + (kernel - slab_reclaimable) */
+	CHECK_U64(ram, 104857600ull + 8388608 + 4096 + (3145728 - 1048576));
+	CHECK_U64(swap, 16777216);
+
+	_cleanup_close_ int ns = fixture("cg/noswap");
+	struct mt_candidate d = { 0 };
+	CHECK_INT(mt_snapshot_read_candidate(ns, &d), 0);
+	CHECK_U64(d.mem.swap_current, 0);
+	CHECK_U64(d.mem.high, 1048576);
+	CHECK_U64(d.mem.max, MT_UNLIMITED);
+
+	/* a cgroup that vanished: every file gone */
+	_cleanup_close_ int gone = fixture("cg");
+	struct mt_candidate e = { 0 };
+	CHECK_INT(mt_snapshot_read_candidate(gone, &e), -ENOENT);
+}
+
+int main(void)
+{
+	test_node();
+	test_candidate();
+	return mt_check_status();
+}

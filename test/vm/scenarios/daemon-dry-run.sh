@@ -1,0 +1,36 @@
+#!/bin/sh
+# vm: mem=512M cpus=2 zram=0 timeout=150
+# Dry run: the node-leak scenario with --dry-run. memtriaged records the kill
+# it would have made (work/low) and changes nothing; the kernel's OOM killer
+# then acts.
+. /lib/mt/lib.sh
+mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+
+pol=/tmp/policies
+mkdir -p $pol
+echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
+for p in high:900 med:500 low:100; do
+	echo "{\"precedence\": 100, \"match\": {\"cgroup\": \"work/${p%%:*}\"}, \"priority\": ${p#*:}, \"response\": \"kill\"}" > $pol/${p%%:*}.json
+done
+echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+for c in high med low; do mt_cg_make work/$c; done
+mt_cg_run work/high memhog --anon 96M > $MT_STATE/high; high=$MT_PID
+mt_cg_run work/med memhog --anon 64M > $MT_STATE/med; med=$MT_PID
+mt_wait_for "high and med holding" 60 sh -c "grep -q state=holding $MT_STATE/high && grep -q state=holding $MT_STATE/med"
+
+mt_daemon_start --config /tmp/mt.json --policy-dir $pol --socket "" --dry-run
+mt_daemon_wait_log "memtriaged ready (dry run)" 20 '"event":"ready".*"dry_run":true'
+mt_cg_run work/low memhog --anon inf --rate 40 > $MT_STATE/low; low=$MT_PID
+mt_daemon_wait_log "a dry-run kill decision for work/low was recorded" 60 \
+	'"event":"decision".*"dry_run":true.*"action":"kill".*"targets":\["work/low"\].*"outcome":"dry-run"'
+oom() { [ "$(mt_kernel_oom_kills)" -ge 1 ]; }
+mt_wait_for "the kernel's OOM killer acted" 60 oom
+wait $low; mt_check_eq "low leaker exit status (SIGKILL by the kernel)" $? 137
+mt_check_eq "kills by memtriaged" "$(mt_daemon_log_count '"event":"(kill|terminate)"')" 0
+mt_check_eq "memory.high writes by memtriaged" "$(mt_daemon_log_count '"event":"throttle".*"dry_run":false')" 0
+mt_check_eq "kernel OOM kills of work/low" "$(dmesg | grep 'oom-kill:' | grep -c 'task_memcg=/work/low')" 1
+mt_check "high alive" mt_alive $high
+mt_check "med alive" mt_alive $med
+mt_daemon_stop
+kill -9 $high $med 2>/dev/null
+mt_done
