@@ -1,5 +1,5 @@
 #!/bin/sh
-# vm: mem=512M cpus=2 zram=0 timeout=120
+# vm: mem=320M cpus=2 zram=0 timeout=150
 # A Kubernetes node's cgroups on the real cgroup2 (systemd driver; containerd,
 # and CRI-O with crun's "container" sub-cgroup; pause and conmon scopes; the
 # kubelet's /var/log/containers symlinks; host services). memtriage
@@ -7,6 +7,9 @@
 # namespace/pod/container: the default set by QoS, kube-system and
 # system.slice protected, sandbox and conmon scopes never candidates; and a
 # namespace- (and container-) scoped policy directory applies by name.
+# Then memtriaged with that directory: a leak in namespace batch's container
+# makes it kill exactly that container (its policy: kill, no throttling),
+# and report it by namespace/pod/container in its log and on /dev/kmsg.
 . /lib/mt/lib.sh
 . /lib/mt/k8s.sh
 
@@ -116,10 +119,7 @@ check() {
 	sed "s/^/check-policy $1| /" $out
 	mt_k8s_table $out > $out.rows
 	expect "$1" $MT_STATE/expect.$1
-	while read -r cg rest; do
-		mt_k8s_check_row $out.rows "$1" "$cg" $rest
-	done < $MT_STATE/expect.$1
-	mt_check_eq "$1: rows (one per cgroup, none unexpected)" "$(wc -l < $out.rows)" "$(wc -l < $MT_STATE/expect.$1)"
+	mt_k8s_check_table "$1" $out.rows $MT_STATE/expect.$1
 }
 
 check default /policies/default
@@ -131,6 +131,49 @@ echo '{"precedence": 400, "match": {"namespace": "batch"}, "priority": 10, "resp
 echo '{"precedence": 500, "match": {"namespace": "shop", "container": "sidecar"}, "priority": 50, "response": "kill"}' > $pol/shop-sidecar.json
 check ns $pol
 
+# --- memtriaged on this node, with the namespace policies: batch leaks ---
+# batch/report is priority 10, "kill": memtriaged kills its container at
+# once (no throttling first) and nothing else, and reports it by name.
+mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_k8s_teardown; mt_done; exit 0; }
+echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+export MEMTRIAGE_SOCKET=/run/memtriage.sock
+mt_daemon_start --config /tmp/mt.json --policy-dir $pol --socket $MEMTRIAGE_SOCKET
+mt_daemon_wait_log "memtriaged ready" 20 '"event":"ready"'
+# web, sidecar, postgres, report, shell, session-1.scope, the libpod scope;
+# not coredns (kube-system), nor any pause, conmon or system.slice cgroup.
+mt_check_eq "candidates at start" "$(grep '"event":"ready"' $MT_STATE/memtriaged.log | sed 's/.*"candidates":\([0-9]*\).*/\1/')" 7
+memtriage candidates -o json > $MT_STATE/candidates.json
+mt_check_eq "memtriage candidates exit status" $? 0
+memtriage candidates --wide | sed 's/^/candidates| /'
+mt_check_eq "candidates listed" "$(grep -o '"path": *"[^"]*"' $MT_STATE/candidates.json | wc -l)" 7
+mt_check_eq "pause or conmon scopes listed" "$(grep -Ec "$dns_pause|$web_pause|$db_pause|$rep_pause|$scr_pause|crio-conmon|$dns_ct" $MT_STATE/candidates.json)" 0
+
+mt_cg_run $rep_run memhog --anon inf --rate 64 > $MT_STATE/leak; leak=$MT_PID
+mt_daemon_wait_log "memtriaged killed a group" 60 '"event":"kill"'
+mt_daemon_wait_log "the kill completed (populated 0)" 20 '"event":"kill-done"'
+mt_daemon_wait_log "the kill reported" 5 '"event":"kill-report"'
+mt_wait_for "the leaker gone" 10 sh -c "! kill -0 $leak" || kill -9 $leak
+wait $leak; mt_check_eq "leaker exit status (SIGKILL)" $? 137
+grep -E '"event":"(decision|kill|kill-done|kill-report|throttle|terminate)"' $MT_STATE/memtriaged.log | cut -c1-600 | sed 's/^/k8s-node| /'
+mt_check_eq "kills" "$(mt_daemon_log_count '"event":"kill"')" 1
+mt_check_eq "kills of batch/report's container" "$(mt_daemon_log_count "\"event\":\"kill\",\"cgroup\":\"$rep_ct\"")" 1
+mt_check_eq "decisions naming it the only target with policy batch" \
+	"$(grep '"event":"decision"' $MT_STATE/memtriaged.log | grep -F "\"targets\":[\"$rep_ct\"]" | grep -cF "{\"cgroup\":\"$rep_ct\",\"policy\":\"batch\",\"priority\":10,\"response\":\"kill\"")" 1
+mt_check_eq "throttles (batch's policy is kill, not throttle-then-kill)" "$(mt_daemon_log_count '"event":"throttle"')" 0
+mt_check_eq "kill reports logged with its names" "$(mt_daemon_log_count \
+	"\"event\":\"kill-report\",\"cgroup\":\"$rep_ct\",\"k8s\":\\{\"namespace\":\"batch\",\"pod\":\"report-28413-q8m4n\",\"container\":\"report\"\\},\"reason\":\"[a-z-]+\",\"freed_ram\":[0-9]{8,},\"freed_swap\":0,.*\"kmsg\":true")" 1
+kmsg="memtriage: killed cgroup=$rep_ct namespace=batch pod=report-28413-q8m4n container=report reason=[a-z-]+ freed_ram=[0-9]{8,} freed_swap=0 decision=[0-9]+\$"
+dmesg | grep 'memtriage: killed' | sed 's/^/dmesg| /'
+mt_check_eq "kill report lines in the kernel log" "$(dmesg | grep -Ec "$kmsg")" 1
+memtriage history -o json > $MT_STATE/history.json
+mt_check_eq "memtriage history exit status" $? 0
+memtriage history --wide | sed 's/^/history| /'
+mt_check_eq "history: kills of $rep_ct" "$(tr -d ' \n' < $MT_STATE/history.json | grep -o "\"action\":\"kill\",\"dry_run\":false,\"victims\":\[{\"path\":\"$rep_ct\"" | wc -l)" 1
+mt_check_eq "report populated" "$(mt_cg_key $rep_ct cgroup.events populated)" 0
+for c in $dns_ct $web_ct $side_ct $db_ct $scr_ct $dns_pause $rep_pause $rep_pause_conmon $rep_conmon; do
+	mt_check_eq ".../${c##*/} populated" "$(mt_cg_key $c cgroup.events populated)" 1
+done
 mt_check_no_kernel_oom
+mt_daemon_stop
 mt_k8s_teardown
 mt_done
