@@ -18,8 +18,10 @@
  *   - numbers: unsigned decimal, no sign, no leading zeros.
  * deploy/node-problem-detector/memtriage-monitor.json matches this line.
  *
- * To write it, the daemon sends MT_KILLREPORT_KMSG_PRIORITY and the line in
- * one writev(2) to /dev/kmsg (the kernel takes one write as one record). */
+ * To write it, the daemon sends MT_KILLREPORT_KMSG_PRIORITY, the line and a
+ * newline in one writev(2) to /dev/kmsg (the kernel takes one write as one
+ * record; without the newline it holds the record open for a continuation
+ * and dmesg does not show it). */
 #pragma once
 
 #include <stddef.h>

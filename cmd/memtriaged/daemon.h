@@ -90,6 +90,7 @@ struct cg {
 	uint64_t kill_pred_ram, kill_pred_swap;
 	uint64_t kill_before_bytes;      /* memory.current + swap.current before */
 	uint64_t kill_node_before;       /* node MemAvailable + SwapFree before */
+	uint64_t report_before_ram, report_before_swap; /* issue 8: report.c */
 	bool kill_reported_stuck;
 	uint64_t dry_kill_until_ms; /* dry run: a pretend kill in flight until then */
 	int cgevents_fd;

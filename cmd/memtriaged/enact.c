@@ -15,6 +15,7 @@
 #include "log.h"
 #include "psi.h"
 #include "record.h"
+#include "report.h"
 
 /* --- act: kill --- */
 static void kill_now(struct cg *c)
@@ -74,6 +75,7 @@ void enact_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pr
 		return;
 	}
 	c->kill_in_flight = true;
+	report_kill_begin(c); /* issue 8: kill report (report.c) */
 	c->kill_before_bytes = before_bytes;
 	c->kill_node_before = node_before;
 	uint32_t grace = c->policy ? c->policy->kill.grace_ms : 0;
@@ -117,6 +119,7 @@ void decide_on_populated(struct cg *c)
 	                        (json_int_t)(c->kill_pred_ram + c->kill_pred_swap), "measured_group_bytes",
 	                        (json_int_t)freed_group, "measured_node_bytes", (json_int_t)node_delta,
 	                        "group_left_bytes", (json_int_t)after));
+	report_kill_done(c, r < 0); /* issue 8: kill report (report.c) */
 	if (c->grace_timer_init)
 		uv_timer_stop(&c->grace_timer);
 	watch_cg_kill_done(c);

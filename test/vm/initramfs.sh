@@ -42,6 +42,7 @@ done
 
 [ -d "$src/policies" ] && cp -r "$src/policies" "$root/policies"
 cp "$here/guest/lib.sh" "$root/lib/mt/lib.sh"
+cp "$here/guest/k8s.sh" "$root/lib/mt/k8s.sh"
 cp "$here/guest/init.sh" "$root/init"
 cp "$scenario" "$root/scenario.sh"
 chmod 755 "$root/init" "$root/scenario.sh"

@@ -1,0 +1,74 @@
+/* Kill reports: see report.h. */
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "cgroup_value.h"
+#include "cleanup.h"
+#include "killreport.h"
+#include "log.h"
+#include "record.h"
+
+void report_kill_begin(struct cg *c)
+{
+	c->report_before_ram = c->report_before_swap = 0;
+	mt_value_read_at(c->dir_fd, "memory.current", &c->report_before_ram);
+	mt_value_read_at(c->dir_fd, "memory.swap.current", &c->report_before_swap);
+}
+
+/* One writev: the kernel takes one write to /dev/kmsg as one record. The
+ * newline matters: without it the kernel keeps the record open for a
+ * continuation and dmesg does not show it (seen on 6.1 in test/vm). */
+static int kmsg_write(const char *line, size_t len)
+{
+	_cleanup_close_ int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	struct iovec iov[] = {
+		{ .iov_base = (void *)MT_KILLREPORT_KMSG_PRIORITY, .iov_len = strlen(MT_KILLREPORT_KMSG_PRIORITY) },
+		{ .iov_base = (void *)line, .iov_len = len },
+		{ .iov_base = (void *)"\n", .iov_len = 1 },
+	};
+	return writev(fd, iov, MT_ELEMENTSOF(iov)) < 0 ? -errno : 0;
+}
+
+void report_kill_done(struct cg *c, bool gone)
+{
+	struct daemon *d = c->d;
+	uint64_t ram = 0, swap = 0;
+	if (!gone) {
+		mt_value_read_at(c->dir_fd, "memory.current", &ram);
+		mt_value_read_at(c->dir_fd, "memory.swap.current", &swap);
+	}
+	/* The decision's trigger is the reason; the ring keeps 256 records,
+	 * far more than are made during one kill's timeout. */
+	json_t *rec = mt_record_ring_get(d->records, c->kill_record_id);
+	const char *reason = rec ? json_string_value(json_object_get(rec, "trigger")) : NULL;
+	const struct mt_k8s_identity *id = &c->id;
+	struct mt_killreport r = {
+		.cgroup = c->relpath,
+		.namespace = id->named ? id->k8s_namespace : NULL,
+		.pod = id->named ? id->pod : NULL,
+		.container = id->named ? id->container : NULL,
+		.reason = reason && *reason ? reason : "unrecorded",
+		.freed_ram = c->report_before_ram > ram ? c->report_before_ram - ram : 0,
+		.freed_swap = c->report_before_swap > swap ? c->report_before_swap - swap : 0,
+		.decision = c->kill_record_id,
+	};
+	char line[MT_KILLREPORT_MAX_LEN + 1];
+	int n = mt_killreport_format(&r, line, sizeof line);
+	int w = n < 0 ? n : kmsg_write(line, (size_t)n);
+	if (w < 0)
+		log_msg(LOG_WARNING, "%s: kill report to /dev/kmsg: %s", c->relpath, strerror(-w));
+	json_t *k8s = id->named ? json_pack("{s:s, s:s, s:s?}", "namespace", id->k8s_namespace, "pod", id->pod,
+	                                    "container", id->container[0] ? id->container : NULL)
+	                        : json_null();
+	log_event(LOG_WARNING, "kill-report",
+	          json_pack("{s:s, s:o, s:s, s:I, s:I, s:I, s:b}", "cgroup", c->relpath, "k8s", k8s, "reason", r.reason,
+	                    "freed_ram", (json_int_t)r.freed_ram, "freed_swap", (json_int_t)r.freed_swap, "decision",
+	                    (json_int_t)r.decision, "kmsg", w == 0));
+}
