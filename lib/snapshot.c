@@ -33,7 +33,7 @@ int mt_node_compute(struct mt_node *n)
 
 void mt_candidate_frees(const struct mt_candidate *c, uint64_t *ret_ram, uint64_t *ret_swap)
 {
-	const struct mt_memstat *m = &c->mem;
+	const struct mt_candidate_mem *m = &c->mem;
 	uint64_t shmem = c->shmem_survives ? 0 : m->shmem;
 	uint64_t kernel;
 

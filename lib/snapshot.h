@@ -66,7 +66,7 @@ struct mt_node {
 };
 
 /* memory.stat fields (cgroup-v2.rst) and the limit files, in bytes. */
-struct mt_memstat {
+struct mt_candidate_mem {
 	uint64_t anon;
 	uint64_t shmem;
 	uint64_t file;
@@ -118,7 +118,7 @@ struct mt_candidate {
 	uint64_t kill_grace_ms;      /* how long a kill may take before it is "stuck" */
 
 	/* measurements (inputs) */
-	struct mt_memstat mem;
+	struct mt_candidate_mem mem;
 	int64_t growth_rate;         /* d(memory.current + swap)/dt, bytes/s */
 	uint64_t age_ms;             /* time since the cgroup appeared */
 	bool kill_in_flight;         /* cgroup.kill written, cgroup still populated */

@@ -251,7 +251,7 @@ static int read_policy(struct reader *r, json_t *o, struct mt_candidate *c)
 	return e;
 }
 
-static int read_memory(struct reader *r, json_t *o, struct mt_memstat *m)
+static int read_memory(struct reader *r, json_t *o, struct mt_candidate_mem *m)
 {
 	uint64_t *const fields[] = {
 		&m->anon, &m->shmem, &m->file, &m->file_dirty, &m->file_writeback, &m->kernel,
@@ -400,7 +400,7 @@ static json_t *u64_or(uint64_t v, uint64_t word_value, const char *word)
 
 static json_t *candidate_to_json(const struct mt_candidate *c)
 {
-	const struct mt_memstat *m = &c->mem;
+	const struct mt_candidate_mem *m = &c->mem;
 	json_t *o = json_pack("{s:s, s:{s:s, s:I, s:b, s:s, s:I, s:I, s:I}, s:I, s:I, s:b}",
 		"path", c->path,
 		"policy", "name", c->policy, "priority", (json_int_t)c->priority,

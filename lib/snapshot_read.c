@@ -1,12 +1,6 @@
-/* lib/snapshot.h and lib/memstat.h both define `struct mt_memstat` (the
- * decision's subset and the reader's full parse). This file needs both, so
- * the reader's is renamed for this translation unit only; the layout and the
- * functions are unchanged. */
-#define mt_memstat mt_memstat_kernel
-#include "memstat.h"
-#undef mt_memstat
-
 #include "snapshot_read.h"
+
+#include "memstat.h"
 
 #include <errno.h>
 
@@ -42,11 +36,11 @@ int mt_snapshot_read_node(int proc_fd, struct mt_node *node)
 
 int mt_snapshot_read_candidate(int cg_fd, struct mt_candidate *c)
 {
-	struct mt_memstat_kernel k;
+	struct mt_memstat k;
 	int r = mt_memstat_read_at(cg_fd, &k);
 	if (r < 0)
 		return r;
-	struct mt_memstat *m = &c->mem;
+	struct mt_candidate_mem *m = &c->mem;
 	m->anon = k.anon;
 	m->shmem = k.shmem;
 	m->file = k.file;
