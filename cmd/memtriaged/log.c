@@ -1,6 +1,8 @@
 #include "log.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -27,6 +29,54 @@ static const char *level_name(int priority)
 	case LOG_NOTICE: return "notice";
 	case LOG_INFO: return "info";
 	default: return "debug";
+	}
+}
+
+/* Text form for a terminal: scalars as key=value, string arrays joined with
+ * commas, one level of objects flattened (node.commit=...); arrays of objects
+ * (a decision's candidates) are summarised by their count -- the JSON form
+ * keeps everything. */
+static void text_value(FILE *f, const char *prefix, const char *key, json_t *v, int depth)
+{
+	switch (json_typeof(v)) {
+	case JSON_STRING: {
+		const char *str = json_string_value(v);
+		fprintf(f, strpbrk(str, " \"=") || !*str ? " %s%s=\"%s\"" : " %s%s=%s", prefix, key, str);
+		break;
+	}
+	case JSON_INTEGER: fprintf(f, " %s%s=%" JSON_INTEGER_FORMAT, prefix, key, json_integer_value(v)); break;
+	case JSON_REAL: fprintf(f, " %s%s=%.2f", prefix, key, json_real_value(v)); break;
+	case JSON_TRUE: fprintf(f, " %s%s=true", prefix, key); break;
+	case JSON_FALSE: fprintf(f, " %s%s=false", prefix, key); break;
+	case JSON_NULL: break;
+	case JSON_ARRAY: {
+		size_t i, n = json_array_size(v);
+		json_t *e;
+		bool strings = true;
+		json_array_foreach(v, i, e)
+			strings = strings && json_is_string(e);
+		if (!strings) {
+			fprintf(f, " %s%s=[%zu]", prefix, key, n);
+			break;
+		}
+		fprintf(f, " %s%s=", prefix, key);
+		json_array_foreach(v, i, e)
+			fprintf(f, "%s%s", i ? "," : "", json_string_value(e));
+		break;
+	}
+	case JSON_OBJECT: {
+		if (depth > 0) {
+			fprintf(f, " %s%s={...}", prefix, key);
+			break;
+		}
+		char sub[64];
+		snprintf(sub, sizeof sub, "%s.", key);
+		const char *k;
+		json_t *e;
+		json_object_foreach(v, k, e)
+			text_value(f, sub, k, e, depth + 1);
+		break;
+	}
 	}
 }
 
@@ -59,9 +109,20 @@ void log_event(int priority, const char *event, json_t *fields)
 		free(s);
 		json_decref(o);
 	} else {
-		char *s = fields ? json_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		fprintf(stderr, "%s %s%s%s\n", level_name(priority), event, s ? " " : "", s ? s : "");
-		free(s);
+		char ts[16];
+		struct tm tm;
+		localtime_r(&rt.tv_sec, &tm);
+		strftime(ts, sizeof ts, "%H:%M:%S", &tm);
+		flockfile(stderr);
+		fprintf(stderr, "%s.%03ld %-7s %s", ts, rt.tv_nsec / 1000000, level_name(priority), event);
+		if (fields) {
+			const char *k;
+			json_t *v;
+			json_object_foreach(fields, k, v)
+				text_value(stderr, "", k, v, 0);
+		}
+		fputc('\n', stderr);
+		funlockfile(stderr);
 	}
 	json_decref(fields);
 }
