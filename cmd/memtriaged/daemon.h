@@ -5,16 +5,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <jansson.h>
 #include <uv.h>
 
 #include "growth.h"
 #include "k8s.h"
-/* lib/snapshot.h (selection bound 1,000,000) and lib/policy.h (policy bound
- * 1,000) both define MT_PRIORITY_MAX; policies stay within both. Until the
- * two agree on one name, the policy's definition wins here. */
-#include "snapshot.h"
-#undef MT_PRIORITY_MAX
 #include "policy.h"
+#include "snapshot.h"
 #include "cgroup_events.h"
 
 struct mt_record_ring;
@@ -81,6 +78,8 @@ struct cg {
 	uint64_t held_high;       /* what we wrote */
 	uint64_t throttle_base;   /* usage when throttling began */
 	uint64_t calm_since_ms;   /* 0 = not calm */
+	bool high_write_pending;  /* a memory.high write is on the thread pool */
+	bool release_pending;     /* release once that write is done */
 
 	/* kill */
 	bool kill_in_flight;
@@ -137,6 +136,7 @@ struct daemon {
 	uv_timer_t tick;
 	struct mt_growth node_growth;
 	uint64_t last_commit, last_bound, last_eta_ms;
+	uint64_t last_throttle_decision_ms;
 	int psi_fd;
 	uv_poll_t psi_poll;
 	bool psi_poll_init;
@@ -165,6 +165,8 @@ struct cg *watch_find(struct daemon *d, const char *relpath);
 void watch_for_each_candidate(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud);
 void watch_cg_kill_started(struct cg *c);
 void watch_cg_kill_done(struct cg *c);
+/* Drops a reference taken with c->open_handles++ (frees a dropped cgroup). */
+void watch_cg_unref(struct cg *c);
 
 /* decide.c */
 void decide_run(struct daemon *d, const char *trigger, const char *detail, bool record_noop);
@@ -175,6 +177,16 @@ void decide_check_throttles(struct daemon *d, bool danger);
 void decide_restore_all(struct daemon *d);
 int decide_release(struct daemon *d, const char *relpath);
 void decide_grace_expired(struct cg *c);
+
+/* decide.c: shared with enact.c */
+void decide_record_update(struct daemon *d, uint64_t id, const char *event, json_t *fields);
+uint64_t decide_node_free_bytes(struct daemon *d);
+uint64_t decide_cg_bytes(struct cg *c);
+
+/* enact.c */
+void enact_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pred_swap,
+                uint64_t before_bytes, uint64_t node_before);
+void enact_throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t record_id);
 
 /* loop.c */
 int loop_run(struct daemon *d);

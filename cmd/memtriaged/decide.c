@@ -19,7 +19,6 @@
 #include "log.h"
 #include "psi.h"
 #include "record.h"
-#include "report.h"
 #include "select.h"
 #include "snapshot_json.h"
 #include "snapshot_read.h"
@@ -27,6 +26,11 @@
 /* Candidates listed in one record: the chosen ones and then the largest;
  * bounds a record's size whatever the number of containers. */
 #define RECORD_CANDIDATES_MAX 16
+/* memory.current + swap.current of a group that allocates nothing still
+ * moves: per-CPU charge stock (64 pages per CPU), page cache coming and
+ * going, swap-in after reclaim. Below 256 KiB/s a group counts as not
+ * growing, so a steady group is never throttled for noise. */
+#define GROWTH_NOISE_BPS (256 * 1024)
 
 static const char *name_or_empty(const char *s)
 {
@@ -132,7 +136,7 @@ static uint64_t push_record(struct daemon *d, json_t *rec, json_t *snap)
 }
 
 /* Updates record `id` (if still in the ring) and logs the update. */
-static void record_update(struct daemon *d, uint64_t id, const char *event, json_t *fields)
+void decide_record_update(struct daemon *d, uint64_t id, const char *event, json_t *fields)
 {
 	json_t *r = id ? mt_record_ring_get(d->records, id) : NULL;
 	if (r && fields)
@@ -142,7 +146,7 @@ static void record_update(struct daemon *d, uint64_t id, const char *event, json
 	log_event(LOG_NOTICE, event, fields);
 }
 
-static uint64_t node_free_bytes(struct daemon *d)
+uint64_t decide_node_free_bytes(struct daemon *d)
 {
 	struct mt_node n = { 0 };
 	if (mt_snapshot_read_node(d->proc_fd, &n) < 0)
@@ -150,228 +154,12 @@ static uint64_t node_free_bytes(struct daemon *d)
 	return n.mem_available + n.swap_free;
 }
 
-static uint64_t cg_bytes(struct cg *c)
+uint64_t decide_cg_bytes(struct cg *c)
 {
 	uint64_t cur = 0, swap = 0;
 	mt_value_read_at(c->dir_fd, "memory.current", &cur);
 	mt_value_read_at(c->dir_fd, "memory.swap.current", &swap);
 	return cur + swap;
-}
-
-/* --- act: kill --- */
-static void kill_now(struct cg *c)
-{
-	struct daemon *d = c->d;
-	struct mt_kill_result res = { 0 };
-	struct mt_kill_pins *pins = NULL;
-	uint64_t t0 = now_us();
-	int r = mt_act_kill_group(c->dir_fd, &res, &pins);
-	uint64_t t1 = now_us();
-	int mreleased = mt_act_mrelease(pins);
-	uint64_t t2 = now_us();
-	mt_act_pins_free(pins);
-	if (r < 0 && !mt_errno_is_gone(r)) {
-		record_update(d, c->kill_record_id, "kill-failed",
-		              json_pack("{s:s, s:s, s:s}", "cgroup", c->relpath, "outcome", "failed", "error", strerror(-r)));
-		c->kill_in_flight = false;
-		return;
-	}
-	d->kills++;
-	log_event(LOG_WARNING, "kill",
-	          json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
-	                    mt_kill_method_to_string(res.method), "pids", res.pids, "mreleased", mreleased,
-	                    "signalled", res.signalled, "notified_us", (json_int_t)c->kill_notified_us, "acted_us",
-	                    (json_int_t)t1, "kill_us", (json_int_t)(t1 - t0), "mrelease_us", (json_int_t)(t2 - t1),
-	                    "decision", (json_int_t)c->kill_record_id));
-	c->kill_notified_us = 0;
-	watch_cg_kill_started(c);
-	decide_on_populated(c); /* it may already be empty */
-}
-
-static void on_grace_timer(uv_timer_t *t)
-{
-	decide_grace_expired(t->data);
-}
-
-void decide_grace_expired(struct cg *c)
-{
-	if (c->kill_in_flight && c->term_sent && !c->dropped && c->dir_fd >= 0)
-		kill_now(c);
-}
-
-static void start_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pred_swap,
-                       uint64_t before_bytes, uint64_t node_before)
-{
-	struct daemon *d = c->d;
-	c->kill_record_id = record_id;
-	c->kill_pred_ram = pred_ram;
-	c->kill_pred_swap = pred_swap;
-	c->kill_started_ms = now_ms();
-	c->kill_reported_stuck = false;
-	if (d->opts.dry_run) {
-		/* What a real kill would be for the next decisions: in flight
-		 * until the timeout, so the dry run records one kill per
-		 * deficit, not one per tick. */
-		c->dry_kill_until_ms = c->kill_started_ms + d->opts.kill_timeout_ms;
-		return;
-	}
-	c->kill_in_flight = true;
-	report_kill_begin(c); /* issue 8: kill report (report.c) */
-	c->kill_before_bytes = before_bytes;
-	c->kill_node_before = node_before;
-	uint32_t grace = c->policy ? c->policy->kill.grace_ms : 0;
-	if (grace > 0) {
-		int n = mt_act_signal_group(c->dir_fd, SIGTERM);
-		log_event(LOG_WARNING, "terminate", json_pack("{s:s, s:i, s:i, s:I}", "cgroup", c->relpath, "signalled", n,
-		                                              "grace_ms", (int)grace, "decision", (json_int_t)record_id));
-		c->term_sent = true;
-		if (!c->grace_timer_init) {
-			uv_timer_init(d->loop, &c->grace_timer);
-			c->grace_timer.data = c;
-			c->grace_timer_init = true;
-			c->open_handles++;
-		}
-		uv_timer_start(&c->grace_timer, on_grace_timer, grace, 0);
-		watch_cg_kill_started(c);
-		return;
-	}
-	kill_now(c);
-}
-
-void decide_on_populated(struct cg *c)
-{
-	struct daemon *d = c->d;
-	if (!c->kill_in_flight || c->cgevents_fd < 0)
-		return;
-	struct mt_cgroup_events ev;
-	int r = mt_cgroup_events_read_fd(c->cgevents_fd, &ev);
-	if (r < 0 && !mt_errno_is_gone(r))
-		return;
-	if (r == 0 && ev.populated)
-		return;
-	uint64_t took = now_ms() - c->kill_started_ms;
-	uint64_t after = r == 0 ? cg_bytes(c) : 0;
-	uint64_t freed_group = c->kill_before_bytes > after ? c->kill_before_bytes - after : 0;
-	/* node-wide effect, when the node was measured before the kill */
-	int64_t node_delta = c->kill_node_before ? (int64_t)node_free_bytes(d) - (int64_t)c->kill_node_before : 0;
-	record_update(d, c->kill_record_id, "kill-done",
-	              json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "outcome", "exited",
-	                        "took_ms", (json_int_t)took, "predicted_bytes",
-	                        (json_int_t)(c->kill_pred_ram + c->kill_pred_swap), "measured_group_bytes",
-	                        (json_int_t)freed_group, "measured_node_bytes", (json_int_t)node_delta,
-	                        "group_left_bytes", (json_int_t)after));
-	report_kill_done(c, r < 0); /* issue 8: kill report (report.c) */
-	if (c->grace_timer_init)
-		uv_timer_stop(&c->grace_timer);
-	watch_cg_kill_done(c);
-}
-
-static int check_kill_cb(struct cg *c, void *ud)
-{
-	struct daemon *d = c->d;
-	if (c->kill_in_flight && !c->kill_reported_stuck &&
-	    now_ms() - c->kill_started_ms > d->opts.kill_timeout_ms + (c->policy ? c->policy->kill.grace_ms : 0)) {
-		c->kill_reported_stuck = true;
-		record_update(d, c->kill_record_id, "kill-stuck",
-		              json_pack("{s:s, s:s, s:I}", "cgroup", c->relpath, "outcome", "stuck", "after_ms",
-		                        (json_int_t)(now_ms() - c->kill_started_ms)));
-	}
-	return 0;
-}
-
-void decide_check_kills(struct daemon *d)
-{
-	watch_for_each_candidate(d, check_kill_cb, NULL);
-}
-
-/* --- act: throttle --- */
-static void throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t record_id)
-{
-	struct daemon *d = c->d;
-	if (!c->throttled) {
-		c->saved_high = current_high;
-		c->throttle_base = cg_bytes(c);
-		c->throttled = true;
-	}
-	c->held_high = to;
-	c->calm_since_ms = 0;
-	int r = d->opts.dry_run ? 0 : mt_act_set_high(c->dir_fd, to);
-	d->throttles++;
-	log_event(LOG_WARNING, "throttle",
-	          json_pack("{s:s, s:I, s:I, s:b, s:s, s:I}", "cgroup", c->relpath, "memory_high", (json_int_t)to,
-	                    "saved_high", (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high),
-	                    "dry_run", d->opts.dry_run, "result", r < 0 ? strerror(-r) : "ok", "decision",
-	                    (json_int_t)record_id));
-	if (d->opts.dry_run)
-		c->throttled = false; /* nothing to restore */
-}
-
-static int release(struct cg *c, const char *why)
-{
-	struct daemon *d = c->d;
-	if (!c->throttled)
-		return -ESRCH;
-	int r = mt_act_set_high(c->dir_fd, c->saved_high);
-	c->throttled = false;
-	c->calm_since_ms = 0;
-	d->releases++;
-	log_event(LOG_NOTICE, "release",
-	          json_pack("{s:s, s:I, s:s, s:s}", "cgroup", c->relpath, "memory_high",
-	                    (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high), "why", why,
-	                    "result", r < 0 ? strerror(-r) : "ok"));
-	return mt_errno_is_gone(r) ? 0 : r;
-}
-
-struct release_ctx {
-	bool danger;
-	bool all;
-};
-
-static int release_cb(struct cg *c, void *ud)
-{
-	struct release_ctx *x = ud;
-	if (!c->throttled)
-		return 0;
-	if (x->all) {
-		release(c, "shutdown");
-		return 0;
-	}
-	const struct mt_policy *p = c->policy;
-	double limit = p ? p->throttle.release_psi_some : 10.0;
-	uint32_t after_s = p ? p->throttle.release_after_s : 30;
-	struct mt_psi psi;
-	bool calm = !x->danger;
-	if (calm && mt_psi_read_at(c->dir_fd, "memory.pressure", &psi) == 0)
-		calm = psi.some.avg10 / 100.0 < limit;
-	if (!calm) {
-		c->calm_since_ms = 0;
-		return 0;
-	}
-	if (c->calm_since_ms == 0)
-		c->calm_since_ms = now_ms();
-	if (now_ms() - c->calm_since_ms >= (uint64_t)after_s * 1000)
-		release(c, "calm");
-	return 0;
-}
-
-void decide_check_throttles(struct daemon *d, bool danger)
-{
-	struct release_ctx x = { .danger = danger };
-	watch_for_each_candidate(d, release_cb, &x);
-}
-
-void decide_restore_all(struct daemon *d)
-{
-	struct release_ctx x = { .all = true };
-	watch_for_each_candidate(d, release_cb, &x);
-}
-
-int decide_release(struct daemon *d, const char *relpath)
-{
-	struct cg *c = watch_find(d, relpath);
-	if (!c)
-		return -ENOENT;
-	return release(c, "operator");
 }
 
 /* --- snapshot --- */
@@ -426,6 +214,8 @@ static int build_cb(struct cg *c, void *ud)
 	uint64_t now = now_ms();
 	mt_growth_update(&c->growth, now_us(), m->mem.current + m->mem.swap_current);
 	m->growth_rate = (int64_t)mt_growth_rate(&c->growth);
+	if (m->growth_rate < GROWTH_NOISE_BPS && m->growth_rate > -GROWTH_NOISE_BPS)
+		m->growth_rate = 0;
 	m->age_ms = now - c->appeared_ms;
 	m->kill_in_flight = c->kill_in_flight || (d->opts.dry_run && now < c->dry_kill_until_ms);
 	m->kill_started_ms = c->kill_started_ms;
@@ -522,10 +312,10 @@ void decide_run(struct daemon *d, const char *trigger, const char *detail, bool 
 		const struct mt_candidate *m = &s.candidates[k];
 		c->kill_notified_us = woke_us;
 		if (dec.action == MT_ACTION_KILL)
-			start_kill(c, id, m->frees_ram, m->frees_swap, m->mem.current + m->mem.swap_current,
+			enact_kill(c, id, m->frees_ram, m->frees_swap, m->mem.current + m->mem.swap_current,
 			           s.node.mem_available + s.node.swap_free);
 		else if (dec.action == MT_ACTION_THROTTLE)
-			throttle(c, m->mem.high, dec.explain[k].throttle_to, id);
+			enact_throttle(c, m->mem.high, dec.explain[k].throttle_to, id);
 	}
 	mt_decision_free(&dec);
 	mt_snapshot_free(&s);
@@ -556,7 +346,7 @@ static void own_limit_kill(struct cg *c, uint64_t count, uint64_t notified_us)
 	mt_candidate_frees(&m, &fr, &fs);
 	c->kill_notified_us = notified_us;
 	uint64_t id = mt_record_ring_last_id(d->records) + 1; /* the id push_record() assigns next */
-	start_kill(c, id, fr, fs, m.mem.current + m.mem.swap_current, 0);
+	enact_kill(c, id, fr, fs, m.mem.current + m.mem.swap_current, 0);
 	json_t *rec = record_new(d, "own-limit", c->relpath);
 	json_object_set_new(rec, "action", json_string("kill"));
 	json_object_set_new(rec, "targets", json_pack("[s]", c->relpath));

@@ -47,8 +47,6 @@ uint64_t now_ms(void)
 	return now_us() / 1000u;
 }
 
-static uint64_t last_throttle_decision_ms;
-
 static void on_tick(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
@@ -74,8 +72,8 @@ static void on_tick(uv_timer_t *t)
 	bool near = n.headroom <= n.reserve || (eta != MT_GROWTH_NEVER && eta / 1000 <= d->opts.horizon_ms);
 	if (deficit) {
 		decide_run(d, "commit-over-bound", NULL, false);
-	} else if (near && now_ms() - last_throttle_decision_ms >= THROTTLE_DECISION_MS) {
-		last_throttle_decision_ms = now_ms();
+	} else if (near && now_ms() - d->last_throttle_decision_ms >= THROTTLE_DECISION_MS) {
+		d->last_throttle_decision_ms = now_ms();
 		decide_run(d, "projected-exhaustion", NULL, false);
 	}
 	decide_check_kills(d);

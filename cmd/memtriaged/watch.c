@@ -36,6 +36,12 @@ static void cg_maybe_free(struct cg *c)
 	}
 }
 
+void watch_cg_unref(struct cg *c)
+{
+	c->open_handles--;
+	cg_maybe_free(c);
+}
+
 static void on_handle_closed(uv_handle_t *h)
 {
 	struct cg *c = h->data;

@@ -43,7 +43,7 @@ for mode in pollpri inotify; do
 		mkdir $CG/$cg
 		added() { grep -q "\"event\":\"cgroup-added\",\"cgroup\":\"$cg\"" $MT_STATE/memtriaged.log; }
 		mt_wait_for "$cg supervised" 5 added
-		evlat $CG/$cg 4 1 > $MT_STATE/evlat.out &
+		evlat $CG/$cg 4 4 > $MT_STATE/evlat.out &
 		ev=$!
 		killed() { grep -q "\"event\":\"kill\",\"cgroup\":\"$cg\"" $MT_STATE/memtriaged.log; }
 		if mt_wait_for "$cg killed" 10 killed; then
@@ -58,7 +58,12 @@ for mode in pollpri inotify; do
 			else
 				mt_log "$cg: unusable sample: t0='$t0' kill line: $line"
 			fi
+		else
+			mt_log "$cg: not killed; daemon alive: $(mt_alive $MT_DAEMON_PID && echo yes || echo no);" \
+				"evlat: $(cat $MT_STATE/evlat.out); memory.events: $(tr '\n' ' ' < $CG/$cg/memory.events)"
+			tail -n 5 $MT_STATE/memtriaged.log | cut -c1-300
 		fi
+		kill -9 $ev 2>/dev/null
 		wait $ev 2>/dev/null
 		k=$((k + 1))
 	done

@@ -55,6 +55,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "evlat: mmap: %s\n", strerror(errno));
 		return 1;
 	}
+	/* 4 KiB pages only: a transparent huge page faulted in while touching
+	 * BELOW_MIB could already back the step, which would then cross nothing. */
+	if (madvise(a, (below + step) * MIB, MADV_NOHUGEPAGE) < 0) {
+		fprintf(stderr, "evlat: madvise: %s\n", strerror(errno));
+		return 1;
+	}
 	touch(a, below * MIB);
 	snprintf(path, sizeof path, "%s/memory.current", argv[1]);
 	FILE *f = fopen(path, "re");

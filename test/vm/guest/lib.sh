@@ -135,9 +135,9 @@ mt_daemon_can_run() {
 	memtriaged --check-host >$MT_STATE/check-host.log 2>&1
 }
 # mt_daemon_start [ARGS...]: memtriaged in the background (default args:
-# --policy-dir /policies); output in $MT_STATE/memtriaged.log, pid in MT_DAEMON_PID.
+# --policy-dir /policies/default); output in $MT_STATE/memtriaged.log, pid in MT_DAEMON_PID.
 mt_daemon_start() {
-	[ $# -eq 0 ] && set -- --policy-dir /policies
+	[ $# -eq 0 ] && set -- --policy-dir /policies/default
 	memtriaged "$@" > $MT_STATE/memtriaged.log 2>&1 &
 	MT_DAEMON_PID=$!
 	mt_log "memtriaged $* started as pid $MT_DAEMON_PID"

@@ -21,7 +21,7 @@ mt_cg_run work/high memhog --anon 96M > $MT_STATE/high; high=$MT_PID
 mt_cg_run work/med memhog --anon 64M > $MT_STATE/med; med=$MT_PID
 mt_wait_for "high and med holding" 60 sh -c "grep -q state=holding $MT_STATE/high && grep -q state=holding $MT_STATE/med"
 
-mt_daemon_start --config /tmp/mt.json --policy-dir $pol --socket ""
+mt_daemon_start --config /tmp/mt.json --policy-dir $pol
 mt_daemon_wait_log "memtriaged ready" 20 '"event":"ready"'
 mt_check_eq "candidates watched" "$(grep '"event":"ready"' $MT_STATE/memtriaged.log | sed 's/.*"candidates":\([0-9]*\).*/\1/')" 3
 
@@ -38,6 +38,15 @@ mt_check_eq "work/high populated" "$(mt_cg_key work/high cgroup.events populated
 mt_check_eq "work/med populated" "$(mt_cg_key work/med cgroup.events populated)" 1
 mt_check "work/high memory.high untouched (max)" [ "$(mt_cg_get work/high memory.high)" = max ]
 mt_check_no_kernel_oom
+# The status socket: history names the kill; explain replays the kept
+# snapshot of decision 1 through the selection to the same victim; the
+# current snapshot is in the format `memtriage simulate` reads.
+mt_check "memtriage status" sh -c "memtriage status > $MT_STATE/status.out"
+mt_check "memtriage history names the kill of work/low" sh -c "memtriage history -o json | tr -d ' \n' | grep -q '\"victims\":\[{\"path\":\"work/low\"'"
+mt_check "memtriage explain 1: a kill, replayed from its snapshot" \
+	sh -c "memtriage explain 1 -o json | tr -d ' \n' | grep -q '\"explanation\":{.*\"action\":\"kill\"'"
+mt_check "memtriage snapshot" sh -c "memtriage snapshot > /tmp/snap.json"
+mt_check "memtriage simulate reads the daemon's snapshot" sh -c "memtriage simulate /tmp/snap.json > $MT_STATE/sim.out"
 mt_daemon_stop
 kill -9 $high $med
 mt_done

@@ -1,0 +1,310 @@
+/* Carrying out decisions (lib/act.c does the writes): group kills with an
+ * optional SIGTERM grace, their completion (cgroup.events populated 0) and
+ * measured effect; throttles and their release. Dry run changes nothing. */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act.h"
+#include "daemon.h"
+#include "fileio.h"
+#include "log.h"
+#include "psi.h"
+#include "record.h"
+#include "report.h" /* issue 8: kill report */
+
+/* --- act: kill --- */
+static void kill_now(struct cg *c)
+{
+	struct daemon *d = c->d;
+	struct mt_kill_result res = { 0 };
+	struct mt_kill_pins *pins = NULL;
+	uint64_t t0 = now_us();
+	int r = mt_act_kill_group(c->dir_fd, &res, &pins);
+	uint64_t t1 = now_us();
+	int mreleased = mt_act_mrelease(pins);
+	uint64_t t2 = now_us();
+	mt_act_pins_free(pins);
+	if (r < 0 && !mt_errno_is_gone(r)) {
+		decide_record_update(d, c->kill_record_id, "kill-failed",
+		              json_pack("{s:s, s:s, s:s}", "cgroup", c->relpath, "outcome", "failed", "error", strerror(-r)));
+		c->kill_in_flight = false;
+		return;
+	}
+	d->kills++;
+	log_event(LOG_WARNING, "kill",
+	          json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
+	                    mt_kill_method_to_string(res.method), "pids", res.pids, "mreleased", mreleased,
+	                    "signalled", res.signalled, "notified_us", (json_int_t)c->kill_notified_us, "acted_us",
+	                    (json_int_t)t1, "kill_us", (json_int_t)(t1 - t0), "mrelease_us", (json_int_t)(t2 - t1),
+	                    "decision", (json_int_t)c->kill_record_id));
+	c->kill_notified_us = 0;
+	watch_cg_kill_started(c);
+	decide_on_populated(c); /* it may already be empty */
+}
+
+static void on_grace_timer(uv_timer_t *t)
+{
+	decide_grace_expired(t->data);
+}
+
+void decide_grace_expired(struct cg *c)
+{
+	if (c->kill_in_flight && c->term_sent && !c->dropped && c->dir_fd >= 0)
+		kill_now(c);
+}
+
+void enact_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pred_swap,
+                       uint64_t before_bytes, uint64_t node_before)
+{
+	struct daemon *d = c->d;
+	c->kill_record_id = record_id;
+	c->kill_pred_ram = pred_ram;
+	c->kill_pred_swap = pred_swap;
+	c->kill_started_ms = now_ms();
+	c->kill_reported_stuck = false;
+	if (d->opts.dry_run) {
+		/* What a real kill would be for the next decisions: in flight
+		 * until the timeout, so the dry run records one kill per
+		 * deficit, not one per tick. */
+		c->dry_kill_until_ms = c->kill_started_ms + d->opts.kill_timeout_ms;
+		return;
+	}
+	c->kill_in_flight = true;
+	report_kill_begin(c); /* issue 8: kill report (report.c) */
+	c->kill_before_bytes = before_bytes;
+	c->kill_node_before = node_before;
+	uint32_t grace = c->policy ? c->policy->kill.grace_ms : 0;
+	if (grace > 0) {
+		int n = mt_act_signal_group(c->dir_fd, SIGTERM);
+		log_event(LOG_WARNING, "terminate", json_pack("{s:s, s:i, s:i, s:I}", "cgroup", c->relpath, "signalled", n,
+		                                              "grace_ms", (int)grace, "decision", (json_int_t)record_id));
+		c->term_sent = true;
+		if (!c->grace_timer_init) {
+			uv_timer_init(d->loop, &c->grace_timer);
+			c->grace_timer.data = c;
+			c->grace_timer_init = true;
+			c->open_handles++;
+		}
+		uv_timer_start(&c->grace_timer, on_grace_timer, grace, 0);
+		watch_cg_kill_started(c);
+		return;
+	}
+	kill_now(c);
+}
+
+void decide_on_populated(struct cg *c)
+{
+	struct daemon *d = c->d;
+	if (!c->kill_in_flight || c->cgevents_fd < 0)
+		return;
+	struct mt_cgroup_events ev;
+	int r = mt_cgroup_events_read_fd(c->cgevents_fd, &ev);
+	if (r < 0 && !mt_errno_is_gone(r))
+		return;
+	if (r == 0 && ev.populated)
+		return;
+	uint64_t took = now_ms() - c->kill_started_ms;
+	uint64_t after = r == 0 ? decide_cg_bytes(c) : 0;
+	uint64_t freed_group = c->kill_before_bytes > after ? c->kill_before_bytes - after : 0;
+	/* node-wide effect, when the node was measured before the kill */
+	int64_t node_delta = c->kill_node_before ? (int64_t)decide_node_free_bytes(d) - (int64_t)c->kill_node_before : 0;
+	decide_record_update(d, c->kill_record_id, "kill-done",
+	              json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "outcome", "exited",
+	                        "took_ms", (json_int_t)took, "predicted_bytes",
+	                        (json_int_t)(c->kill_pred_ram + c->kill_pred_swap), "measured_group_bytes",
+	                        (json_int_t)freed_group, "measured_node_bytes", (json_int_t)node_delta,
+	                        "group_left_bytes", (json_int_t)after));
+	report_kill_done(c, r < 0); /* issue 8: kill report (report.c) */
+	if (c->grace_timer_init)
+		uv_timer_stop(&c->grace_timer);
+	watch_cg_kill_done(c);
+}
+
+static int check_kill_cb(struct cg *c, void *ud)
+{
+	struct daemon *d = c->d;
+	if (c->kill_in_flight && !c->kill_reported_stuck &&
+	    now_ms() - c->kill_started_ms > d->opts.kill_timeout_ms + (c->policy ? c->policy->kill.grace_ms : 0)) {
+		c->kill_reported_stuck = true;
+		decide_record_update(d, c->kill_record_id, "kill-stuck",
+		              json_pack("{s:s, s:s, s:I}", "cgroup", c->relpath, "outcome", "stuck", "after_ms",
+		                        (json_int_t)(now_ms() - c->kill_started_ms)));
+	}
+	return 0;
+}
+
+void decide_check_kills(struct daemon *d)
+{
+	watch_for_each_candidate(d, check_kill_cb, NULL);
+}
+
+/* --- act: throttle --- */
+/* Writing memory.high below the usage makes the kernel reclaim down to it
+ * inside the write(2) -- seconds under pressure -- so throttle writes run on
+ * libuv's thread pool with their own dup of the cgroup's fd, one at a time
+ * per cgroup; a release asked for meanwhile is applied when the write is
+ * done. The pending write holds a reference on the cgroup (open_handles). */
+struct high_write {
+	uv_work_t work;
+	struct cg *c;
+	int fd;
+	uint64_t value;
+	uint64_t record_id;
+	uint64_t queued_us;
+	int r;
+};
+
+static void high_write_work(uv_work_t *w)
+{
+	struct high_write *h = w->data;
+	h->r = mt_act_set_high(h->fd, h->value);
+}
+
+static void high_write_done(uv_work_t *w, int status)
+{
+	struct high_write *h = w->data;
+	struct cg *c = h->c;
+	struct daemon *d = c->d;
+	c->high_write_pending = false;
+	log_event(LOG_WARNING, "throttle",
+	          json_pack("{s:s, s:I, s:I, s:s, s:I, s:I}", "cgroup", c->relpath, "memory_high", (json_int_t)h->value,
+	                    "saved_high", (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high),
+	                    "result", h->r < 0 ? strerror(-h->r) : "ok", "write_ms",
+	                    (json_int_t)((now_us() - h->queued_us) / 1000), "decision", (json_int_t)h->record_id));
+	if (c->release_pending || d->stopping) {
+		/* raising memory.high reclaims nothing: done inline */
+		int r = mt_act_set_high(h->fd, c->saved_high);
+		c->release_pending = false;
+		c->throttled = false;
+		d->releases++;
+		log_event(LOG_NOTICE, "release",
+		          json_pack("{s:s, s:I, s:s, s:s}", "cgroup", c->relpath, "memory_high",
+		                    (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high), "why",
+		                    d->stopping ? "shutdown" : "deferred", "result", r < 0 ? strerror(-r) : "ok"));
+	}
+	close(h->fd);
+	free(h);
+	watch_cg_unref(c);
+}
+
+void enact_throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t record_id)
+{
+	struct daemon *d = c->d;
+	if (c->high_write_pending)
+		return; /* the previous step is still being reclaimed to */
+	if (d->opts.dry_run) {
+		log_event(LOG_WARNING, "throttle", json_pack("{s:s, s:I, s:b, s:I}", "cgroup", c->relpath, "memory_high",
+		                                             (json_int_t)to, "dry_run", true, "decision",
+		                                             (json_int_t)record_id));
+		return;
+	}
+	struct high_write *h = calloc(1, sizeof *h);
+	if (!h)
+		return;
+	h->fd = fcntl(c->dir_fd, F_DUPFD_CLOEXEC, 0);
+	if (h->fd < 0) {
+		free(h);
+		return;
+	}
+	if (!c->throttled) {
+		c->saved_high = current_high;
+		c->throttle_base = decide_cg_bytes(c);
+		c->throttled = true;
+	}
+	c->held_high = to;
+	c->calm_since_ms = 0;
+	d->throttles++;
+	h->c = c;
+	h->value = to;
+	h->record_id = record_id;
+	h->queued_us = now_us();
+	h->work.data = h;
+	c->high_write_pending = true;
+	c->open_handles++;
+	int r = uv_queue_work(d->loop, &h->work, high_write_work, high_write_done);
+	if (r < 0) {
+		c->high_write_pending = false;
+		c->open_handles--;
+		close(h->fd);
+		free(h);
+		log_msg(LOG_ERR, "%s: queueing the memory.high write: %s", c->relpath, uv_strerror(r));
+	}
+}
+
+static int release(struct cg *c, const char *why)
+{
+	struct daemon *d = c->d;
+	if (!c->throttled)
+		return -ESRCH;
+	if (c->high_write_pending) {
+		c->release_pending = true; /* applied when the write is done */
+		return 0;
+	}
+	int r = mt_act_set_high(c->dir_fd, c->saved_high);
+	c->throttled = false;
+	c->calm_since_ms = 0;
+	d->releases++;
+	log_event(LOG_NOTICE, "release",
+	          json_pack("{s:s, s:I, s:s, s:s}", "cgroup", c->relpath, "memory_high",
+	                    (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high), "why", why,
+	                    "result", r < 0 ? strerror(-r) : "ok"));
+	return mt_errno_is_gone(r) ? 0 : r;
+}
+
+struct release_ctx {
+	bool danger;
+	bool all;
+};
+
+static int release_cb(struct cg *c, void *ud)
+{
+	struct release_ctx *x = ud;
+	if (!c->throttled)
+		return 0;
+	if (x->all) {
+		release(c, "shutdown");
+		return 0;
+	}
+	const struct mt_policy *p = c->policy;
+	double limit = p ? p->throttle.release_psi_some : 10.0;
+	uint32_t after_s = p ? p->throttle.release_after_s : 30;
+	struct mt_psi psi;
+	bool calm = !x->danger;
+	if (calm && mt_psi_read_at(c->dir_fd, "memory.pressure", &psi) == 0)
+		calm = psi.some.avg10 / 100.0 < limit;
+	if (!calm) {
+		c->calm_since_ms = 0;
+		return 0;
+	}
+	if (c->calm_since_ms == 0)
+		c->calm_since_ms = now_ms();
+	if (now_ms() - c->calm_since_ms >= (uint64_t)after_s * 1000)
+		release(c, "calm");
+	return 0;
+}
+
+void decide_check_throttles(struct daemon *d, bool danger)
+{
+	struct release_ctx x = { .danger = danger };
+	watch_for_each_candidate(d, release_cb, &x);
+}
+
+void decide_restore_all(struct daemon *d)
+{
+	struct release_ctx x = { .all = true };
+	watch_for_each_candidate(d, release_cb, &x);
+}
+
+int decide_release(struct daemon *d, const char *relpath)
+{
+	struct cg *c = watch_find(d, relpath);
+	if (!c)
+		return -ENOENT;
+	return release(c, "operator");
+}
+
