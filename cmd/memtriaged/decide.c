@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "fileio.h"
 #include "log.h"
+#include "names.h" /* names */
 #include "psi.h"
 #include "record.h"
 #include "select.h"
@@ -56,6 +57,8 @@ static json_t *candidate_json(const struct mt_candidate *c, const struct mt_expl
 	                      "response", mt_response_to_string(c->response), "current", (json_int_t)c->mem.current,
 	                      "frees_ram", (json_int_t)c->frees_ram, "frees_swap", (json_int_t)c->frees_swap,
 	                      "cost", (json_int_t)c->cost, "growth_rate", (json_int_t)c->growth_rate);
+	if (o)
+		json_object_set_new(o, "k8s", names_candidate_k8s(c)); /* names */
 	if (!o || !e)
 		return o;
 	json_object_set_new(o, "reason", json_string(mt_reason_to_string(e->reason)));
@@ -350,6 +353,7 @@ static void own_limit_kill(struct cg *c, uint64_t count, uint64_t notified_us)
 	json_t *rec = record_new(d, "own-limit", c->relpath);
 	json_object_set_new(rec, "action", json_string("kill"));
 	json_object_set_new(rec, "targets", json_pack("[s]", c->relpath));
+	json_object_set_new(rec, "victims_k8s", json_pack("{s:o}", c->relpath, names_cg_k8s(c))); /* names */
 	json_object_set_new(rec, "escalate", json_pack("{s:s, s:I, s:i, s:i}", "counter",
 	                                               mt_max_counter_to_string(p->escalate.counter), "increments",
 	                                               (json_int_t)count, "count", (int)p->escalate.count,
