@@ -270,7 +270,7 @@ int loop_server_start(struct daemon *d)
 		.set_dry_run = p_set_dry_run,
 		.log = p_log,
 	};
-	struct mt_serve_config cfg = { .path = d->opts.socket_path, .group = (gid_t)-1 };
+	struct mt_serve_config cfg = { .path = d->opts.socket_path, .group = d->opts.socket_gid };
 	struct mt_serve *s = NULL;
 	int r = mt_serve_start(d->loop, &cfg, &p, &s);
 	if (r < 0) {
