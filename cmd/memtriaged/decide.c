@@ -18,6 +18,7 @@
 #include "fileio.h"
 #include "log.h"
 #include "names.h" /* names */
+#include "promfile.h" /* metrics */
 #include "psi.h"
 #include "record.h"
 #include "select.h"
@@ -135,6 +136,7 @@ static uint64_t push_record(struct daemon *d, json_t *rec, json_t *snap)
 	if (mt_record_ring_push(d->records, rec, snap, &id) < 0)
 		return 0;
 	log_event(LOG_NOTICE, "decision", json_deep_copy(mt_record_ring_get(d->records, id)));
+	promfile_changed(d); /* metrics */
 	return id;
 }
 

@@ -11,6 +11,7 @@
 #include "cleanup.h"
 #include "killreport.h"
 #include "log.h"
+#include "promfile.h"
 #include "record.h"
 
 void report_kill_begin(struct cg *c)
@@ -67,6 +68,7 @@ void report_kill_done(struct cg *c, bool gone)
 	json_t *k8s = id->named ? json_pack("{s:s, s:s, s:s?}", "namespace", id->k8s_namespace, "pod", id->pod,
 	                                    "container", id->container[0] ? id->container : NULL)
 	                        : json_null();
+	promfile_count_kill(c, c->kill_record_id);
 	log_event(LOG_WARNING, "kill-report",
 	          json_pack("{s:s, s:o, s:s, s:I, s:I, s:I, s:b}", "cgroup", c->relpath, "k8s", k8s, "reason", r.reason,
 	                    "freed_ram", (json_int_t)r.freed_ram, "freed_swap", (json_int_t)r.freed_swap, "decision",
