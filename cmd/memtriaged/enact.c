@@ -16,7 +16,7 @@
 #include "psi.h"
 #include "record.h"
 #include "promfile.h" /* metrics */
-#include "report.h" /* issue 8: kill report */
+#include "report.h"
 
 /* --- act: kill --- */
 static void kill_now(struct cg *c)

@@ -11,7 +11,7 @@ seconds=$(mt_param seconds 0)
 CONTAINERS="
 db    high   --anon 96M
 web   medium --procs 2 --anon 32M
-batch low    --anon inf --rate 2 --every 8
+batch low    --anon inf --rate 8 --every 8
 "
 echo "$CONTAINERS" | while read -r name prio args; do
 	[ -n "$name" ] || continue
@@ -21,7 +21,7 @@ echo "$CONTAINERS" | while read -r name prio args; do
 	mt_cg_run demo/$name memhog $args > $MT_STATE/hog.$name
 	echo "MT-DEMO: container $name priority=$prio: memhog $args (pid $MT_PID)"
 done
-echo "MT-DEMO: batch leaks 2 MiB/s; RAM $(( $(mt_meminfo MemTotal) / 1024 )) MiB, zram swap $(( $(mt_meminfo SwapTotal) / 1024 )) MiB"
+echo "MT-DEMO: batch leaks 8 MiB/s; RAM $(( $(mt_meminfo MemTotal) / 1024 )) MiB, zram swap $(( $(mt_meminfo SwapTotal) / 1024 )) MiB"
 
 mib() { echo $(( $1 / 1048576 )); }
 avg10() { awk -v k="$2" '$1 == k { sub("avg10=", "", $2); print $2 }' "$CG/demo/$1/memory.pressure"; }
@@ -38,15 +38,15 @@ figures() {
 
 if mt_daemon_can_run; then
 	echo "MT-DEMO: mode=daemon: showing memtriaged's own output"
-	# The containers' declared priorities as policies; everything else protected.
+	# The demo's declared priorities, one policy file per workload.
 	pol=/tmp/demo-policies
 	mkdir -p $pol
-	echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
-	for p in db:900 web:500 batch:100; do
-		echo "{\"precedence\": 100, \"match\": {\"cgroup\": \"demo/${p%%:*}\"}, \"priority\": ${p#*:}," \
-			"\"response\": \"throttle-then-kill\", \"throttle\": {\"floor\": \"50%\", \"step\": \"10%\"}}" > $pol/${p%%:*}.json
-	done
-	mt_daemon_start --policy-dir $pol
+	echo '{"precedence": 0, "match": {}, "protected": true, "description": "the guest itself"}' > $pol/rest.json
+	echo '{"precedence": 100, "match": {"cgroup": "demo/db"}, "priority": 900, "response": "kill", "description": "a database: costly to lose"}' > $pol/db.json
+	echo '{"precedence": 100, "match": {"cgroup": "demo/web"}, "priority": 500, "response": "throttle-then-kill", "description": "a web tier"}' > $pol/web.json
+	echo '{"precedence": 100, "match": {"cgroup": "demo/batch"}, "priority": 100, "response": "throttle-then-kill", "description": "batch work: cheapest"}' > $pol/batch.json
+	echo '{"reserve": "64Mi", "horizon_s": 20}' > /tmp/demo.json
+	mt_daemon_start --config /tmp/demo.json --policy-dir $pol --log-format text
 	tail -f $MT_STATE/memtriaged.log &
 else
 	echo "MT-DEMO: mode=figures: memtriaged cannot run here yet ($(head -n 1 $MT_STATE/check-host.log));" \
