@@ -178,7 +178,7 @@ static void high_write_done(uv_work_t *w, int status)
 	                    "saved_high", (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high),
 	                    "result", h->r < 0 ? strerror(-h->r) : "ok", "write_ms",
 	                    (json_int_t)((now_us() - h->queued_us) / 1000), "decision", (json_int_t)h->record_id));
-	h->r < 0 ? promfile_action_failed(d, false) : promfile_count_throttle(c, h->record_id); /* metrics */
+	promfile_throttle_done(c, h->record_id, h->r); /* metrics */
 	if (c->release_pending || d->stopping) {
 		/* raising memory.high reclaims nothing: done inline */
 		int r = mt_act_set_high(h->fd, c->saved_high);

@@ -285,9 +285,7 @@ int loop_run(struct daemon *d)
 	r = loop_server_start(d);
 	if (r < 0)
 		return r;
-	r = promfile_start(d); /* metrics */
-	if (r < 0)
-		return r;
+	promfile_start(d); /* metrics: main() checked the directory */
 	log_event(LOG_NOTICE, "ready",
 	          json_pack("{s:s, s:i, s:i, s:s, s:b, s:I, s:I, s:I}", "root", d->opts.root, "cgroups",
 	                    (int)d->n_cgroups, "candidates", (int)d->n_candidates, "watch",

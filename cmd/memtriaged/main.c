@@ -99,6 +99,12 @@ static char *own_cgroup(const char *root)
 	return NULL;
 }
 
+static void close_handle(uv_handle_t *h, void *arg)
+{
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
 static bool is_dir(const char *p)
 {
 	struct stat st;
@@ -233,6 +239,16 @@ int main(int argc, char **argv)
 
 	if (mt_hostcheck_run(NULL, stderr) != 0)
 		return 1;
+	if (d.opts.metrics_dir && *d.opts.metrics_dir) {
+		int fd = mt_dir_open(AT_FDCWD, d.opts.metrics_dir);
+		if (fd >= 0)
+			close(fd);
+		if (fd < 0 || access(d.opts.metrics_dir, W_OK) < 0) {
+			fprintf(stderr, "memtriaged: metrics directory %s: %s\n", d.opts.metrics_dir,
+			        strerror(fd < 0 ? -fd : errno));
+			return 1;
+		}
+	}
 
 	d.proc_fd = mt_dir_open(AT_FDCWD, "/proc");
 	d.root_fd = mt_dir_open(AT_FDCWD, d.opts.root);
@@ -280,6 +296,8 @@ int main(int argc, char **argv)
 	d.loop = uv_default_loop();
 	r = loop_run(&d);
 	int rc = r < 0 ? 1 : 0;
+	if (r < 0) /* a start-up failure leaves handles running (signals, watches) */
+		uv_walk(d.loop, close_handle, NULL);
 	uv_run(d.loop, UV_RUN_DEFAULT); /* close callbacks */
 	if (uv_loop_close(d.loop) != 0)
 		log_msg(LOG_WARNING, "handles still open at exit");

@@ -161,6 +161,14 @@ void promfile_count_throttle(struct cg *c, uint64_t record_id)
 	count(c, MT_METRICS_EVENT_THROTTLE, record_id);
 }
 
+void promfile_throttle_done(struct cg *c, uint64_t record_id, int r)
+{
+	if (r >= 0)
+		promfile_count_throttle(c, record_id);
+	else if (!mt_errno_is_gone(r))
+		promfile_action_failed(c->d, false);
+}
+
 void promfile_action_failed(struct daemon *d, bool kill)
 {
 	if (kill)

@@ -12,8 +12,9 @@
 
 #define PROMFILE_NAME "memtriage.prom"
 
-/* Opens the directory (it must exist), writes the first file, starts the
- * timer. Returns 0, or a negative errno (the directory cannot be opened). */
+/* Opens the directory (main() checked that it exists and is writable),
+ * writes the first file, starts the timer. Returns 0, or a negative errno
+ * (logged; the daemon then runs without metrics). */
 int promfile_start(struct daemon *d);
 void promfile_stop(struct daemon *d);
 
@@ -26,6 +27,10 @@ void promfile_changed(struct daemon *d);
  * a cgroup that is not a Kubernetes container). */
 void promfile_count_kill(struct cg *c, uint64_t record_id);
 void promfile_count_throttle(struct cg *c, uint64_t record_id);
+
+/* A memory.high write finished with result r (0 or a negative errno):
+ * counted as a throttle, a failure, or nothing (the cgroup went away). */
+void promfile_throttle_done(struct cg *c, uint64_t record_id, int r);
 
 /* An action that failed (cgroup.kill or memory.high write). */
 void promfile_action_failed(struct daemon *d, bool kill);

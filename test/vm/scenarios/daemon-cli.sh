@@ -28,6 +28,11 @@ memtriaged --config /tmp/mt.json --policy-dir $pol --socket-group nosuchgroup > 
 mt_check_eq "memtriaged --socket-group nosuchgroup exit status" $? 1
 mt_check_str "its message" "$(cat $MT_STATE/nogroup.out)" "memtriaged: socket group 'nosuchgroup': no such group"
 
+# A metrics directory that is not there: refused at start, named.
+memtriaged --config /tmp/mt.json --policy-dir $pol --metrics-dir /run/no-such-dir > $MT_STATE/nodir.out 2>&1
+mt_check_eq "memtriaged --metrics-dir /run/no-such-dir exit status" $? 1
+mt_check_str "its message" "$(cat $MT_STATE/nodir.out)" "memtriaged: metrics directory /run/no-such-dir: No such file or directory"
+
 mt_cg_make work/keep
 mt_cg_make work/low
 mt_cg_run work/keep memhog --anon 64M > $MT_STATE/keep; keep=$MT_PID
