@@ -347,6 +347,9 @@ static void own_limit_kill(struct cg *c, uint64_t count, uint64_t notified_us)
 	struct mt_candidate m = { 0 };
 	if (mt_snapshot_read_candidate(c->dir_fd, &m) < 0)
 		return;
+	struct mt_cgroup_events ce; /* ops: an emptied group (its kill just done) has nothing to kill; re-killing */
+	if (mt_cgroup_events_read_at(c->dir_fd, &ce) == 0 && !ce.populated) /* ops: re-inits a closing uv_poll */
+		return;
 	uint64_t fr = 0, fs = 0;
 	mt_candidate_frees(&m, &fr, &fs);
 	c->kill_notified_us = notified_us;
