@@ -75,6 +75,7 @@ mt_check_eq "load clients' errors" "$(cat $MT_STATE/load.status $MT_STATE/load.c
 mt_check_gt "load: status replies" "$(sed -n 's/.* replies=\([0-9]*\) .*/\1/p' $MT_STATE/load.status)" 100
 mt_check_gt "load: candidates replies" "$(sed -n 's/.* replies=\([0-9]*\) .*/\1/p' $MT_STATE/load.cand)" 100
 mt_check "the daemon still answers" sh -c "memtriage status > /dev/null"
+mt_check_eq "kill reports naming own-limit as the reason" "$(mt_daemon_log_count '"event":"kill-report",.*"reason":"own-limit"')" $((SAMPLES * 2))
 mt_check_eq "kills: one per sample (an emptied group is not killed again)" "$(mt_daemon_log_count '"event":"kill",')" $((SAMPLES * 2))
 # (The kernel's OOM killer acts in these cgroups too: memory.max is a hard
 # limit and evlat keeps touching; what is measured is memtriaged's reaction.)

@@ -64,7 +64,7 @@ mt_check_eq "dry-run switches done (none)" "$(mt_daemon_log_count '"event":"dry-
 (i=0; while [ ! -e $MT_STATE/stop-poll ] && [ $i -lt 300 ]; do
 	memtriage candidates -o json > $MT_STATE/cand.$i 2>/dev/null; i=$((i + 1)); sleep 0.2; done) &
 poller=$!
-mt_cg_run work/low memhog --anon inf --rate 32 > $MT_STATE/low; low=$MT_PID
+mt_cg_run work/low memhog --anon inf --rate 64 > $MT_STATE/low; low=$MT_PID
 mt_daemon_wait_log "memtriaged killed a group" 60 '"event":"kill"'
 mt_daemon_wait_log "the kill completed (populated 0)" 20 '"event":"kill-done"'
 touch $MT_STATE/stop-poll; wait $poller
