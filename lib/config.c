@@ -9,13 +9,14 @@
 #include "cleanup.h"
 #include "fileio.h"
 
-static const char *const keys[] = { "supervised_root", "reserve", "socket", "policy_dir", "logs_dir",
+static const char *const keys[] = { "supervised_root", "reserve", "socket", "socket_group", "policy_dir", "logs_dir",
 				    "metrics_dir", "dry_run", "oom_score_adj", "horizon_s", NULL };
 
 void mt_config_clear(struct mt_config *c)
 {
 	free(c->supervised_root);
 	free(c->socket_path);
+	free(c->socket_group);
 	free(c->policy_dir);
 	free(c->logs_dir);
 	free(c->metrics_dir);
@@ -88,6 +89,48 @@ out:
 	return r;
 }
 
+/* A group name as groupadd accepts it by default: [a-z_][a-z0-9_-]*[$]?,
+ * here also upper case and '.', which other tools create; never empty,
+ * never a number (a gid would be ambiguous with a name made of digits). */
+static int get_group(struct mt_json_ctx *ctx, json_t *root, const char *key, char **ret)
+{
+	json_t *v = json_object_get(root, key);
+	const char *s;
+	int r;
+
+	if (!v)
+		return 0;
+	if (json_is_null(v)) {
+		free(*ret);
+		*ret = NULL;
+		return 1;
+	}
+	if ((r = mt_json_get_string(ctx, root, key, true, &s)) < 0)
+		return r;
+	mt_json_push_key(ctx, key);
+	size_t n = strlen(s);
+	bool ok = n > 0 && n <= MT_CONFIG_GROUP_MAX && s[0] != '-' && strspn(s, "0123456789") != n;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		     s[i] == '_' || s[i] == '-' || s[i] == '.' || (s[i] == '$' && i == n - 1);
+	if (!ok) {
+		r = mt_json_fail(ctx, "\"%.64s\" is not a group name (1..%d of A-Z a-z 0-9 _ - ., not all digits)", s,
+		                 MT_CONFIG_GROUP_MAX);
+		goto out;
+	}
+	char *d = strdup(s);
+	if (!d) {
+		r = -ENOMEM;
+		goto out;
+	}
+	free(*ret);
+	*ret = d;
+	r = 1;
+out:
+	mt_json_pop(ctx);
+	return r;
+}
+
 int mt_config_parse(const char *text, size_t len, const char *file, struct mt_config *ret,
 		    struct mt_json_error *err)
 {
@@ -110,6 +153,7 @@ int mt_config_parse(const char *text, size_t len, const char *file, struct mt_co
 	if ((r = mt_json_check_keys(&ctx, root, keys)) < 0 ||
 	    (r = get_path(&ctx, root, "supervised_root", false, 4096, &c.supervised_root)) < 0 ||
 	    (r = get_path(&ctx, root, "socket", false, 108, &c.socket_path)) < 0 ||
+	    (r = get_group(&ctx, root, "socket_group", &c.socket_group)) < 0 ||
 	    (r = get_path(&ctx, root, "policy_dir", true, 4096, &c.policy_dir)) < 0 ||
 	    (r = get_path(&ctx, root, "logs_dir", true, 4096, &c.logs_dir)) < 0 ||
 	    (r = get_path(&ctx, root, "metrics_dir", true, 4096, &c.metrics_dir)) < 0 ||

@@ -15,11 +15,15 @@
 #include "size.h"
 
 #define MT_CONFIG_FILE_MAX (64 * 1024)
+/* Group names: shadow-utils' default limit (useradd/groupadd, 32 bytes). */
+#define MT_CONFIG_GROUP_MAX 32
 
 struct mt_config {
 	char *supervised_root; /* absolute; default "/sys/fs/cgroup" */
 	struct mt_size reserve; /* kept free below RAM + swap; bytes or % of RAM + swap; default 5% */
 	char *socket_path;     /* absolute, < 108 bytes; default "/run/memtriage/memtriage.sock" */
+	char *socket_group;    /* group allowed read-only queries (a name, resolved by the
+	                        * daemon); NULL: the daemon's own group */
 	char *policy_dir;      /* NULL: the embedded default set */
 	char *logs_dir;        /* Kubernetes names; NULL: none; default "/var/log/containers" */
 	char *metrics_dir;     /* Prometheus textfile directory; NULL: no metrics files */

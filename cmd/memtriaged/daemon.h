@@ -28,6 +28,7 @@ struct daemon_opts {
 	bool policy_dir_explicit;
 	char root[4096];           /* supervised root, absolute */
 	const char *socket_path;
+	gid_t socket_gid;          /* names: the socket's group, (gid_t)-1 = our own (ops branch) */
 	const char *metrics_dir;
 	const char *logs_dir;      /* /var/log/containers; NULL = no names */
 	bool dry_run;

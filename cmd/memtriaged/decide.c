@@ -17,6 +17,8 @@
 #include "daemon.h"
 #include "fileio.h"
 #include "log.h"
+#include "names.h" /* names */
+#include "promfile.h" /* metrics */
 #include "psi.h"
 #include "record.h"
 #include "select.h"
@@ -56,6 +58,8 @@ static json_t *candidate_json(const struct mt_candidate *c, const struct mt_expl
 	                      "response", mt_response_to_string(c->response), "current", (json_int_t)c->mem.current,
 	                      "frees_ram", (json_int_t)c->frees_ram, "frees_swap", (json_int_t)c->frees_swap,
 	                      "cost", (json_int_t)c->cost, "growth_rate", (json_int_t)c->growth_rate);
+	if (o)
+		json_object_set_new(o, "k8s", names_candidate_k8s(c)); /* names */
 	if (!o || !e)
 		return o;
 	json_object_set_new(o, "reason", json_string(mt_reason_to_string(e->reason)));
@@ -132,6 +136,7 @@ static uint64_t push_record(struct daemon *d, json_t *rec, json_t *snap)
 	if (mt_record_ring_push(d->records, rec, snap, &id) < 0)
 		return 0;
 	log_event(LOG_NOTICE, "decision", json_deep_copy(mt_record_ring_get(d->records, id)));
+	promfile_changed(d); /* metrics */
 	return id;
 }
 
@@ -342,6 +347,9 @@ static void own_limit_kill(struct cg *c, uint64_t count, uint64_t notified_us)
 	struct mt_candidate m = { 0 };
 	if (mt_snapshot_read_candidate(c->dir_fd, &m) < 0)
 		return;
+	struct mt_cgroup_events ce; /* ops: an emptied group (its kill just done) has nothing to kill; re-killing */
+	if (mt_cgroup_events_read_at(c->dir_fd, &ce) == 0 && !ce.populated) /* ops: re-inits a closing uv_poll */
+		return;
 	uint64_t fr = 0, fs = 0;
 	mt_candidate_frees(&m, &fr, &fs);
 	c->kill_notified_us = notified_us;
@@ -350,6 +358,7 @@ static void own_limit_kill(struct cg *c, uint64_t count, uint64_t notified_us)
 	json_t *rec = record_new(d, "own-limit", c->relpath);
 	json_object_set_new(rec, "action", json_string("kill"));
 	json_object_set_new(rec, "targets", json_pack("[s]", c->relpath));
+	json_object_set_new(rec, "victims_k8s", json_pack("{s:o}", c->relpath, names_cg_k8s(c))); /* names */
 	json_object_set_new(rec, "escalate", json_pack("{s:s, s:I, s:i, s:i}", "counter",
 	                                               mt_max_counter_to_string(p->escalate.counter), "increments",
 	                                               (json_int_t)count, "count", (int)p->escalate.count,

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "psi.h"
 #include "record.h"
+#include "promfile.h" /* metrics */
 #include "report.h"
 
 /* --- act: kill --- */
@@ -33,6 +34,7 @@ static void kill_now(struct cg *c)
 		decide_record_update(d, c->kill_record_id, "kill-failed",
 		              json_pack("{s:s, s:s, s:s}", "cgroup", c->relpath, "outcome", "failed", "error", strerror(-r)));
 		c->kill_in_flight = false;
+		promfile_action_failed(d, true); /* metrics */
 		return;
 	}
 	d->kills++;
@@ -176,6 +178,7 @@ static void high_write_done(uv_work_t *w, int status)
 	                    "saved_high", (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high),
 	                    "result", h->r < 0 ? strerror(-h->r) : "ok", "write_ms",
 	                    (json_int_t)((now_us() - h->queued_us) / 1000), "decision", (json_int_t)h->record_id));
+	promfile_throttle_done(c, h->record_id, h->r); /* metrics */
 	if (c->release_pending || d->stopping) {
 		/* raising memory.high reclaims nothing: done inline */
 		int r = mt_act_set_high(h->fd, c->saved_high);

@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "fileio.h"
 #include "log.h"
+#include "promfile.h" /* metrics */
 #include "notify.h"
 #include "psi.h"
 #include "record.h"
@@ -132,6 +133,7 @@ int loop_reload_policies(struct daemon *d, const char *why)
 		log_event(LOG_ERR, "policy-reload-failed",
 		          json_pack("{s:s, s:s, s:s}", "why", why, "error", d->policy_error, "kept", "last good set"));
 		notify_send("READY=1");
+		promfile_reloaded(d, false); /* metrics */
 		return r;
 	}
 	struct mt_policy_set *old = d->policies;
@@ -140,6 +142,7 @@ int loop_reload_policies(struct daemon *d, const char *why)
 	mt_policy_set_free(old);
 	d->policy_error[0] = '\0';
 	d->policy_loaded_ms = now_ms();
+	promfile_reloaded(d, true); /* metrics */
 	log_event(LOG_NOTICE, "policies-loaded",
 	          json_pack("{s:s, s:i, s:s}", "why", why, "count", (int)mt_policy_set_size(set), "source",
 	                    d->opts.policy_dir ? d->opts.policy_dir : "<embedded defaults>"));
@@ -206,6 +209,7 @@ static void shutdown_daemon(struct daemon *d, int signum)
 	decide_restore_all(d);
 	if (d->server)
 		loop_server_stop(d);
+	promfile_stop(d); /* metrics */
 	uv_timer_stop(&d->tick);
 	uv_close((uv_handle_t *)&d->tick, close_cb_noop);
 	uv_close((uv_handle_t *)&d->policy_debounce, close_cb_noop);
@@ -281,6 +285,7 @@ int loop_run(struct daemon *d)
 	r = loop_server_start(d);
 	if (r < 0)
 		return r;
+	promfile_start(d); /* metrics: main() checked the directory */
 	log_event(LOG_NOTICE, "ready",
 	          json_pack("{s:s, s:i, s:i, s:s, s:b, s:I, s:I, s:I}", "root", d->opts.root, "cgroups",
 	                    (int)d->n_cgroups, "candidates", (int)d->n_candidates, "watch",

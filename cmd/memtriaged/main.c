@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +45,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: memtriaged [--config FILE] [--policy-dir DIR] [--root DIR] [--socket PATH]\n"
-	        "                  [--metrics-dir DIR] [--dry-run] [--log-format json|text]\n"
+	        "                  [--socket-group GROUP] [--metrics-dir DIR] [--dry-run] [--log-format json|text]\n"
 	        "                  [--watch pollpri|inotify] [--check-host] [--version] [--help]\n"
 	        "Defaults: --config %s (missing: built-in defaults),\n"
 	        "          --policy-dir %s (missing: embedded default set),\n"
@@ -98,6 +99,12 @@ static char *own_cgroup(const char *root)
 	return NULL;
 }
 
+static void close_handle(uv_handle_t *h, void *arg)
+{
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
 static bool is_dir(const char *p)
 {
 	struct stat st;
@@ -111,6 +118,7 @@ int main(int argc, char **argv)
 		{ "policy-dir", required_argument, NULL, 'p' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "socket-group", required_argument, NULL, 'g' },
 		{ "metrics-dir", required_argument, NULL, 'm' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "log-format", required_argument, NULL, 'l' },
@@ -121,6 +129,7 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	const char *a_config = NULL, *a_policy = NULL, *a_root = NULL, *a_socket = NULL, *a_metrics = NULL;
+	const char *a_group = NULL;
 	bool a_dry = false;
 	enum log_format fmt = isatty(STDERR_FILENO) ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON;
 	enum watch_mode watch = WATCH_POLL;
@@ -131,6 +140,7 @@ int main(int argc, char **argv)
 		case 'p': a_policy = optarg; break;
 		case 'r': a_root = optarg; break;
 		case 's': a_socket = optarg; break;
+		case 'g': a_group = optarg; break;
 		case 'm': a_metrics = optarg; break;
 		case 'n': a_dry = true; break;
 		case 'l':
@@ -203,6 +213,21 @@ int main(int argc, char **argv)
 		d.opts.policy_dir = DEFAULT_POLICY_DIR;
 	d.opts.socket_path = a_socket ? a_socket : cfg.socket_path;
 	d.opts.metrics_dir = a_metrics ? a_metrics : cfg.metrics_dir;
+	/* Read-only queries for this group's members (socket 0660 root:GROUP). */
+	d.opts.socket_gid = (gid_t)-1;
+	const char *group = a_group ? a_group : cfg.socket_group;
+	if (group) {
+		struct group gr, *found = NULL;
+		char grbuf[16384];
+		errno = 0;
+		int e = getgrnam_r(group, &gr, grbuf, sizeof grbuf, &found);
+		if (!found) {
+			fprintf(stderr, "memtriaged: socket group '%s'%s: %s\n", group, a_group ? "" : " (configuration)",
+			        e ? strerror(e) : "no such group");
+			return 1;
+		}
+		d.opts.socket_gid = gr.gr_gid;
+	}
 	d.opts.logs_dir = cfg.logs_dir;
 	d.opts.dry_run = a_dry || cfg.dry_run;
 	d.opts.watch_mode = watch;
@@ -214,6 +239,16 @@ int main(int argc, char **argv)
 
 	if (mt_hostcheck_run(NULL, stderr) != 0)
 		return 1;
+	if (d.opts.metrics_dir && *d.opts.metrics_dir) {
+		int fd = mt_dir_open(AT_FDCWD, d.opts.metrics_dir);
+		if (fd >= 0)
+			close(fd);
+		if (fd < 0 || access(d.opts.metrics_dir, W_OK) < 0) {
+			fprintf(stderr, "memtriaged: metrics directory %s: %s\n", d.opts.metrics_dir,
+			        strerror(fd < 0 ? -fd : errno));
+			return 1;
+		}
+	}
 
 	d.proc_fd = mt_dir_open(AT_FDCWD, "/proc");
 	d.root_fd = mt_dir_open(AT_FDCWD, d.opts.root);
@@ -261,6 +296,8 @@ int main(int argc, char **argv)
 	d.loop = uv_default_loop();
 	r = loop_run(&d);
 	int rc = r < 0 ? 1 : 0;
+	if (r < 0) /* a start-up failure leaves handles running (signals, watches) */
+		uv_walk(d.loop, close_handle, NULL);
 	uv_run(d.loop, UV_RUN_DEFAULT); /* close callbacks */
 	if (uv_loop_close(d.loop) != 0)
 		log_msg(LOG_WARNING, "handles still open at exit");

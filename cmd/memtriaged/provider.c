@@ -10,22 +10,16 @@
 #include "decision_json.h"
 #include "log.h"
 #include "mt-config.h"
+#include "names.h"
 #include "record.h"
 #include "select.h"
 #include "serve.h"
 #include "snapshot_json.h"
+#include "view.h"
 
 static json_t *json_u64_or_null(uint64_t v)
 {
 	return v == UINT64_MAX ? json_null() : json_integer((json_int_t)v);
-}
-
-static int64_t unix_ms_of(uint64_t mono_ms)
-{
-	struct timespec rt;
-	clock_gettime(CLOCK_REALTIME, &rt);
-	int64_t now_unix = (int64_t)rt.tv_sec * 1000 + rt.tv_nsec / 1000000;
-	return now_unix - (int64_t)(now_ms() - mono_ms);
 }
 
 static int count_cb(struct cg *c, void *ud)
@@ -36,20 +30,40 @@ static int count_cb(struct cg *c, void *ud)
 	return 0;
 }
 
-static json_t *history_entry(json_t *rec)
+/* A victim's names: from the record (decide.c puts them in "considered",
+ * chosen ones first, and own-limit kills in "victims_k8s"), else from the
+ * cgroup if it is still watched; the record outlives the cgroup. */
+static json_t *victim_k8s(struct daemon *d, json_t *rec, const char *path)
+{
+	json_t *k = json_object_get(json_object_get(rec, "victims_k8s"), path);
+	if (k)
+		return json_incref(k);
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(rec, "considered"), i, c) {
+		const char *p = json_string_value(json_object_get(c, "cgroup"));
+		if (p && strcmp(p, path) == 0 && json_object_get(c, "k8s"))
+			return json_incref(json_object_get(c, "k8s"));
+	}
+	return names_cg_k8s(watch_find(d, path));
+}
+
+static json_t *history_entry(struct daemon *d, json_t *rec)
 {
 	json_t *victims = json_array();
 	size_t i;
 	json_t *t;
 	json_array_foreach(json_object_get(rec, "targets"), i, t)
-		json_array_append_new(victims, json_pack("{s:O, s:n}", "path", t, "k8s"));
+		json_array_append_new(victims, json_pack("{s:O, s:o}", "path", t, "k8s",
+		                                         json_is_string(t) ? victim_k8s(d, rec, json_string_value(t))
+		                                                           : json_null()));
 	json_t *measured = json_object_get(rec, "measured_group_bytes")
 		? json_pack("{s:O, s:i}", "ram", json_object_get(rec, "measured_group_bytes"), "swap", 0)
 		: json_null();
 	char id[32];
 	snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(rec, "id")));
 	return json_pack("{s:s, s:I, s:O, s:O, s:O, s:o, s:O, s:o, s:O}", "id", id, "time_unix_ms",
-	                 (json_int_t)unix_ms_of((uint64_t)json_integer_value(json_object_get(rec, "mono_ms"))),
+	                 (json_int_t)view_unix_ms((uint64_t)json_integer_value(json_object_get(rec, "mono_ms"))),
 	                 "trigger", json_object_get(rec, "trigger"), "action", json_object_get(rec, "action"),
 	                 "dry_run", json_object_get(rec, "dry_run"), "victims", victims, "predicted",
 	                 json_object_get(rec, "predicted"), "measured", measured, "outcome",
@@ -61,8 +75,7 @@ static json_t *p_status(void *ud, struct mt_serve_error *e)
 	struct daemon *d = ud;
 	unsigned n[2] = { 0, 0 };
 	watch_for_each_candidate(d, count_cb, n);
-	json_t *snap = d->last_snapshot;
-	json_t *node = snap ? json_object_get(snap, "node") : NULL;
+	json_t *node = view_node_json(d);
 	json_t *last = NULL;
 	json_t *list = NULL;
 	if (mt_record_ring_list(d->records, 64, &list) == 0) {
@@ -71,13 +84,13 @@ static json_t *p_status(void *ud, struct mt_serve_error *e)
 		json_array_foreach(list, i, r) {
 			const char *a = json_string_value(json_object_get(r, "action"));
 			if (a && strcmp(a, "none") != 0) {
-				last = history_entry(r);
+				last = history_entry(d, r);
 				break;
 			}
 		}
 		json_decref(list);
 	}
-	return json_pack("{s:s, s:I, s:s, s:b, s:{s:I, s:I, s:o, s:o}, s:O?, s:{s:s, s:i, s:I, s:o}, s:i, s:i, s:i, s:o}",
+	return json_pack("{s:s, s:I, s:s, s:b, s:{s:I, s:I, s:o, s:o}, s:o*, s:{s:s, s:i, s:I, s:o}, s:i, s:i, s:i, s:o}",
 	                 "version", MT_VERSION, "uptime_ms", (json_int_t)(now_ms() - d->started_ms), "mode",
 	                 n[1] ? "killing" : n[0] ? "throttling" : "watching", "dry_run", d->opts.dry_run, "live",
 	                 "commit", (json_int_t)d->last_commit, "bound", (json_int_t)d->last_bound, "eta_ms",
@@ -85,38 +98,15 @@ static json_t *p_status(void *ud, struct mt_serve_error *e)
 	                 json_integer((json_int_t)mt_growth_rate(&d->node_growth)), "node", node, "policy_set", "path",
 	                 d->opts.policy_dir ? d->opts.policy_dir : "<embedded defaults>", "policies",
 	                 (int)mt_policy_set_size(d->policies), "loaded_unix_ms",
-	                 (json_int_t)unix_ms_of(d->policy_loaded_ms), "last_reload_error",
+	                 (json_int_t)view_unix_ms(d->policy_loaded_ms), "last_reload_error",
 	                 d->policy_error[0] ? json_string(d->policy_error) : json_null(), "candidates",
 	                 (int)d->n_candidates, "throttled", (int)n[0], "kills_in_flight", (int)n[1], "last_action",
 	                 last ? last : json_null());
 }
 
-static int cand_cb(struct cg *c, void *ud)
-{
-	json_t *a = ud;
-	const struct mt_policy *p = c->policy;
-	json_t *o = json_pack("{s:s, s:s, s:i, s:b, s:s, s:b, s:b}", "path", c->relpath, "policy", p ? p->name : "",
-	                      "priority", p ? p->priority : 0, "protected", p ? p->is_protected : true, "response",
-	                      p ? mt_response_to_string(p->response) : "observe", "throttled", c->throttled,
-	                      "kill_in_flight", c->kill_in_flight);
-	if (c->events_valid)
-		json_object_set_new(o, "events", json_pack("{s:I, s:I, s:I, s:I}", "high", (json_int_t)c->events.high,
-		                                           "max", (json_int_t)c->events.max, "oom",
-		                                           (json_int_t)c->events.oom, "oom_kill",
-		                                           (json_int_t)c->events.oom_kill));
-	else
-		json_object_set_new(o, "events", json_null());
-	json_object_set_new(o, "growth_rate", json_integer((json_int_t)mt_growth_rate(&c->growth)));
-	json_array_append_new(a, o);
-	return 0;
-}
-
 static json_t *p_candidates(void *ud, struct mt_serve_error *e)
 {
-	struct daemon *d = ud;
-	json_t *a = json_array();
-	watch_for_each_candidate(d, cand_cb, a);
-	return json_pack("{s:o}", "candidates", a);
+	return view_candidates_json(ud);
 }
 
 static json_t *p_history(void *ud, unsigned limit, struct mt_serve_error *e)
@@ -136,7 +126,7 @@ static json_t *p_history(void *ud, unsigned limit, struct mt_serve_error *e)
 			continue;
 		if (limit && json_array_size(out) >= limit)
 			break;
-		json_array_append_new(out, history_entry(r));
+		json_array_append_new(out, history_entry(d, r));
 	}
 	json_decref(list);
 	return json_pack("{s:o}", "actions", out);
@@ -222,7 +212,7 @@ static json_t *p_policies(void *ud, struct mt_serve_error *e)
 		                                   "match", match, "matched", m.n));
 	}
 	return json_pack("{s:s, s:I, s:o, s:o}", "path", d->opts.policy_dir ? d->opts.policy_dir : "<embedded defaults>",
-	                 "loaded_unix_ms", (json_int_t)unix_ms_of(d->policy_loaded_ms), "last_reload_error",
+	                 "loaded_unix_ms", (json_int_t)view_unix_ms(d->policy_loaded_ms), "last_reload_error",
 	                 d->policy_error[0] ? json_string(d->policy_error) : json_null(), "policies", a);
 }
 
@@ -280,7 +270,7 @@ int loop_server_start(struct daemon *d)
 		.set_dry_run = p_set_dry_run,
 		.log = p_log,
 	};
-	struct mt_serve_config cfg = { .path = d->opts.socket_path, .group = (gid_t)-1 };
+	struct mt_serve_config cfg = { .path = d->opts.socket_path, .group = d->opts.socket_gid };
 	struct mt_serve *s = NULL;
 	int r = mt_serve_start(d->loop, &cfg, &p, &s);
 	if (r < 0) {

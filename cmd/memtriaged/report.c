@@ -11,6 +11,7 @@
 #include "cleanup.h"
 #include "killreport.h"
 #include "log.h"
+#include "promfile.h"
 #include "record.h"
 
 void report_kill_begin(struct cg *c)
@@ -48,6 +49,11 @@ void report_kill_done(struct cg *c, bool gone)
 	 * far more than are made during one kill's timeout. */
 	json_t *rec = mt_record_ring_get(d->records, c->kill_record_id);
 	const char *reason = rec ? json_string_value(json_object_get(rec, "trigger")) : NULL;
+	/* An own-limit kill acts before it records (decide.c own_limit_kill,
+	 * under the id the ring assigns next): a group that empties at once
+	 * reports before its record exists. */
+	if (!rec && c->kill_record_id == mt_record_ring_last_id(d->records) + 1)
+		reason = "own-limit";
 	const struct mt_k8s_identity *id = &c->id;
 	struct mt_killreport r = {
 		.cgroup = c->relpath,
@@ -67,6 +73,7 @@ void report_kill_done(struct cg *c, bool gone)
 	json_t *k8s = id->named ? json_pack("{s:s, s:s, s:s?}", "namespace", id->k8s_namespace, "pod", id->pod,
 	                                    "container", id->container[0] ? id->container : NULL)
 	                        : json_null();
+	promfile_count_kill(c, c->kill_record_id);
 	log_event(LOG_WARNING, "kill-report",
 	          json_pack("{s:s, s:o, s:s, s:I, s:I, s:I, s:b}", "cgroup", c->relpath, "k8s", k8s, "reason", r.reason,
 	                    "freed_ram", (json_int_t)r.freed_ram, "freed_swap", (json_int_t)r.freed_swap, "decision",

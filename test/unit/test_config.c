@@ -24,19 +24,21 @@ int main(void)
 	CHECK_STR(c.socket_path, "/run/memtriage/memtriage.sock");
 	CHECK_STR(c.logs_dir, "/var/log/containers");
 	CHECK(c.policy_dir == NULL && c.metrics_dir == NULL && !c.dry_run);
+	CHECK(c.socket_group == NULL);
 	CHECK(c.reserve.percent && c.reserve.basis_points == 500);
 	CHECK_INT(c.oom_score_adj, -999);
 	CHECK_INT(c.horizon_s, 60);
 	mt_config_clear(&c);
 
 	const char *full = "{\"supervised_root\": \"/sys/fs/cgroup/kubepods.slice\", \"reserve\": \"512Mi\",\n"
-			   " \"socket\": \"/run/mt.sock\", \"policy_dir\": \"/etc/memtriage/policies\",\n"
+			   " \"socket\": \"/run/mt.sock\", \"socket_group\": \"memtriage-ro\", \"policy_dir\": \"/etc/memtriage/policies\",\n"
 			   " \"logs_dir\": null, \"metrics_dir\": \"/var/lib/node_exporter\", \"dry_run\": true,\n"
 			   " \"oom_score_adj\": -1000, \"horizon_s\": 120}";
 	CHECK_INT(mt_config_parse(full, strlen(full), "c.json", &c, &err), 0);
 	CHECK_STR(c.supervised_root, "/sys/fs/cgroup/kubepods.slice");
 	CHECK(!c.reserve.percent && c.reserve.bytes == 512ULL << 20);
 	CHECK_STR(c.socket_path, "/run/mt.sock");
+	CHECK_STR(c.socket_group, "memtriage-ro");
 	CHECK_STR(c.policy_dir, "/etc/memtriage/policies");
 	CHECK(c.logs_dir == NULL);
 	CHECK_STR(c.metrics_dir, "/var/lib/node_exporter");
@@ -61,6 +63,18 @@ int main(void)
 	bad("{\"horizon_s\": 0}", "memtriage.json:1:15: $.horizon_s: 0 is out of range 1..3600");
 	bad("{\"dryrun\": true}", "memtriage.json:1:2: $.dryrun: unknown key \"dryrun\"");
 	bad("{\"policy_dir\": 5}", "memtriage.json:1:16: $.policy_dir: expected a string, got an integer");
+	bad("{\"socket_group\": \"\"}",
+	    "memtriage.json:1:18: $.socket_group: \"\" is not a group name (1..32 of A-Z a-z 0-9 _ - ., not all digits)");
+	bad("{\"socket_group\": \"1000\"}",
+	    "memtriage.json:1:18: $.socket_group: \"1000\" is not a group name (1..32 of A-Z a-z 0-9 _ - ., not all "
+	    "digits)");
+	bad("{\"socket_group\": \"adm:x\"}",
+	    "memtriage.json:1:18: $.socket_group: \"adm:x\" is not a group name (1..32 of A-Z a-z 0-9 _ - ., not all "
+	    "digits)");
+	bad("{\"socket_group\": 0}", "memtriage.json:1:18: $.socket_group: expected a string, got an integer");
+	CHECK_INT(mt_config_parse("{\"socket_group\": null}", 22, "c.json", &c, &err), 0);
+	CHECK(c.socket_group == NULL);
+	mt_config_clear(&c);
 	bad("[]", "memtriage.json:1:1: $: expected an object at the top level");
 	CHECK_INT(mt_config_load("/nonexistent-mt.json", &c, &err), -ENOENT);
 	CHECK_STR(err.message, "cannot open: No such file or directory");

@@ -7,6 +7,8 @@
 # The whole serial log goes to BUILD_DIR/test/vm/NAME/console.log; on failure
 # it is printed. Pass needs the guest's "MT-RESULT: PASS" line: QEMU's exit
 # code alone says nothing (the guest powers off the same way either way).
+# A passing guest is then checked on the host by test/vm/host/NAME.sh LOG
+# when that script exists.
 # --console: also show the log live (the demo). MT_VM_APPEND adds kernel
 # command-line words (e.g. mt.seconds=30); MT_VM_TIMEOUT overrides timeout=.
 # SIGINT/SIGTERM stop the guest and exit 130.
@@ -80,7 +82,11 @@ fi
 if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
 	why="guest still running at the ${timeout}s timeout; killed"
 elif grep -q '^MT-RESULT: PASS$' "$log" && ! grep -q '^MT-RESULT: FAIL' "$log"; then
-	exit 0
+	# A scenario may have host-side checks on what the guest printed
+	# (tools the guest lacks, e.g. promtool): test/vm/host/NAME.sh LOG.
+	[ -x "$here/host/$name.sh" ] || exit 0
+	"$here/host/$name.sh" "$log" && exit 0
+	why="host check test/vm/host/$name.sh failed"
 else
 	why=$(grep '^MT-RESULT: FAIL' "$log" || echo "no MT-RESULT line (QEMU exit $qrc)")
 fi

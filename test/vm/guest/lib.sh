@@ -76,6 +76,8 @@ mt_check_cmp() {
 	if test "$got" "$op" "$want"; then mt_ok "$desc: $got $op $want"; else mt_fail "$desc: got $got, want $op $want"; fi
 }
 mt_check_eq() { mt_check_cmp -eq "$@"; }
+# mt_check_str DESC ACTUAL WANT: exact string equality.
+mt_check_str() { if [ "$2" = "$3" ]; then mt_ok "$1: '$2'"; else mt_fail "$1: got '$2', want '$3'"; fi; }
 mt_check_ge() { mt_check_cmp -ge "$@"; }
 mt_check_gt() { mt_check_cmp -gt "$@"; }
 mt_check_le() { mt_check_cmp -le "$@"; }

@@ -137,7 +137,9 @@ check ns $pol
 mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_k8s_teardown; mt_done; exit 0; }
 echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
 export MEMTRIAGE_SOCKET=/run/memtriage.sock
-mt_daemon_start --config /tmp/mt.json --policy-dir $pol --socket $MEMTRIAGE_SOCKET
+metrics=/run/memtriage-metrics
+mkdir -p $metrics
+mt_daemon_start --config /tmp/mt.json --policy-dir $pol --socket $MEMTRIAGE_SOCKET --metrics-dir $metrics
 mt_daemon_wait_log "memtriaged ready" 20 '"event":"ready"'
 # web, sidecar, postgres, report, shell, session-1.scope, the libpod scope;
 # not coredns (kube-system), nor any pause, conmon or system.slice cgroup.
@@ -146,6 +148,9 @@ memtriage candidates -o json > $MT_STATE/candidates.json
 mt_check_eq "memtriage candidates exit status" $? 0
 memtriage candidates --wide | sed 's/^/candidates| /'
 mt_check_eq "candidates listed" "$(grep -o '"path": *"[^"]*"' $MT_STATE/candidates.json | wc -l)" 7
+mt_check_eq "candidates named batch/report-28413-q8m4n/report" "$(tr -d ' \n' < $MT_STATE/candidates.json | grep -o "\"path\":\"$rep_ct\",\"k8s\":{\"namespace\":\"batch\",\"pod\":\"report-28413-q8m4n\",\"container\":\"report\"}" | wc -l)" 1
+mt_check_str "candidates ranked 1..7" "$(grep -o '"rank": *[0-9]*' $MT_STATE/candidates.json | tr -d ' ' | tr '\n' ,)" '"rank":1,"rank":2,"rank":3,"rank":4,"rank":5,"rank":6,"rank":7,'
+mt_check "metrics file written at start" grep -qx 'memtriage_build_info{version="[^"]*"} 1' $metrics/memtriage.prom
 mt_check_eq "pause or conmon scopes listed" "$(grep -Ec "$dns_pause|$web_pause|$db_pause|$rep_pause|$scr_pause|crio-conmon|$dns_ct" $MT_STATE/candidates.json)" 0
 
 mt_cg_run $rep_run memhog --anon inf --rate 64 > $MT_STATE/leak; leak=$MT_PID
@@ -169,6 +174,21 @@ memtriage history -o json > $MT_STATE/history.json
 mt_check_eq "memtriage history exit status" $? 0
 memtriage history --wide | sed 's/^/history| /'
 mt_check_eq "history: kills of $rep_ct" "$(tr -d ' \n' < $MT_STATE/history.json | grep -o "\"action\":\"kill\",\"dry_run\":false,\"victims\":\[{\"path\":\"$rep_ct\"" | wc -l)" 1
+mt_check_eq "history: the victim's Kubernetes names" "$(tr -d ' \n' < $MT_STATE/history.json | grep -o "\"victims\":\[{\"path\":\"$rep_ct\",\"k8s\":{\"namespace\":\"batch\",\"pod\":\"report-28413-q8m4n\",\"container\":\"report\"}}\]" | wc -l)" 1
+# Metrics (issue 8): the kill counted under the container's names and the
+# kill report's reason, in a file written atomically (no temp file left).
+reason=$(dmesg | grep -E "$kmsg" | sed 's/.* reason=\([a-z-]*\) .*/\1/')
+series="memtriage_kills_total{namespace=\"batch\",pod=\"report-28413-q8m4n\",container=\"report\",reason=\"$reason\"}"
+mt_wait_for "metrics: $series 1" 5 grep -qxF "$series 1" $metrics/memtriage.prom
+mt_check_eq "metrics: kills_total series" "$(grep -c '^memtriage_kills_total{' $metrics/memtriage.prom)" 1
+mt_check "metrics: actions_total{action=kill} 1" grep -qx 'memtriage_actions_total{action="kill"} 1' $metrics/memtriage.prom
+mt_check "metrics: no throttle counted" grep -qx 'memtriage_actions_total{action="throttle"} 0' $metrics/memtriage.prom
+mt_check_ge "metrics: decisions_total" "$(sed -n 's/^memtriage_decisions_total \([0-9]*\)$/\1/p' $metrics/memtriage.prom)" 1
+mt_check "metrics: policy reload ok" grep -qx 'memtriage_policy_reload_success 1' $metrics/memtriage.prom
+mt_check_gt "metrics: node bound bytes" "$(sed -n 's/^memtriage_node_bound_bytes \([0-9]*\)$/\1/p' $metrics/memtriage.prom)" 0
+mt_check_str "metrics: files in the directory (no temp file left)" "$(ls $metrics | tr '\n' ' ')" "memtriage.prom "
+# The host runs promtool on this copy (test/vm/host/k8s-node.sh).
+sed 's/^/metrics-file| /' $metrics/memtriage.prom
 mt_check_eq "report populated" "$(mt_cg_key $rep_ct cgroup.events populated)" 0
 for c in $dns_ct $web_ct $side_ct $db_ct $scr_ct $dns_pause $rep_pause $rep_pause_conmon $rep_conmon; do
 	mt_check_eq ".../${c##*/} populated" "$(mt_cg_key $c cgroup.events populated)" 1
