@@ -234,6 +234,8 @@ void enact_throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t r
 	struct daemon *d = c->d;
 	if (c->high_write_pending)
 		return; /* the previous step is still being reclaimed to */
+	if (c->throttled && to == c->held_high)
+		return; /* already written */
 	if (d->opts.dry_run) {
 		/* decisions repeat every tick while the node is near: say each
 		 * value once */

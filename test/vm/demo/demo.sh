@@ -52,6 +52,10 @@ if mt_daemon_can_run; then
 	# within a minute from the start, so the hold comes early
 	echo '{"reserve": "64Mi", "horizon_s": 60}' > /tmp/demo.json
 	echo "MT-DEMO: batch: throttle-then-kill, pressure tolerance some 20% of 1 s windows for 15 s"
+	# db and web at their working size first: the growth memtriaged
+	# should see is batch's leak, not the others' start-up
+	mt_wait_for "db and web at their working size" 60 sh -c \
+		"grep -q state=holding $MT_STATE/hog.db && grep -q state=holding $MT_STATE/hog.web"
 	mt_daemon_start --config /tmp/demo.json --policy-dir $pol
 	# memtriaged's JSON lines, one readable line per action (all of it
 	# is printed when the demo ends)
