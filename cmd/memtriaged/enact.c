@@ -190,14 +190,18 @@ static int restore_limits(struct cg *c, int fd, const char *why)
 	struct daemon *d = c->d;
 	int r = mt_act_set_high(fd, c->saved_high);
 	int rs = c->swap_held ? mt_act_set_swap_high(fd, c->saved_swap_high) : 0;
+	json_t *ev = json_pack("{s:s, s:I}", "cgroup", c->relpath, "memory_high", limit_json(c->saved_high));
+	if (ev && c->swap_held) /* named only when the hold covered swap */
+		json_object_set_new(ev, "swap_high", json_integer(limit_json(c->saved_swap_high)));
+	if (ev) {
+		json_object_set_new(ev, "why", json_string(why));
+		json_object_set_new(ev, "result", json_string(r < 0 ? strerror(-r) : rs < 0 ? strerror(-rs) : "ok"));
+	}
 	c->throttled = false;
 	c->swap_held = false;
 	c->calm_since_ms = 0;
 	d->releases++;
-	log_event(LOG_NOTICE, "release",
-	          json_pack("{s:s, s:I, s:I, s:s, s:s}", "cgroup", c->relpath, "memory_high", limit_json(c->saved_high),
-	                    "swap_high", limit_json(c->saved_swap_high), "why", why, "result",
-	                    r < 0 ? strerror(-r) : rs < 0 ? strerror(-rs) : "ok"));
+	log_event(LOG_NOTICE, "release", ev);
 	return r < 0 ? r : rs;
 }
 
