@@ -55,14 +55,24 @@ const char *mt_kill_method_to_string(enum mt_kill_method m)
 	return NULL;
 }
 
-int mt_act_set_high(int cg_fd, uint64_t bytes)
+static int write_limit(int cg_fd, const char *file, uint64_t bytes)
 {
 	char buf[32];
 	if (bytes == MT_ACT_HIGH_MAX)
 		snprintf(buf, sizeof buf, "max");
 	else
 		snprintf(buf, sizeof buf, "%" PRIu64, bytes);
-	return mt_write_at(cg_fd, "memory.high", buf);
+	return mt_write_at(cg_fd, file, buf);
+}
+
+int mt_act_set_high(int cg_fd, uint64_t bytes)
+{
+	return write_limit(cg_fd, "memory.high", bytes);
+}
+
+int mt_act_set_swap_high(int cg_fd, uint64_t bytes)
+{
+	return write_limit(cg_fd, "memory.swap.high", bytes);
 }
 
 static int procs_each(int cg_fd, mt_act_pid_fn fn, void *userdata)

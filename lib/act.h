@@ -22,6 +22,14 @@
 #define MT_ACT_HIGH_MAX UINT64_MAX
 int mt_act_set_high(int cg_fd, uint64_t bytes);
 
+/* Writes memory.swap.high (5.10+): swap use above it throttles the group's
+ * further allocations, as memory.high does for RAM; memory.high alone lets
+ * the kernel reclaim a held grower's anon into swap, so its commit (RAM +
+ * swap) keeps growing. MT_ACT_HIGH_MAX writes "max". -ENOENT when the file
+ * is absent (older kernel, or no swap accounting): not an error for the
+ * caller to retry. */
+int mt_act_set_swap_high(int cg_fd, uint64_t bytes);
+
 enum mt_kill_method {
 	MT_KILL_NONE,
 	MT_KILL_CGROUP_KILL,   /* cgroup.kill (5.14+): race-free against forks */

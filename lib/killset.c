@@ -34,6 +34,8 @@ static int item_rank_cmp(const void *a, const void *b)
 	const struct item *x = a, *y = b;
 	if (x->cost != y->cost)
 		return x->cost < y->cost ? -1 : 1;
+	if (x->growth != y->growth)
+		return x->growth > y->growth ? -1 : 1;
 	if (x->t != y->t)
 		return x->t > y->t ? -1 : 1;
 	if (x->s != y->s)
@@ -44,8 +46,8 @@ static int item_rank_cmp(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* The documented total order used for every tie: cost asc, t desc, s desc,
- * path, caller's index. Items are never sorted by it as a whole (sorting
+/* The documented total order used for every tie: cost asc, growth desc,
+ * t desc, s desc, path, caller's index. Items are never sorted by it as a whole (sorting
  * 10,000 items cost more than the whole search); it is asked pairwise. */
 static bool rank_less(const struct ctx *c, size_t a, size_t b)
 {
@@ -107,12 +109,25 @@ static void set_prune(const struct ctx *c, struct set *x)
 		}
 }
 
-/* Total order on sets: cost, then fewer victims, then the lexicographically
+static uint64_t set_growth(const struct ctx *c, const struct set *x)
+{
+	uint64_t g = 0;
+	for (size_t i = 0; i < x->n; i++)
+		g = add_sat(g, c->it[x->pos[i]].growth);
+	return g;
+}
+
+/* Total order on sets: cost, then the larger total growth (at equal
+ * declared value, stop what is growing: it is what brought the node
+ * here and will again), then fewer victims, then the lexicographically
  * smaller list of ranks (both sets sorted by rank). */
 static bool set_better(const struct ctx *c, const struct set *a, const struct set *b)
 {
 	if (a->cost != b->cost)
 		return a->cost < b->cost;
+	uint64_t ga = set_growth(c, a), gb = set_growth(c, b);
+	if (ga != gb)
+		return ga > gb;
 	if (a->n != b->n)
 		return a->n < b->n;
 	for (size_t i = 0; i < a->n; i++)
@@ -297,14 +312,15 @@ static int by_ratio_cmp(const void *a, const void *b, void *arg)
 	return ratio_better(c, kb, pb, ka, pa) ? 1 : 0;
 }
 
-/* b dominates a: costs no more and frees at least as much toward both
- * targets; equal items are ordered by rank so the relation is a strict order. */
+/* b dominates a: costs no more, frees at least as much toward both
+ * targets and grows at least as fast (so swapping it in keeps the growth
+ * tie-break); equal items are ordered by rank so the relation is a strict order. */
 static bool dominates(const struct ctx *c, size_t b, size_t a)
 {
 	const struct item *x = &c->it[b], *y = &c->it[a];
-	if (x->cost > y->cost || x->s < y->s || x->t < y->t)
+	if (x->cost > y->cost || x->s < y->s || x->t < y->t || x->growth < y->growth)
 		return false;
-	return x->cost < y->cost || x->s > y->s || x->t > y->t || rank_less(c, b, a);
+	return x->cost < y->cost || x->s > y->s || x->t > y->t || x->growth > y->growth || rank_less(c, b, a);
 }
 
 /* Marks dropped[p] for items that an optimal set never needs. Any optimal

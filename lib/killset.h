@@ -20,11 +20,14 @@ struct mt_killset_item {
 	size_t idx;       /* caller's index (the snapshot's) */
 	uint64_t s, t;    /* contributions, already capped at ts and tt */
 	uint64_t cost;    /* >= 1 */
+	uint64_t growth;  /* tie-break: growth_rate in bytes/s, 0 when not growing */
 	const char *path; /* tie-break; may be NULL */
 };
 
-/* Every tie is broken by the rank order (cost asc, t desc, s desc, path,
- * idx), so the result does not depend on the order of items. dropped[k]
+/* Sets of equal cost: the larger total growth wins, then fewer victims,
+ * then the smaller rank list. Every other tie is broken by the rank order
+ * (cost asc, growth desc, t desc, s desc, path, idx), so the result does not
+ * depend on the order of items. dropped[k]
  * (n entries) tells whether items[k] was set aside as dominated. ret_chosen
  * (n entries) receives the chosen idx values, ascending. Returns 0 or
  * -ENOMEM. */

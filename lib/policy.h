@@ -90,7 +90,9 @@ struct mt_policy {
 
 	/* Optional pressure tolerance: the workload counts as distressed when PSI
 	 * `some` (or `full`) stall exceeds the percentage of a `window_ms` window
-	 * for `sustain_s` seconds. A percentage < 0 means not set. */
+	 * for `sustain_s` seconds; then the daemon kills it as a group if the
+	 * response may kill, else keeps it held (policies/README.md). A
+	 * percentage < 0 means not set. */
 	struct {
 		bool set;
 		double some_pct;

@@ -106,7 +106,8 @@ static int decide_kill(const struct mt_snapshot *s, const struct mt_select_opts 
 			continue;
 		}
 		e->reason = MT_REASON_COSTLIER;
-		items[m++] = (struct mt_killset_item){ .idx = i, .cost = c->cost, .path = c->path };
+		items[m++] = (struct mt_killset_item){ .idx = i, .cost = c->cost, .path = c->path,
+		                                       .growth = c->growth_rate > 0 ? (uint64_t)c->growth_rate : 0 };
 		all_s = add_sat(all_s, e->useful_swap);
 		all_t = add_sat(all_t, e->useful_total);
 	}

@@ -70,6 +70,8 @@ struct cg {
 	int psi_fd;
 	uv_poll_t psi_poll;
 	bool psi_poll_init;
+	uint64_t pressure_since_ms; /* beyond tolerance since (0: not) */
+	uint64_t pressure_last_ms;  /* the trigger's last signal */
 
 	struct mt_growth growth;  /* memory.current + swap.current */
 
@@ -79,6 +81,10 @@ struct cg {
 	uint64_t held_high;       /* what we wrote */
 	uint64_t throttle_base;   /* usage when throttling began */
 	uint64_t calm_since_ms;   /* 0 = not calm */
+	bool swap_held;           /* memory.swap.high lowered too (it exists) */
+	uint64_t saved_swap_high; /* memory.swap.high before we lowered it */
+	uint64_t held_swap_high;  /* what we wrote: swap use when the hold began */
+	uint64_t dry_logged_high; /* dry run: the throttle value last logged */
 	bool high_write_pending;  /* a memory.high write is on the thread pool */
 	bool release_pending;     /* release once that write is done */
 
@@ -138,6 +144,7 @@ struct daemon {
 	struct mt_growth node_growth;
 	uint64_t last_commit, last_bound, last_eta_ms;
 	uint64_t last_throttle_decision_ms;
+	bool swap_high_missing_reported; /* memory.swap.high absent: said once */
 	int psi_fd;
 	uv_poll_t psi_poll;
 	bool psi_poll_init;
@@ -178,6 +185,11 @@ void decide_check_throttles(struct daemon *d, bool danger);
 void decide_restore_all(struct daemon *d);
 int decide_release(struct daemon *d, const char *relpath);
 void decide_grace_expired(struct cg *c);
+/* A candidate's PSI trigger signalled: within tolerance, a decision; beyond
+ * it for the policy's sustain_s, a group kill when the response may kill. */
+void decide_on_pressure(struct cg *c);
+/* Whether the group's stall is beyond its policy's tolerance now. */
+bool decide_pressure_beyond(const struct cg *c, uint64_t now);
 
 /* decide.c: shared with enact.c */
 void decide_record_update(struct daemon *d, uint64_t id, const char *event, json_t *fields);

@@ -338,35 +338,93 @@ static uint64_t escalate_counter(const struct mt_memory_events *e, enum mt_max_c
 	return 0;
 }
 
-/* The policy asked for a group kill on this counter: act first (the
- * notification-to-action path), then record. */
-static void own_limit_kill(struct cg *c, uint64_t count, uint64_t notified_us)
+/* A kill the policy asked for itself (an escalation on its own limit, its
+ * pressure tolerance): act first (the notification-to-action path), then
+ * record, the policy's reason under `why_key`. */
+static void policy_kill(struct cg *c, const char *trigger, const char *why_key, json_t *why, uint64_t notified_us)
 {
 	struct daemon *d = c->d;
-	const struct mt_policy *p = c->policy;
 	struct mt_candidate m = { 0 };
-	if (mt_snapshot_read_candidate(c->dir_fd, &m) < 0)
+	if (mt_snapshot_read_candidate(c->dir_fd, &m) < 0) {
+		json_decref(why);
 		return;
+	}
 	struct mt_cgroup_events ce; /* ops: an emptied group (its kill just done) has nothing to kill; re-killing */
-	if (mt_cgroup_events_read_at(c->dir_fd, &ce) == 0 && !ce.populated) /* ops: re-inits a closing uv_poll */
+	if (mt_cgroup_events_read_at(c->dir_fd, &ce) == 0 && !ce.populated) { /* ops: re-inits a closing uv_poll */
+		json_decref(why);
 		return;
+	}
 	uint64_t fr = 0, fs = 0;
 	mt_candidate_frees(&m, &fr, &fs);
 	c->kill_notified_us = notified_us;
 	uint64_t id = mt_record_ring_last_id(d->records) + 1; /* the id push_record() assigns next */
 	enact_kill(c, id, fr, fs, m.mem.current + m.mem.swap_current, 0);
-	json_t *rec = record_new(d, "own-limit", c->relpath);
+	json_t *rec = record_new(d, trigger, c->relpath);
 	json_object_set_new(rec, "action", json_string("kill"));
 	json_object_set_new(rec, "targets", json_pack("[s]", c->relpath));
 	json_object_set_new(rec, "victims_k8s", json_pack("{s:o}", c->relpath, names_cg_k8s(c))); /* names */
-	json_object_set_new(rec, "escalate", json_pack("{s:s, s:I, s:i, s:i}", "counter",
-	                                               mt_max_counter_to_string(p->escalate.counter), "increments",
-	                                               (json_int_t)count, "count", (int)p->escalate.count,
-	                                               "window_s", (int)p->escalate.window_s));
+	json_object_set_new(rec, why_key, why);
 	json_object_set_new(rec, "predicted", json_pack("{s:I, s:I}", "ram", (json_int_t)fr, "swap", (json_int_t)fs));
 	json_object_set_new(rec, "notified_us", json_integer((json_int_t)notified_us));
 	json_object_set_new(rec, "outcome", json_string(d->opts.dry_run ? "dry-run" : "pending"));
 	push_record(d, rec, NULL);
+}
+
+static void own_limit_kill(struct cg *c, uint64_t count, uint64_t notified_us)
+{
+	const struct mt_policy *p = c->policy;
+	policy_kill(c, "own-limit", "escalate",
+	            json_pack("{s:s, s:I, s:i, s:i}", "counter", mt_max_counter_to_string(p->escalate.counter),
+	                      "increments", (json_int_t)count, "count", (int)p->escalate.count, "window_s",
+	                      (int)p->escalate.window_s),
+	            notified_us);
+}
+
+/* --- a candidate's pressure tolerance (policy.pressure) --- */
+/* The kernel signals a trigger at most once per window, and again every
+ * window while the stall stays above the threshold; a gap of two windows
+ * plus this slack (the trigger's poll period is a tenth of the window; the
+ * daemon's loop may be busy) ends a streak. */
+#define PRESSURE_GAP_SLACK_MS 500
+
+static uint64_t pressure_gap_ms(const struct mt_policy *p)
+{
+	return 2 * (uint64_t)p->pressure.window_ms + PRESSURE_GAP_SLACK_MS;
+}
+
+bool decide_pressure_beyond(const struct cg *c, uint64_t now)
+{
+	const struct mt_policy *p = c->policy;
+	return p && p->pressure.set && c->pressure_since_ms && now - c->pressure_last_ms <= pressure_gap_ms(p);
+}
+
+void decide_on_pressure(struct cg *c)
+{
+	struct daemon *d = c->d;
+	const struct mt_policy *p = c->policy;
+	uint64_t notified_us = now_us(), now = notified_us / 1000;
+	if (!p || !p->pressure.set)
+		return;
+	if (!decide_pressure_beyond(c, now))
+		c->pressure_since_ms = now;
+	c->pressure_last_ms = now;
+	uint64_t stalled_ms = now - c->pressure_since_ms;
+	bool dry_pending = d->opts.dry_run && now < c->dry_kill_until_ms;
+	if (stalled_ms < (uint64_t)p->pressure.sustain_s * 1000 || !mt_response_may_kill(p->response) ||
+	    c->kill_in_flight || dry_pending) {
+		/* within tolerance, or a policy that never kills (the group
+		 * stays held: decide_check_throttles sees no calm) */
+		decide_run(d, "candidate-psi", c->relpath, false);
+		return;
+	}
+	c->pressure_since_ms = 0;
+	bool some = p->pressure.some_pct >= 0;
+	policy_kill(c, "pressure", "pressure",
+	            json_pack("{s:s, s:f, s:i, s:i, s:I, s:b}", "kind", some ? "some" : "full", "percent",
+	                      some ? p->pressure.some_pct : p->pressure.full_pct, "window_ms",
+	                      (int)p->pressure.window_ms, "sustain_s", (int)p->pressure.sustain_s, "stalled_ms",
+	                      (json_int_t)stalled_ms, "throttled", c->throttled),
+	            notified_us);
 }
 
 void decide_on_events(struct cg *c)

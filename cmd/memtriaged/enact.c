@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "act.h"
+#include "cgroup_value.h"
 #include "daemon.h"
 #include "fileio.h"
 #include "log.h"
@@ -150,21 +151,60 @@ void decide_check_kills(struct daemon *d)
  * inside the write(2) -- seconds under pressure -- so throttle writes run on
  * libuv's thread pool with their own dup of the cgroup's fd, one at a time
  * per cgroup; a release asked for meanwhile is applied when the write is
- * done. The pending write holds a reference on the cgroup (open_handles). */
+ * done. The pending write holds a reference on the cgroup (open_handles).
+ *
+ * memory.high only limits RAM: the kernel reclaims a held grower's anon
+ * into swap and its commit keeps growing at full speed. So the first hold
+ * also sets memory.swap.high to the group's swap use at that moment (swap
+ * above it throttles every further allocation); later steps lower only
+ * memory.high. Written before memory.high, so the reclaim that write
+ * triggers already counts against the swap hold. */
+#define SWAP_KEEP (UINT64_MAX - 1) /* high_write.swap_value: leave memory.swap.high */
+
 struct high_write {
 	uv_work_t work;
 	struct cg *c;
 	int fd;
 	uint64_t value;
+	uint64_t swap_value;      /* SWAP_KEEP: not written */
 	uint64_t record_id;
 	uint64_t queued_us;
-	int r;
+	int r, swap_r;
 };
 
 static void high_write_work(uv_work_t *w)
 {
 	struct high_write *h = w->data;
+	if (h->swap_value != SWAP_KEEP)
+		h->swap_r = mt_act_set_swap_high(h->fd, h->swap_value);
 	h->r = mt_act_set_high(h->fd, h->value);
+}
+
+static json_int_t limit_json(uint64_t v)
+{
+	return v == MT_UNLIMITED ? -1 : (json_int_t)v;
+}
+
+/* Restores memory.high and (when we held it) memory.swap.high; raising
+ * either reclaims nothing, so this runs inline. Returns the first error. */
+static int restore_limits(struct cg *c, int fd, const char *why)
+{
+	struct daemon *d = c->d;
+	int r = mt_act_set_high(fd, c->saved_high);
+	int rs = c->swap_held ? mt_act_set_swap_high(fd, c->saved_swap_high) : 0;
+	json_t *ev = json_pack("{s:s, s:I}", "cgroup", c->relpath, "memory_high", limit_json(c->saved_high));
+	if (ev && c->swap_held) /* named only when the hold covered swap */
+		json_object_set_new(ev, "swap_high", json_integer(limit_json(c->saved_swap_high)));
+	if (ev) {
+		json_object_set_new(ev, "why", json_string(why));
+		json_object_set_new(ev, "result", json_string(r < 0 ? strerror(-r) : rs < 0 ? strerror(-rs) : "ok"));
+	}
+	c->throttled = false;
+	c->swap_held = false;
+	c->calm_since_ms = 0;
+	d->releases++;
+	log_event(LOG_NOTICE, "release", ev);
+	return r < 0 ? r : rs;
 }
 
 static void high_write_done(uv_work_t *w, int status)
@@ -173,22 +213,23 @@ static void high_write_done(uv_work_t *w, int status)
 	struct cg *c = h->c;
 	struct daemon *d = c->d;
 	c->high_write_pending = false;
-	log_event(LOG_WARNING, "throttle",
-	          json_pack("{s:s, s:I, s:I, s:s, s:I, s:I}", "cgroup", c->relpath, "memory_high", (json_int_t)h->value,
-	                    "saved_high", (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high),
-	                    "result", h->r < 0 ? strerror(-h->r) : "ok", "write_ms",
-	                    (json_int_t)((now_us() - h->queued_us) / 1000), "decision", (json_int_t)h->record_id));
+	if (h->swap_value != SWAP_KEEP && h->swap_r < 0)
+		c->swap_held = false; /* not written: nothing to restore (the event says why) */
+	json_t *ev = json_pack("{s:s, s:I, s:I, s:s, s:I, s:I}", "cgroup", c->relpath, "memory_high",
+	                       (json_int_t)h->value, "saved_high", limit_json(c->saved_high), "result",
+	                       h->r < 0 ? strerror(-h->r) : "ok", "write_ms",
+	                       (json_int_t)((now_us() - h->queued_us) / 1000), "decision", (json_int_t)h->record_id);
+	if (ev && c->swap_held) {
+		json_object_set_new(ev, "swap_high", json_integer((json_int_t)c->held_swap_high));
+		json_object_set_new(ev, "saved_swap_high", json_integer(limit_json(c->saved_swap_high)));
+	}
+	if (ev && h->swap_value != SWAP_KEEP && h->swap_r < 0)
+		json_object_set_new(ev, "swap_high_result", json_string(strerror(-h->swap_r)));
+	log_event(LOG_WARNING, "throttle", ev);
 	promfile_throttle_done(c, h->record_id, h->r); /* metrics */
 	if (c->release_pending || d->stopping) {
-		/* raising memory.high reclaims nothing: done inline */
-		int r = mt_act_set_high(h->fd, c->saved_high);
 		c->release_pending = false;
-		c->throttled = false;
-		d->releases++;
-		log_event(LOG_NOTICE, "release",
-		          json_pack("{s:s, s:I, s:s, s:s}", "cgroup", c->relpath, "memory_high",
-		                    (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high), "why",
-		                    d->stopping ? "shutdown" : "deferred", "result", r < 0 ? strerror(-r) : "ok"));
+		restore_limits(c, h->fd, d->stopping ? "shutdown" : "deferred");
 	}
 	close(h->fd);
 	free(h);
@@ -200,7 +241,14 @@ void enact_throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t r
 	struct daemon *d = c->d;
 	if (c->high_write_pending)
 		return; /* the previous step is still being reclaimed to */
+	if (c->throttled && to == c->held_high)
+		return; /* already written */
 	if (d->opts.dry_run) {
+		/* decisions repeat every tick while the node is near: say each
+		 * value once */
+		if (c->dry_logged_high == to)
+			return;
+		c->dry_logged_high = to;
 		log_event(LOG_WARNING, "throttle", json_pack("{s:s, s:I, s:b, s:I}", "cgroup", c->relpath, "memory_high",
 		                                             (json_int_t)to, "dry_run", true, "decision",
 		                                             (json_int_t)record_id));
@@ -214,10 +262,25 @@ void enact_throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t r
 		free(h);
 		return;
 	}
+	h->swap_value = SWAP_KEEP;
 	if (!c->throttled) {
 		c->saved_high = current_high;
 		c->throttle_base = decide_cg_bytes(c);
 		c->throttled = true;
+		uint64_t swap_now = 0;
+		c->saved_swap_high = MT_UNLIMITED;
+		int r = mt_value_read_at(c->dir_fd, "memory.swap.high", &c->saved_swap_high);
+		if (r == 0)
+			r = mt_value_read_at(c->dir_fd, "memory.swap.current", &swap_now);
+		c->swap_held = r == 0;
+		if (c->swap_held) {
+			c->held_swap_high = swap_now < c->saved_swap_high ? swap_now : c->saved_swap_high;
+			h->swap_value = c->held_swap_high;
+		} else if (!d->swap_high_missing_reported) {
+			d->swap_high_missing_reported = true;
+			log_msg(LOG_WARNING, "%s: memory.swap.high: %s; throttling holds RAM only (memory.high), "
+			        "a held group may still grow into swap (reported once)", c->relpath, strerror(-r));
+		}
 	}
 	c->held_high = to;
 	c->calm_since_ms = 0;
@@ -241,21 +304,13 @@ void enact_throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t r
 
 static int release(struct cg *c, const char *why)
 {
-	struct daemon *d = c->d;
 	if (!c->throttled)
 		return -ESRCH;
 	if (c->high_write_pending) {
 		c->release_pending = true; /* applied when the write is done */
 		return 0;
 	}
-	int r = mt_act_set_high(c->dir_fd, c->saved_high);
-	c->throttled = false;
-	c->calm_since_ms = 0;
-	d->releases++;
-	log_event(LOG_NOTICE, "release",
-	          json_pack("{s:s, s:I, s:s, s:s}", "cgroup", c->relpath, "memory_high",
-	                    (json_int_t)(c->saved_high == MT_UNLIMITED ? -1 : (json_int_t)c->saved_high), "why", why,
-	                    "result", r < 0 ? strerror(-r) : "ok"));
+	int r = restore_limits(c, c->dir_fd, why);
 	return mt_errno_is_gone(r) ? 0 : r;
 }
 
@@ -277,7 +332,7 @@ static int release_cb(struct cg *c, void *ud)
 	double limit = p ? p->throttle.release_psi_some : 10.0;
 	uint32_t after_s = p ? p->throttle.release_after_s : 30;
 	struct mt_psi psi;
-	bool calm = !x->danger;
+	bool calm = !x->danger && !decide_pressure_beyond(c, now_ms());
 	if (calm && mt_psi_read_at(c->dir_fd, "memory.pressure", &psi) == 0)
 		calm = psi.some.avg10 / 100.0 < limit;
 	if (!calm) {

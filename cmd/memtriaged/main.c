@@ -257,8 +257,12 @@ int main(int argc, char **argv)
 		        strerror(-(d.proc_fd < 0 ? d.proc_fd : d.root_fd)));
 		return 1;
 	}
-	/* The reserve: bytes, or a percentage of RAM + swap split between the
-	 * two in proportion so each deficit has its own floor. */
+	/* The reserve is kept below RAM + swap, split between the two in
+	 * proportion to their sizes so that each deficit has its own floor:
+	 * a percentage applies to each (p% of RAM, p% of swap), bytes are
+	 * shared (swap's part = bytes x SwapTotal / (MemTotal + SwapTotal)).
+	 * All of it on RAM would leave swap free to fill to its last page
+	 * with no deficit ever seen. */
 	struct mt_meminfo mi;
 	int r = mt_meminfo_read(d.proc_fd, &mi);
 	if (r < 0) {
@@ -269,8 +273,9 @@ int main(int argc, char **argv)
 		d.opts.ram_reserve = mt_size_resolve(&cfg.reserve, mi.mem_total);
 		d.opts.swap_reserve = mt_size_resolve(&cfg.reserve, mi.swap_total);
 	} else {
-		d.opts.ram_reserve = cfg.reserve.bytes;
-		d.opts.swap_reserve = 0;
+		uint64_t all = mi.mem_total + mi.swap_total;
+		d.opts.swap_reserve = all ? (uint64_t)((unsigned __int128)cfg.reserve.bytes * mi.swap_total / all) : 0;
+		d.opts.ram_reserve = cfg.reserve.bytes - d.opts.swap_reserve;
 	}
 
 	if (d.opts.policy_dir ? mt_policy_set_load_dir(d.opts.policy_dir, &d.policies, &jerr)

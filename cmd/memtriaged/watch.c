@@ -130,7 +130,7 @@ static void on_psi_poll(uv_poll_t *h, int status, int events)
 		uv_poll_stop(h);
 		return;
 	}
-	decide_run(c->d, "candidate-psi", c->relpath, true);
+	decide_on_pressure(c);
 }
 
 static void candidate_off(struct cg *c)

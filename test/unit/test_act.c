@@ -90,6 +90,32 @@ static void test_high(void)
 	CHECK_INT(mt_act_set_high(b, 1), -ENOENT); /* no memory.high file */
 }
 
+static void test_swap_high(void)
+{
+	char buf[64];
+	mk("s");
+	put("s/memory.high", "max\n");
+	put("s/memory.swap.high", "max\n");
+	_cleanup_close_ int fd = cg("s");
+	CHECK_INT(mt_act_set_swap_high(fd, 12ull << 20), 0);
+	get("s/memory.swap.high", buf, sizeof buf);
+	CHECK_STR(buf, "12582912");
+	get("s/memory.high", buf, sizeof buf);
+	CHECK_STR(buf, "max\n"); /* memory.high untouched */
+	put("s/memory.swap.high", "");
+	CHECK_INT(mt_act_set_swap_high(fd, MT_ACT_HIGH_MAX), 0);
+	get("s/memory.swap.high", buf, sizeof buf);
+	CHECK_STR(buf, "max");
+	put("s/memory.swap.high", "");
+	CHECK_INT(mt_act_set_swap_high(fd, 0), 0);
+	get("s/memory.swap.high", buf, sizeof buf);
+	CHECK_STR(buf, "0");
+	mk("s2");
+	put("s2/memory.high", "max\n");
+	_cleanup_close_ int s2 = cg("s2");
+	CHECK_INT(mt_act_set_swap_high(s2, 1), -ENOENT); /* older kernel: no memory.swap.high */
+}
+
 static void test_for_each_pid(void)
 {
 	mk("w");
@@ -193,6 +219,7 @@ int main(void)
 		return 1;
 	}
 	test_high();
+	test_swap_high();
 	test_for_each_pid();
 	test_kill_cgroup_kill();
 	test_kill_fallback();

@@ -276,6 +276,48 @@ static void test_model(void)
 	CHECK_U64(mt_candidate_cost(&c), 500);
 }
 
+/* The daemon-priority scenario: three small containers of one policy (equal
+ * cost), two holding 24 MiB, one leaking at 40 MiB/s and at 16 MiB so far;
+ * 40 MiB to free. {small1, small2}, {small1, small3} and {small2, small3}
+ * all cost 202: the set with the grower wins (before the tie-break on growth
+ * the two larger, steady ones went). A faster grower at a higher priority is
+ * still not taken: cost comes first. Exact and heuristic agree, and the
+ * choice does not depend on the candidates' order. */
+static void test_tie_prefers_growers(void)
+{
+	static const struct mt_select_opts heuristic = { .exact_max = 0, .node_budget = 0 };
+	for (int order = 0; order < 2; order++)
+		for (int h = 0; h < 2; h++) {
+			struct mt_snapshot s = { 0 };
+			struct mt_decision d;
+			fx_node(&s.node, 40 * MiB, 0);
+			s.node.swap_total = s.node.swap_free = s.node.swap_reserve = 0;
+			const char *names[] = { "work/small1", "work/small2", "work/small3" };
+			for (int k = 0; k < 3; k++) {
+				int i = order ? 2 - k : k;
+				struct mt_candidate *c = fx_add(&s, names[i], 100, i == 2 ? 16 * MiB : 24 * MiB, 0);
+				c->growth_rate = i == 2 ? 40 * (int64_t)MiB : 0;
+			}
+			struct mt_candidate *big = fx_add(&s, "work/large", 900, 200 * MiB, 0);
+			big->growth_rate = 100 * (int64_t)MiB;
+			CHECK_INT(mt_snapshot_compute(&s), 0);
+			CHECK_INT(mt_select(&s, h ? &heuristic : NULL, &d), 0);
+			CHECK_INT(d.action, MT_ACTION_KILL);
+			CHECK_INT(d.method, h ? MT_METHOD_HEURISTIC : MT_METHOD_EXACT);
+			CHECK_U64(d.cost, 202);
+			CHECK_INT(d.n_chosen, 2);
+			bool has1 = false, has3 = false;
+			for (size_t i = 0; i < d.n_chosen; i++) {
+				has1 |= strcmp(s.candidates[d.chosen[i]].path, "work/small1") == 0;
+				has3 |= strcmp(s.candidates[d.chosen[i]].path, "work/small3") == 0;
+			}
+			CHECK(has1 && has3); /* small1 before small2: more toward the target */
+			CHECK_U64(d.freed_ram, 40 * MiB);
+			mt_decision_free(&d);
+			mt_snapshot_free(&s);
+		}
+}
+
 int test_select_properties(void);
 
 int main(void)
@@ -288,6 +330,7 @@ int main(void)
 	test_nothing_coverable();
 	test_kill_in_flight();
 	test_throttle();
+	test_tie_prefers_growers();
 	int props = test_select_properties();
 	return mt_check_status() | props;
 }

@@ -2,16 +2,18 @@
 # vm: mem=512M cpus=2 zram=0 timeout=150
 # Dry run: the node-leak scenario with --dry-run. memtriaged records the kill
 # it would have made (work/low) and changes nothing; the kernel's OOM killer
-# then acts.
+# then acts. work/low may be throttled: each dry-run throttle value is logged
+# once, not every tick.
 . /lib/mt/lib.sh
 mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
 
 pol=/tmp/policies
 mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
-for p in high:900 med:500 low:100; do
+for p in high:900 med:500; do
 	echo "{\"precedence\": 100, \"match\": {\"cgroup\": \"work/${p%%:*}\"}, \"priority\": ${p#*:}, \"response\": \"kill\"}" > $pol/${p%%:*}.json
 done
+echo '{"precedence": 100, "match": {"cgroup": "work/low"}, "priority": 100, "response": "throttle-then-kill"}' > $pol/low.json
 echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
 for c in high med low; do mt_cg_make work/$c; done
 mt_cg_run work/high memhog --anon 96M > $MT_STATE/high; high=$MT_PID
@@ -29,6 +31,11 @@ wait $low; mt_check_eq "low leaker exit status (SIGKILL by the kernel)" $? 137
 mt_check_eq "kills by memtriaged" "$(mt_daemon_log_count '"event":"(kill|terminate)"')" 0
 mt_check_eq "memory.high writes by memtriaged" "$(mt_daemon_log_count '"event":"throttle".*"dry_run":false')" 0
 mt_check_eq "kernel OOM kills of work/low" "$(dmesg | grep 'oom-kill:' | grep -c 'task_memcg=/work/low')" 1
+# A dry-run throttle is logged once per value, not once per tick.
+grep '"event":"throttle","cgroup":"work/low".*"dry_run":true' $MT_STATE/memtriaged.log |
+	sed 's/.*"memory_high":\([0-9]*\).*/\1/' > /tmp/dry-throttles
+mt_check "dry-run throttles of work/low logged ($(wc -l < /tmp/dry-throttles))" [ -s /tmp/dry-throttles ]
+mt_check_eq "dry-run throttle lines repeating the previous value" "$(uniq -d /tmp/dry-throttles | wc -l)" 0
 mt_check "high alive" mt_alive $high
 mt_check "med alive" mt_alive $med
 mt_daemon_stop

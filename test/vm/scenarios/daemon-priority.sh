@@ -29,6 +29,9 @@ wait $s3; mt_check_eq "leaker (small3) exit status (SIGKILL)" $? 137
 sleep 2
 mt_check_eq "kills of work/large" "$(mt_daemon_log_count '"event":"kill","cgroup":"work/large"')" 0
 mt_check_eq "kills of anything but work/small*" "$(grep '"event":"kill"' $MT_STATE/memtriaged.log | grep -vc '"cgroup":"work/small')" 0
+# Equal cost among the small ones: the grower is among the first victims.
+mt_check "the first kill decision includes the leaker work/small3" sh -c \
+	"grep -m1 '\"event\":\"decision\".*\"action\":\"kill\"' $MT_STATE/memtriaged.log | grep -q '\"targets\":\[[^]]*\"work/small3\"'"
 mt_check "large alive" mt_alive $large
 mt_check_eq "work/large populated" "$(mt_cg_key work/large cgroup.events populated)" 1
 mt_check_no_kernel_oom
