@@ -15,6 +15,7 @@
 #include "k8s.h"
 #include "policy.h"
 #include "decision_json.h"
+#include "humanize.h"
 #include "select.h"
 #include "snapshot_json.h"
 #include "verbs.h"
@@ -93,22 +94,13 @@ static int read_file(const char *path, char **ret, size_t *ret_len)
 	return 0;
 }
 
+/* memory.high/max "max" prints as such; everything else in IEC units. */
 static const char *bytes(char *buf, size_t size, uint64_t v)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
 	if (v == MT_UNLIMITED)
 		return "max";
-	if (v < 1024) {
-		snprintf(buf, size, "%u B", (unsigned)v);
-		return buf;
-	}
-	double x = (double)v / 1024;
-	size_t u = 0;
-	while (x >= 1024 && u + 1 < MT_ELEMENTSOF(units)) {
-		x /= 1024;
-		u++;
-	}
-	snprintf(buf, size, "%.1f %s", x, units[u]);
+	if (mt_humanize_bytes(v, buf, size) < 0)
+		snprintf(buf, size, "%" PRIu64, v);
 	return buf;
 }
 
