@@ -454,7 +454,8 @@ static void on_inotify(uv_poll_t *h, int status, int events)
 		if (n <= 0)
 			break;
 		for (char *p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const struct inotify_event *)p;
+			/* The kernel keeps each record aligned (len includes padding). */
+			const struct inotify_event *ev = (const void *)p;
 			handle_event(d, ev);
 			p += sizeof *ev + ev->len;
 		}
