@@ -106,7 +106,6 @@ int mt_verb_history(int argc, char **argv)
 	};
 	struct mt_cli cli = { 0 };
 	struct mt_proto_request req = { .cmd = MT_PROTO_CMD_HISTORY };
-	json_t *result;
 	int first;
 
 	int r = mt_cli_parse(&cli, argc, argv, "",
@@ -121,16 +120,7 @@ int mt_verb_history(int argc, char **argv)
 		mt_cli_error(&cli, "unexpected argument '%s' (see --help)", argv[first]);
 		return MT_EXIT_USAGE;
 	}
-	int status = mt_cli_call(&cli, &req, &result);
-	mt_cli_disconnect(&cli);
-	if (status != MT_EXIT_OK)
-		return status;
-	if (cli.output == MT_CLI_OUTPUT_JSON)
-		status = mt_cli_print_json(&cli, result);
-	else
-		status = render_history(&cli, result, stdout) < 0 ? MT_EXIT_FAILURE : MT_EXIT_OK;
-	json_decref(result);
-	return mt_cli_finish(&cli, status);
+	return mt_cli_query_render(&cli, &req, render_history);
 }
 
 static const char *reason_text(json_t *c, char *buf, size_t size)
@@ -255,7 +245,6 @@ int mt_verb_explain(int argc, char **argv)
 {
 	struct mt_cli cli = { 0 };
 	struct mt_proto_request req = { .cmd = MT_PROTO_CMD_EXPLAIN };
-	json_t *result;
 	int first;
 
 	int r = mt_cli_parse(&cli, argc, argv, "[ID]",
@@ -278,14 +267,5 @@ int mt_verb_explain(int argc, char **argv)
 		}
 		memcpy(req.explain_id, argv[first], n + 1);
 	}
-	int status = mt_cli_call(&cli, &req, &result);
-	mt_cli_disconnect(&cli);
-	if (status != MT_EXIT_OK)
-		return status;
-	if (cli.output == MT_CLI_OUTPUT_JSON)
-		status = mt_cli_print_json(&cli, result);
-	else
-		status = render_explain(&cli, result, stdout) < 0 ? MT_EXIT_FAILURE : MT_EXIT_OK;
-	json_decref(result);
-	return mt_cli_finish(&cli, status);
+	return mt_cli_query_render(&cli, &req, render_explain);
 }

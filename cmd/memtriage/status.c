@@ -127,12 +127,27 @@ int mt_render_status(const struct mt_cli *cli, json_t *st, FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
+int mt_cli_query_render(struct mt_cli *cli, const struct mt_proto_request *req,
+                        int (*render)(const struct mt_cli *cli, json_t *result, FILE *f))
+{
+	json_t *result;
+	int status = mt_cli_call(cli, req, &result);
+	mt_cli_disconnect(cli);
+	if (status != MT_EXIT_OK)
+		return status;
+	if (cli->output == MT_CLI_OUTPUT_JSON)
+		status = mt_cli_print_json(cli, result);
+	else
+		status = render(cli, result, stdout) < 0 ? MT_EXIT_FAILURE : MT_EXIT_OK;
+	json_decref(result);
+	return mt_cli_finish(cli, status);
+}
+
 int mt_verb_query(int argc, char **argv, enum mt_proto_cmd cmd, const char *description,
                   int (*render)(const struct mt_cli *cli, json_t *result, FILE *f))
 {
 	struct mt_cli cli = { 0 };
 	struct mt_proto_request req = { .cmd = cmd };
-	json_t *result;
 	int first;
 
 	int r = mt_cli_parse(&cli, argc, argv, "", description, NULL, NULL, NULL, &first);
@@ -142,16 +157,7 @@ int mt_verb_query(int argc, char **argv, enum mt_proto_cmd cmd, const char *desc
 		mt_cli_error(&cli, "unexpected argument '%s' (see --help)", argv[first]);
 		return MT_EXIT_USAGE;
 	}
-	int status = mt_cli_call(&cli, &req, &result);
-	mt_cli_disconnect(&cli);
-	if (status != MT_EXIT_OK)
-		return status;
-	if (cli.output == MT_CLI_OUTPUT_JSON)
-		status = mt_cli_print_json(&cli, result);
-	else
-		status = render(&cli, result, stdout) < 0 ? MT_EXIT_FAILURE : MT_EXIT_OK;
-	json_decref(result);
-	return mt_cli_finish(&cli, status);
+	return mt_cli_query_render(&cli, &req, render);
 }
 
 int mt_verb_status(int argc, char **argv)

@@ -95,9 +95,9 @@ struct cg {
 	uint64_t kill_record_id;
 	uint64_t kill_notified_us;   /* the wakeup that led to it (0: timer) */
 	uint64_t kill_pred_ram, kill_pred_swap;
-	uint64_t kill_before_bytes;      /* memory.current + swap.current before */
+	uint64_t kill_before_ram;        /* memory.current before the kill (from its snapshot) */
+	uint64_t kill_before_swap;       /* memory.swap.current before */
 	uint64_t kill_node_before;       /* node MemAvailable + SwapFree before */
-	uint64_t report_before_ram, report_before_swap; /* issue 8: report.c */
 	bool kill_reported_stuck;
 	uint64_t dry_kill_until_ms; /* dry run: a pretend kill in flight until then */
 	int cgevents_fd;
@@ -194,11 +194,12 @@ bool decide_pressure_beyond(const struct cg *c, uint64_t now);
 /* decide.c: shared with enact.c */
 void decide_record_update(struct daemon *d, uint64_t id, const char *event, json_t *fields);
 uint64_t decide_node_free_bytes(struct daemon *d);
-uint64_t decide_cg_bytes(struct cg *c);
+/* memory.current + memory.swap.current; the parts in *ret_ram, *ret_swap when non-NULL. */
+uint64_t decide_cg_bytes(struct cg *c, uint64_t *ret_ram, uint64_t *ret_swap);
 
 /* enact.c */
 void enact_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pred_swap,
-                uint64_t before_bytes, uint64_t node_before);
+                uint64_t before_ram, uint64_t before_swap, uint64_t node_before);
 void enact_throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t record_id);
 
 /* loop.c */

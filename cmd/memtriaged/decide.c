@@ -159,11 +159,15 @@ uint64_t decide_node_free_bytes(struct daemon *d)
 	return n.mem_available + n.swap_free;
 }
 
-uint64_t decide_cg_bytes(struct cg *c)
+uint64_t decide_cg_bytes(struct cg *c, uint64_t *ret_ram, uint64_t *ret_swap)
 {
 	uint64_t cur = 0, swap = 0;
 	mt_value_read_at(c->dir_fd, "memory.current", &cur);
 	mt_value_read_at(c->dir_fd, "memory.swap.current", &swap);
+	if (ret_ram)
+		*ret_ram = cur;
+	if (ret_swap)
+		*ret_swap = swap;
 	return cur + swap;
 }
 
@@ -317,7 +321,7 @@ void decide_run(struct daemon *d, const char *trigger, const char *detail, bool 
 		const struct mt_candidate *m = &s.candidates[k];
 		c->kill_notified_us = woke_us;
 		if (dec.action == MT_ACTION_KILL)
-			enact_kill(c, id, m->frees_ram, m->frees_swap, m->mem.current + m->mem.swap_current,
+			enact_kill(c, id, m->frees_ram, m->frees_swap, m->mem.current, m->mem.swap_current,
 			           s.node.mem_available + s.node.swap_free);
 		else if (dec.action == MT_ACTION_THROTTLE)
 			enact_throttle(c, m->mem.high, dec.explain[k].throttle_to, id);
@@ -358,7 +362,7 @@ static void policy_kill(struct cg *c, const char *trigger, const char *why_key, 
 	mt_candidate_frees(&m, &fr, &fs);
 	c->kill_notified_us = notified_us;
 	uint64_t id = mt_record_ring_last_id(d->records) + 1; /* the id push_record() assigns next */
-	enact_kill(c, id, fr, fs, m.mem.current + m.mem.swap_current, 0);
+	enact_kill(c, id, fr, fs, m.mem.current, m.mem.swap_current, 0);
 	json_t *rec = record_new(d, trigger, c->relpath);
 	json_object_set_new(rec, "action", json_string("kill"));
 	json_object_set_new(rec, "targets", json_pack("[s]", c->relpath));

@@ -62,7 +62,7 @@ void decide_grace_expired(struct cg *c)
 }
 
 void enact_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pred_swap,
-                       uint64_t before_bytes, uint64_t node_before)
+                       uint64_t before_ram, uint64_t before_swap, uint64_t node_before)
 {
 	struct daemon *d = c->d;
 	c->kill_record_id = record_id;
@@ -78,8 +78,8 @@ void enact_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pr
 		return;
 	}
 	c->kill_in_flight = true;
-	report_kill_begin(c); /* issue 8: kill report (report.c) */
-	c->kill_before_bytes = before_bytes;
+	c->kill_before_ram = before_ram;
+	c->kill_before_swap = before_swap;
 	c->kill_node_before = node_before;
 	uint32_t grace = c->policy ? c->policy->kill.grace_ms : 0;
 	if (grace > 0) {
@@ -112,8 +112,10 @@ void decide_on_populated(struct cg *c)
 	if (r == 0 && ev.populated)
 		return;
 	uint64_t took = now_ms() - c->kill_started_ms;
-	uint64_t after = r == 0 ? decide_cg_bytes(c) : 0;
-	uint64_t freed_group = c->kill_before_bytes > after ? c->kill_before_bytes - after : 0;
+	uint64_t after_ram = 0, after_swap = 0;
+	uint64_t after = r == 0 ? decide_cg_bytes(c, &after_ram, &after_swap) : 0;
+	uint64_t before = c->kill_before_ram + c->kill_before_swap;
+	uint64_t freed_group = before > after ? before - after : 0;
 	/* node-wide effect, when the node was measured before the kill */
 	int64_t node_delta = c->kill_node_before ? (int64_t)decide_node_free_bytes(d) - (int64_t)c->kill_node_before : 0;
 	decide_record_update(d, c->kill_record_id, "kill-done",
@@ -122,7 +124,7 @@ void decide_on_populated(struct cg *c)
 	                        (json_int_t)(c->kill_pred_ram + c->kill_pred_swap), "measured_group_bytes",
 	                        (json_int_t)freed_group, "measured_node_bytes", (json_int_t)node_delta,
 	                        "group_left_bytes", (json_int_t)after));
-	report_kill_done(c, r < 0); /* issue 8: kill report (report.c) */
+	report_kill_done(c, after_ram, after_swap); /* issue 8: kill report (report.c) */
 	if (c->grace_timer_init)
 		uv_timer_stop(&c->grace_timer);
 	watch_cg_kill_done(c);
@@ -265,7 +267,7 @@ void enact_throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t r
 	h->swap_value = SWAP_KEEP;
 	if (!c->throttled) {
 		c->saved_high = current_high;
-		c->throttle_base = decide_cg_bytes(c);
+		c->throttle_base = decide_cg_bytes(c, NULL, NULL);
 		c->throttled = true;
 		uint64_t swap_now = 0;
 		c->saved_swap_high = MT_UNLIMITED;

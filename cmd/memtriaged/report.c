@@ -7,19 +7,11 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "cgroup_value.h"
 #include "cleanup.h"
 #include "killreport.h"
 #include "log.h"
 #include "promfile.h"
 #include "record.h"
-
-void report_kill_begin(struct cg *c)
-{
-	c->report_before_ram = c->report_before_swap = 0;
-	mt_value_read_at(c->dir_fd, "memory.current", &c->report_before_ram);
-	mt_value_read_at(c->dir_fd, "memory.swap.current", &c->report_before_swap);
-}
 
 /* One writev: the kernel takes one write to /dev/kmsg as one record. The
  * newline matters: without it the kernel keeps the record open for a
@@ -37,14 +29,9 @@ static int kmsg_write(const char *line, size_t len)
 	return writev(fd, iov, MT_ELEMENTSOF(iov)) < 0 ? -errno : 0;
 }
 
-void report_kill_done(struct cg *c, bool gone)
+void report_kill_done(struct cg *c, uint64_t ram, uint64_t swap)
 {
 	struct daemon *d = c->d;
-	uint64_t ram = 0, swap = 0;
-	if (!gone) {
-		mt_value_read_at(c->dir_fd, "memory.current", &ram);
-		mt_value_read_at(c->dir_fd, "memory.swap.current", &swap);
-	}
 	/* The decision's trigger is the reason; the ring keeps 256 records,
 	 * far more than are made during one kill's timeout. */
 	json_t *rec = mt_record_ring_get(d->records, c->kill_record_id);
@@ -61,8 +48,8 @@ void report_kill_done(struct cg *c, bool gone)
 		.pod = id->named ? id->pod : NULL,
 		.container = id->named ? id->container : NULL,
 		.reason = reason && *reason ? reason : "unrecorded",
-		.freed_ram = c->report_before_ram > ram ? c->report_before_ram - ram : 0,
-		.freed_swap = c->report_before_swap > swap ? c->report_before_swap - swap : 0,
+		.freed_ram = c->kill_before_ram > ram ? c->kill_before_ram - ram : 0,
+		.freed_swap = c->kill_before_swap > swap ? c->kill_before_swap - swap : 0,
 		.decision = c->kill_record_id,
 	};
 	char line[MT_KILLREPORT_MAX_LEN + 1];

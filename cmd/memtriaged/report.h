@@ -9,10 +9,8 @@
 
 #include "daemon.h"
 
-/* At the kill's start (before SIGTERM or cgroup.kill): the group's
- * memory.current and memory.swap.current, so that the report can give the
- * measured RAM and swap frees apart. */
-void report_kill_begin(struct cg *c);
-
-/* The kill is done; `gone`: the cgroup was already removed (nothing left). */
-void report_kill_done(struct cg *c, bool gone);
+/* The kill is done; ram and swap: what the group still holds (0 when it is
+ * removed), measured once by the caller. The frees reported are the
+ * differences from the figures the kill was decided on (kill_before_*), so
+ * the path from notification to cgroup.kill reads nothing extra for it. */
+void report_kill_done(struct cg *c, uint64_t ram, uint64_t swap);
