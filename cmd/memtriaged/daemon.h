@@ -11,6 +11,7 @@
 #include "growth.h"
 #include "k8s.h"
 #include "policy.h"
+#include "psi.h"
 #include "snapshot.h"
 #include "cgroup_events.h"
 
@@ -66,10 +67,17 @@ struct cg {
 	uint64_t escalate_base;
 	bool escalate_armed;
 
-	/* candidate: optional per-group PSI trigger (policy.pressure) */
-	int psi_fd;
-	uv_poll_t psi_poll;
-	bool psi_poll_init;
+	/* candidate: optional per-group PSI triggers (policy.pressure), one per
+	 * stall kind the policy sets (indexed by enum mt_psi_kind); a signal
+	 * from either counts as distress. Two triggers on one group share its
+	 * psimon kernel thread. */
+	struct cg_psi {
+		struct cg *cg;
+		enum mt_psi_kind kind;
+		int fd;
+		uv_poll_t poll;
+		bool poll_init;
+	} psi[2];
 	uint64_t pressure_since_ms; /* beyond tolerance since (0: not) */
 	uint64_t pressure_last_ms;  /* the trigger's last signal */
 
@@ -187,7 +195,7 @@ int decide_release(struct daemon *d, const char *relpath);
 void decide_grace_expired(struct cg *c);
 /* A candidate's PSI trigger signalled: within tolerance, a decision; beyond
  * it for the policy's sustain_s, a group kill when the response may kill. */
-void decide_on_pressure(struct cg *c);
+void decide_on_pressure(struct cg *c, enum mt_psi_kind kind);
 /* Whether the group's stall is beyond its policy's tolerance now. */
 bool decide_pressure_beyond(const struct cg *c, uint64_t now);
 

@@ -402,7 +402,7 @@ bool decide_pressure_beyond(const struct cg *c, uint64_t now)
 	return p && p->pressure.set && c->pressure_since_ms && now - c->pressure_last_ms <= pressure_gap_ms(p);
 }
 
-void decide_on_pressure(struct cg *c)
+void decide_on_pressure(struct cg *c, enum mt_psi_kind kind)
 {
 	struct daemon *d = c->d;
 	const struct mt_policy *p = c->policy;
@@ -422,7 +422,7 @@ void decide_on_pressure(struct cg *c)
 		return;
 	}
 	c->pressure_since_ms = 0;
-	bool some = p->pressure.some_pct >= 0;
+	bool some = kind == MT_PSI_SOME;
 	policy_kill(c, "pressure", "pressure",
 	            json_pack("{s:s, s:f, s:i, s:i, s:I, s:b}", "kind", some ? "some" : "full", "percent",
 	                      some ? p->pressure.some_pct : p->pressure.full_pct, "window_ms",

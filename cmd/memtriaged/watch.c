@@ -125,12 +125,19 @@ static void on_events_poll(uv_poll_t *h, int status, int events)
 
 static void on_psi_poll(uv_poll_t *h, int status, int events)
 {
-	struct cg *c = h->data;
+	struct cg_psi *t = h->data;
 	if (status < 0) {
 		uv_poll_stop(h);
 		return;
 	}
-	decide_on_pressure(c);
+	decide_on_pressure(t->cg, t->kind);
+}
+
+static void on_psi_handle_closed(uv_handle_t *h)
+{
+	struct cg_psi *t = h->data;
+	t->cg->open_handles--;
+	cg_maybe_free(t->cg);
 }
 
 static void candidate_off(struct cg *c)
@@ -140,30 +147,32 @@ static void candidate_off(struct cg *c)
 	c->candidate = false;
 	c->d->n_candidates--;
 	close_handle(c, (uv_handle_t *)&c->events_poll, &c->events_poll_init);
-	close_handle(c, (uv_handle_t *)&c->psi_poll, &c->psi_poll_init);
 	if (c->events_fd >= 0)
 		close(c->events_fd);
-	if (c->psi_fd >= 0)
-		close(c->psi_fd);
-	c->events_fd = c->psi_fd = -1;
+	c->events_fd = -1;
+	for (size_t i = 0; i < MT_ELEMENTSOF(c->psi); i++) {
+		struct cg_psi *t = &c->psi[i];
+		if (t->poll_init) {
+			t->poll_init = false;
+			uv_close((uv_handle_t *)&t->poll, on_psi_handle_closed);
+		}
+		if (t->fd >= 0)
+			close(t->fd);
+		t->fd = -1;
+	}
 	c->events_valid = false;
 }
 
-static void candidate_psi_on(struct cg *c)
+static void candidate_psi_arm(struct cg *c, enum mt_psi_kind kind, double pct)
 {
 	const struct mt_policy *p = c->policy;
-	if (!p || !p->pressure.set || p->pressure.window_ms == 0)
-		return;
-	double pct = p->pressure.some_pct >= 0 ? p->pressure.some_pct : p->pressure.full_pct;
-	if (pct < 0)
-		return;
+	struct cg_psi *t = &c->psi[kind];
 	uint64_t window_us = (uint64_t)p->pressure.window_ms * 1000;
 	uint64_t stall_us = (uint64_t)(pct / 100.0 * (double)window_us);
 	if (stall_us == 0)
 		stall_us = 1;
 	char trig[MT_PSI_TRIGGER_MAX];
-	int r = mt_psi_trigger_format(p->pressure.some_pct >= 0 ? MT_PSI_SOME : MT_PSI_FULL, stall_us, window_us,
-	                              trig, sizeof trig);
+	int r = mt_psi_trigger_format(kind, stall_us, window_us, trig, sizeof trig);
 	if (r < 0) {
 		log_msg(LOG_WARNING, "%s: policy %s: PSI trigger not armed: %s", c->relpath, p->name, strerror(-r));
 		return;
@@ -175,12 +184,25 @@ static void candidate_psi_on(struct cg *c)
 			close(fd);
 		return;
 	}
-	c->psi_fd = fd;
-	uv_poll_init(c->d->loop, &c->psi_poll, fd);
-	c->psi_poll.data = c;
-	c->psi_poll_init = true;
+	t->cg = c;
+	t->kind = kind;
+	t->fd = fd;
+	uv_poll_init(c->d->loop, &t->poll, fd);
+	t->poll.data = t;
+	t->poll_init = true;
 	c->open_handles++;
-	uv_poll_start(&c->psi_poll, UV_PRIORITIZED, on_psi_poll);
+	uv_poll_start(&t->poll, UV_PRIORITIZED, on_psi_poll);
+}
+
+static void candidate_psi_on(struct cg *c)
+{
+	const struct mt_policy *p = c->policy;
+	if (!p || !p->pressure.set || p->pressure.window_ms == 0)
+		return;
+	if (p->pressure.some_pct >= 0)
+		candidate_psi_arm(c, MT_PSI_SOME, p->pressure.some_pct);
+	if (p->pressure.full_pct >= 0)
+		candidate_psi_arm(c, MT_PSI_FULL, p->pressure.full_pct);
 }
 
 static void candidate_on(struct cg *c)
@@ -281,7 +303,7 @@ static struct cg *cg_add(struct daemon *d, struct cg *parent, const char *name)
 	if (!c)
 		return NULL;
 	c->d = d;
-	c->events_fd = c->psi_fd = c->cgevents_fd = -1;
+	c->events_fd = c->psi[MT_PSI_SOME].fd = c->psi[MT_PSI_FULL].fd = c->cgevents_fd = -1;
 	c->wd = -1;
 	if (!parent) {
 		c->relpath = strdup("");
