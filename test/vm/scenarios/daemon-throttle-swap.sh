@@ -5,8 +5,13 @@
 # speed. memtriaged also sets memory.swap.high to the group's swap use when
 # the hold begins: while held, memory.current + memory.swap.current stays
 # within memory.high + memory.swap.high (as first written) + 16 MiB (the
-# kernel's charge batching and reclaim lag), nothing dies, and an operator
-# release restores both limits.
+# kernel's charge batching and reclaim lag) -- or, when the writes land
+# late (on a loaded host the write's reclaim can take seconds while the
+# grower runs on; seen: 19 MiB at the decision, 37 MiB when the hold was in
+# place), within what it held when first seen held + 16 MiB: memory.high
+# is a throttle point, not a limit, and a group above it with its swap
+# held is throttled where it stands. Nothing dies, and an operator release
+# restores both limits.
 . /lib/mt/lib.sh
 mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
 pol=/tmp/policies
@@ -41,7 +46,8 @@ while [ $i -lt 10 ]; do
 	mt_log "held t=$i: memory.current+swap.current $tot (memory.high $(mt_cg_get work/slow memory.high), swap.high $(mt_cg_get work/slow memory.swap.high))"
 	sleep 1; i=$((i + 1))
 done
-mt_check "held: RAM + swap of work/slow ($worst) <= memory.high + swap.high + 16 MiB ($limit)" [ $worst -le $limit ]
+[ $first -gt $((mh + sh_)) ] && limit=$((first + 16 * 1048576))
+mt_check "held: RAM + swap of work/slow ($worst) <= max(memory.high + swap.high, first seen held $first) + 16 MiB ($limit)" [ $worst -le $limit ]
 mt_check "held: grew under 16 MiB in 9 s (unheld: 72 MiB) ($first -> $last)" [ $((last - first)) -lt $((16 * 1048576)) ]
 mt_wait_for "the leak stopped (memhog holding)" 40 grep -q state=holding $MT_STATE/slow
 mt_check "memtriage release work/slow" memtriage release work/slow
