@@ -43,6 +43,17 @@ struct daemon_opts {
 	uint64_t kill_timeout_ms;  /* a kill not done by then is "stuck" */
 };
 
+/* A POLLPRI watch on one of a cgroup's files. Allocated per start and freed
+ * in its close callback, so a watch can be stopped and a new one started on
+ * the same cgroup within one loop pass (a candidate that goes off and on, a
+ * kill right after another) without re-initialising a closing handle. The
+ * caller owns the fd and closes it after cg_poll_close(). */
+struct cg_poll {
+	uv_poll_t handle;
+	struct cg *cg;
+	int tag;                  /* the caller's: the PSI kind */
+};
+
 struct cg {
 	struct daemon *d;
 	struct cg *parent, *children, *next;   /* the tree below the root */
@@ -57,10 +68,9 @@ struct cg {
 	bool candidate;           /* eligible and no eligible child */
 	uint64_t appeared_ms;
 
-	/* candidate: memory.events */
+	/* candidate: memory.events (the poll only in WATCH_POLL mode) */
 	int events_fd;
-	uv_poll_t events_poll;
-	bool events_poll_init;
+	struct cg_poll *events_poll;
 	struct mt_memory_events events;
 	bool events_valid;
 	uint64_t escalate_window_start_ms;
@@ -72,11 +82,9 @@ struct cg {
 	 * from either counts as distress. Two triggers on one group share its
 	 * psimon kernel thread. */
 	struct cg_psi {
-		struct cg *cg;
-		enum mt_psi_kind kind;
 		int fd;
-		uv_poll_t poll;
-		bool poll_init;
+		struct cg_poll *poll;
+		char armed[MT_PSI_TRIGGER_MAX]; /* the trigger written, "" = none */
 	} psi[2];
 	uint64_t pressure_since_ms; /* beyond tolerance since (0: not) */
 	uint64_t pressure_last_ms;  /* the trigger's last signal */
@@ -109,8 +117,7 @@ struct cg {
 	bool kill_reported_stuck;
 	uint64_t dry_kill_until_ms; /* dry run: a pretend kill in flight until then */
 	int cgevents_fd;
-	uv_poll_t cgevents_poll;
-	bool cgevents_poll_init;
+	struct cg_poll *cgevents_poll;
 	uv_timer_t grace_timer;
 	bool grace_timer_init;
 

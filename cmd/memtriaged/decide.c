@@ -442,8 +442,8 @@ void decide_on_events(struct cg *c)
 	if (r < 0) {
 		/* removed: kernfs polls POLLERR forever; the inotify IN_DELETE
 		 * drops the cgroup, until then stop listening */
-		if (c->events_poll_init)
-			uv_poll_stop(&c->events_poll);
+		if (c->events_poll)
+			uv_poll_stop(&c->events_poll->handle);
 		return;
 	}
 	d->events_seen++;

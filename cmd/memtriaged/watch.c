@@ -57,6 +57,45 @@ static void close_handle(struct cg *c, uv_handle_t *h, bool *init)
 	uv_close(h, on_handle_closed);
 }
 
+static void on_cg_poll_closed(uv_handle_t *h)
+{
+	struct cg_poll *p = h->data;
+	struct cg *c = p->cg;
+	free(p);
+	c->open_handles--;
+	cg_maybe_free(c);
+}
+
+/* Starts a UV_PRIORITIZED poll on fd: kernfs files always report readable,
+ * so UV_READABLE would spin; their changes come as POLLPRI. Returns NULL
+ * (and nothing to close) when the handle cannot be had. */
+static struct cg_poll *cg_poll_start(struct cg *c, int fd, int tag, uv_poll_cb cb)
+{
+	struct cg_poll *p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	int r = uv_poll_init(c->d->loop, &p->handle, fd);
+	if (r < 0) {
+		log_msg(LOG_WARNING, "%s: watching fd %d: %s", c->relpath, fd, uv_strerror(r));
+		free(p);
+		return NULL;
+	}
+	p->cg = c;
+	p->tag = tag;
+	p->handle.data = p;
+	c->open_handles++;
+	uv_poll_start(&p->handle, UV_PRIORITIZED, cb);
+	return p;
+}
+
+static void cg_poll_close(struct cg_poll **pp)
+{
+	if (!*pp)
+		return;
+	uv_close((uv_handle_t *)&(*pp)->handle, on_cg_poll_closed);
+	*pp = NULL;
+}
+
 /* --- watch descriptor map: sorted by wd (inotify hands them out
  * increasing, so inserts are appends in practice) --- */
 static size_t wd_find_pos(struct daemon *d, int wd)
@@ -119,25 +158,27 @@ static void wd_remove(struct daemon *d, int wd)
 /* --- candidates --- */
 static void on_events_poll(uv_poll_t *h, int status, int events)
 {
-	struct cg *c = h->data;
-	decide_on_events(c);
+	struct cg_poll *p = h->data;
+	decide_on_events(p->cg);
 }
 
 static void on_psi_poll(uv_poll_t *h, int status, int events)
 {
-	struct cg_psi *t = h->data;
+	struct cg_poll *p = h->data;
 	if (status < 0) {
 		uv_poll_stop(h);
 		return;
 	}
-	decide_on_pressure(t->cg, t->kind);
+	decide_on_pressure(p->cg, (enum mt_psi_kind)p->tag);
 }
 
-static void on_psi_handle_closed(uv_handle_t *h)
+static void candidate_psi_disarm(struct cg_psi *t)
 {
-	struct cg_psi *t = h->data;
-	t->cg->open_handles--;
-	cg_maybe_free(t->cg);
+	cg_poll_close(&t->poll);
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+	t->armed[0] = '\0';
 }
 
 static void candidate_off(struct cg *c)
@@ -146,63 +187,62 @@ static void candidate_off(struct cg *c)
 		return;
 	c->candidate = false;
 	c->d->n_candidates--;
-	close_handle(c, (uv_handle_t *)&c->events_poll, &c->events_poll_init);
+	cg_poll_close(&c->events_poll);
 	if (c->events_fd >= 0)
 		close(c->events_fd);
 	c->events_fd = -1;
-	for (size_t i = 0; i < MT_ELEMENTSOF(c->psi); i++) {
-		struct cg_psi *t = &c->psi[i];
-		if (t->poll_init) {
-			t->poll_init = false;
-			uv_close((uv_handle_t *)&t->poll, on_psi_handle_closed);
-		}
-		if (t->fd >= 0)
-			close(t->fd);
-		t->fd = -1;
-	}
+	for (size_t i = 0; i < MT_ELEMENTSOF(c->psi); i++)
+		candidate_psi_disarm(&c->psi[i]);
 	c->events_valid = false;
 }
 
-static void candidate_psi_arm(struct cg *c, enum mt_psi_kind kind, double pct)
+/* The trigger text the policy asks for on `kind`; "" when none. */
+static void candidate_psi_wanted(const struct cg *c, enum mt_psi_kind kind, char *trig, size_t size)
 {
 	const struct mt_policy *p = c->policy;
-	struct cg_psi *t = &c->psi[kind];
+	trig[0] = '\0';
+	if (!p || !p->pressure.set || p->pressure.window_ms == 0)
+		return;
+	double pct = kind == MT_PSI_SOME ? p->pressure.some_pct : p->pressure.full_pct;
+	if (pct < 0)
+		return;
 	uint64_t window_us = (uint64_t)p->pressure.window_ms * 1000;
 	uint64_t stall_us = (uint64_t)(pct / 100.0 * (double)window_us);
 	if (stall_us == 0)
 		stall_us = 1;
-	char trig[MT_PSI_TRIGGER_MAX];
-	int r = mt_psi_trigger_format(kind, stall_us, window_us, trig, sizeof trig);
+	int r = mt_psi_trigger_format(kind, stall_us, window_us, trig, size);
 	if (r < 0) {
 		log_msg(LOG_WARNING, "%s: policy %s: PSI trigger not armed: %s", c->relpath, p->name, strerror(-r));
-		return;
+		trig[0] = '\0';
 	}
-	int fd = openat(c->dir_fd, "memory.pressure", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 || write(fd, trig, strlen(trig) + 1) < 0) {
-		log_msg(LOG_WARNING, "%s: arming PSI trigger '%s': %s", c->relpath, trig, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	t->cg = c;
-	t->kind = kind;
-	t->fd = fd;
-	uv_poll_init(c->d->loop, &t->poll, fd);
-	t->poll.data = t;
-	t->poll_init = true;
-	c->open_handles++;
-	uv_poll_start(&t->poll, UV_PRIORITIZED, on_psi_poll);
 }
 
-static void candidate_psi_on(struct cg *c)
+/* Arms, re-arms or disarms each stall kind's trigger to match the policy:
+ * on becoming a candidate and after every policy reload (a trigger's
+ * threshold cannot be changed in place, so a changed one is replaced). */
+static void candidate_psi_sync(struct cg *c)
 {
-	const struct mt_policy *p = c->policy;
-	if (!p || !p->pressure.set || p->pressure.window_ms == 0)
-		return;
-	if (p->pressure.some_pct >= 0)
-		candidate_psi_arm(c, MT_PSI_SOME, p->pressure.some_pct);
-	if (p->pressure.full_pct >= 0)
-		candidate_psi_arm(c, MT_PSI_FULL, p->pressure.full_pct);
+	for (int kind = MT_PSI_SOME; kind <= MT_PSI_FULL; kind++) {
+		struct cg_psi *t = &c->psi[kind];
+		char trig[MT_PSI_TRIGGER_MAX];
+		candidate_psi_wanted(c, (enum mt_psi_kind)kind, trig, sizeof trig);
+		if (strcmp(trig, t->armed) == 0)
+			continue;
+		candidate_psi_disarm(t);
+		if (!trig[0])
+			continue;
+		int fd = openat(c->dir_fd, "memory.pressure", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 || write(fd, trig, strlen(trig) + 1) < 0) {
+			if (!mt_errno_is_gone(-errno))
+				log_msg(LOG_WARNING, "%s: arming PSI trigger '%s': %s", c->relpath, trig, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		t->fd = fd;
+		t->poll = cg_poll_start(c, fd, kind, on_psi_poll);
+		snprintf(t->armed, sizeof t->armed, "%s", trig);
+	}
 }
 
 static void candidate_on(struct cg *c)
@@ -222,16 +262,9 @@ static void candidate_on(struct cg *c)
 	c->events_fd = fd;
 	c->events_valid = mt_memory_events_read_fd(fd, &c->events) == 0;
 	c->escalate_armed = false;
-	if (d->opts.watch_mode == WATCH_POLL) {
-		uv_poll_init(d->loop, &c->events_poll, fd);
-		c->events_poll.data = c;
-		c->events_poll_init = true;
-		c->open_handles++;
-		/* UV_PRIORITIZED only: kernfs always reports readable, so
-		 * UV_READABLE would spin. */
-		uv_poll_start(&c->events_poll, UV_PRIORITIZED, on_events_poll);
-	}
-	candidate_psi_on(c);
+	if (d->opts.watch_mode == WATCH_POLL)
+		c->events_poll = cg_poll_start(c, fd, 0, on_events_poll);
+	candidate_psi_sync(c);
 }
 
 static bool cg_is_self_or_ancestor(struct daemon *d, const char *relpath)
@@ -367,7 +400,7 @@ static void cg_drop(struct cg *c)
 	if (c->kill_in_flight)
 		watch_cg_kill_done(c);
 	candidate_off(c);
-	close_handle(c, (uv_handle_t *)&c->cgevents_poll, &c->cgevents_poll_init);
+	cg_poll_close(&c->cgevents_poll);
 	close_handle(c, (uv_handle_t *)&c->grace_timer, &c->grace_timer_init);
 	if (c->cgevents_fd >= 0)
 		close(c->cgevents_fd);
@@ -399,30 +432,26 @@ static void cg_drop(struct cg *c)
 /* --- kill tracking: cgroup.events populated --- */
 static void on_cgevents_poll(uv_poll_t *h, int status, int events)
 {
-	struct cg *c = h->data;
-	decide_on_populated(c);
+	struct cg_poll *p = h->data;
+	decide_on_populated(p->cg);
 }
 
 void watch_cg_kill_started(struct cg *c)
 {
-	if (c->cgevents_poll_init)
+	if (c->cgevents_fd >= 0)
 		return;
 	int fd = openat(c->dir_fd, "cgroup.events", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return;
 	c->cgevents_fd = fd;
-	uv_poll_init(c->d->loop, &c->cgevents_poll, fd);
-	c->cgevents_poll.data = c;
-	c->cgevents_poll_init = true;
-	c->open_handles++;
-	uv_poll_start(&c->cgevents_poll, UV_PRIORITIZED, on_cgevents_poll);
+	c->cgevents_poll = cg_poll_start(c, fd, 0, on_cgevents_poll);
 }
 
 void watch_cg_kill_done(struct cg *c)
 {
 	c->kill_in_flight = false;
 	c->term_sent = false;
-	close_handle(c, (uv_handle_t *)&c->cgevents_poll, &c->cgevents_poll_init);
+	cg_poll_close(&c->cgevents_poll);
 	if (c->cgevents_fd >= 0)
 		close(c->cgevents_fd);
 	c->cgevents_fd = -1;
@@ -535,9 +564,11 @@ static void resolve_rec(struct cg *c)
 	cg_resolve(c);
 	for (struct cg *k = c->children; k; k = k->next)
 		resolve_rec(k);
-	/* A candidate that stays one keeps its fds and growth history; a
-	 * changed per-group PSI setting takes effect when it is re-added. */
+	/* A candidate that stays one keeps its fds and growth history; its
+	 * PSI triggers follow the (possibly changed) policy at once. */
 	cg_update_candidacy(c);
+	if (c->candidate)
+		candidate_psi_sync(c);
 }
 
 void watch_resolve_all(struct daemon *d)

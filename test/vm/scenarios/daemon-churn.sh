@@ -3,6 +3,10 @@
 # Churn: containers created and removed throughout a run are picked up
 # within a second and dropped; the daemon's fd count returns exactly to its
 # baseline and its resident memory stops growing after the first round.
+# Nested churn: sub-cgroups made and removed inside a candidate turn it off
+# and on again, at times twice within one loop pass (before per-start poll
+# handles, libuv aborted on re-initialising a closing handle: seen after 63
+# mkdir/rmdir pairs).
 . /lib/mt/lib.sh
 mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
 ROUNDS=3 N=100
@@ -10,6 +14,8 @@ pol=/tmp/policies
 mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 echo '{"precedence": 100, "match": {"cgroup": "churn/*"}, "priority": 100, "response": "kill"}' > $pol/churn.json
+echo '{"precedence": 100, "match": {"cgroup": "nest/**"}, "priority": 100, "response": "kill"}' > $pol/nest.json
+mt_cg_make nest/p
 mt_cg_make churn/steady
 mt_cg_run churn/steady sleep 100000; steady=$MT_PID
 mt_daemon_start --policy-dir $pol --socket ""
@@ -58,6 +64,18 @@ while [ $round -le $ROUNDS ]; do
 done
 mt_check_le "RSS after round $ROUNDS (kB) vs after round 1 (no growth)" "$(rss)" $rss1
 mt_log "RSS baseline=$rss0 kB, after round 1=$rss1 kB, after round $ROUNDS=$(rss) kB"
+
+PAIRS=200
+i=0
+while [ $i -lt $PAIRS ] && mt_alive $pid; do mkdir $CG/nest/p/s; rmdir $CG/nest/p/s; i=$((i + 1)); done
+mt_check_eq "nested churn: mkdir/rmdir pairs inside candidate nest/p" $i $PAIRS
+sleep 0.5
+mt_check "nested churn: daemon alive" mt_alive $pid
+mt_check_ge "nested churn: nest/p/s seen as a candidate (times)" \
+	"$(mt_daemon_log_count '"event":"cgroup-added","cgroup":"nest/p/s"')" 1
+mt_check_eq "nested churn: nest/p a candidate again (its memory.events held)" \
+	"$(ls -l /proc/$pid/fd | grep -c 'nest/p/memory.events$')" 1
+mt_check_eq "nested churn: fds back to baseline" "$(fds)" $fd0
 mt_check "steady container untouched" mt_alive $steady
 mt_daemon_stop
 kill -9 $steady

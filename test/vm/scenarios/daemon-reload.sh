@@ -2,8 +2,10 @@
 # vm: mem=512M cpus=2 zram=0 timeout=150
 # Policies from a ConfigMap-style directory (entries are symlinks through a
 # "..data" symlink that an update swaps): a swap reloads the set; a bad set
-# is refused and the last good one kept; SIGHUP reloads. SIGTERM while a
-# group is throttled restores its memory.high before exit.
+# is refused and the last good one kept; SIGHUP reloads. A reload that
+# gives a candidate's policy a pressure tolerance arms its PSI trigger at
+# once (no re-creation of the cgroup needed), one that changes it replaces
+# it. SIGTERM while a group is throttled restores its memory.high before exit.
 . /lib/mt/lib.sh
 mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
 cm=/tmp/cm
@@ -18,14 +20,20 @@ echo '{"reserve": "64Mi", "horizon_s": 300}' > /tmp/mt.json
 mt_cg_make work/slow
 mt_daemon_start --config /tmp/mt.json --policy-dir $cm --socket ""
 mt_daemon_wait_log "memtriaged ready" 20 '"event":"ready"'
+# psi_fds: memory.pressure files memtriaged holds open for work/slow.
+psi_fds() { ls -l /proc/$MT_DAEMON_PID/fd | grep -c 'work/slow/memory.pressure$'; }
+mt_check_eq "v1 (no pressure tolerance): PSI triggers on work/slow" "$(psi_fds)" 0
 
 # A ConfigMap update: new files in a new dir, then ..data swapped.
 mkdir $cm/..v2
 cp $cm/..v1/rest.json $cm/..v2/
 echo '{"precedence": 100, "match": {"cgroup": "work/*"}, "priority": 300, "response": "throttle",
-  "throttle": {"floor": "80%", "step": "5%", "interval_ms": 1000, "release_after_s": 600, "release_psi_some": 1}}' > $cm/..v2/work.json
+  "throttle": {"floor": "80%", "step": "5%", "interval_ms": 1000, "release_after_s": 600, "release_psi_some": 1},
+  "pressure": {"full": 50, "window_ms": 1000, "sustain_s": 60}}' > $cm/..v2/work.json
 ln -sfn ..v2 $cm/..data
 mt_daemon_wait_log "reloaded on the ..data swap" 10 '"event":"policies-loaded","why":"policy directory changed","count":2'
+mt_check_eq "v2 (pressure full 50 %): PSI triggers on work/slow" "$(psi_fds)" 1
+fd_v2=$(ls -l /proc/$MT_DAEMON_PID/fd | grep 'work/slow/memory.pressure$' | awk '{ print $9 }')
 
 # A bad update: refused, the last good set kept, the daemon runs on.
 mkdir $cm/..v3
@@ -38,6 +46,16 @@ ln -sfn ..v2 $cm/..data
 sleep 1
 kill -HUP $MT_DAEMON_PID
 mt_daemon_wait_log "SIGHUP reloads" 10 '"event":"policies-loaded","why":"SIGHUP","count":2'
+mt_check_str "an unchanged tolerance keeps its trigger (same fd)" \
+	"$(ls -l /proc/$MT_DAEMON_PID/fd | grep 'work/slow/memory.pressure$' | awk '{ print $9 }')" "$fd_v2"
+# A changed tolerance (some and full) replaces the trigger with two.
+mkdir $cm/..v4
+cp $cm/..v1/rest.json $cm/..v4/
+sed 's/"full": 50/"some": 60, "full": 40/' $cm/..v2/work.json > $cm/..v4/work.json
+ln -sfn ..v4 $cm/..data
+v4_loaded() { [ "$(mt_daemon_log_count '"event":"policies-loaded","why":"policy directory changed","count":2')" -ge 3 ]; }
+mt_wait_for "v4 loaded (the third directory reload)" 10 v4_loaded
+mt_check_eq "v4 (some 60 %, full 40 %): PSI triggers on work/slow" "$(psi_fds)" 2
 
 # SIGTERM while throttled: memory.high restored.
 mt_cg_run work/slow memhog --anon 300M --rate 6 > $MT_STATE/slow; slow=$MT_PID
