@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "load.h"
+#include "proto.h"
 #include "serve.h"
 
 #define HEARTBEAT_MS 10
@@ -71,6 +72,67 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* 1000 candidates of the documented shape (~0.55 MiB encoded), the size of
+ * a busy Kubernetes node, built row by row with json_pack as the daemon's
+ * view.c does. */
+static json_t *build_cands(void)
+{
+	json_t *arr = json_array();
+	for (int i = 0; i < 1000; i++) {
+		char p[200];
+		snprintf(p, sizeof(p), "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod%08x_1a2b_4c6d_8e0f_123456789abc.slice/cri-containerd-%064x.scope", i, i);
+		json_array_append_new(arr, json_pack("{si ss s{ssssss} ss si sb ss sI sI sn sn sI sI sI si sb s[] s{sisisisi}}",
+			"rank", i + 1, "path", p, "k8s", "namespace", "default", "pod", "web-7f9c", "container", "app",
+			"policy", "default", "priority", 100, "protected", 0, "response", "kill",
+			"current", (json_int_t)268435456, "swap_current", (json_int_t)0, "high", "max",
+			"growth_rate", (json_int_t)0, "frees_ram", (json_int_t)260000000, "frees_swap", (json_int_t)0,
+			"cost", 101, "throttled", 0, "ineligible", "events", "high", 0, "max", 0, "oom", 0, "oom_kill", 0));
+	}
+	return json_pack("{so}", "candidates", arr);
+}
+
+static double ms_since(uint64_t t0)
+{
+	return (double)(uv_hrtime() - t0) / 1e6;
+}
+
+/* Where a candidates reply's time goes on the loop, one step at a time
+ * (median of BREAKDOWN_RUNS): building the json_t tree, encoding it into
+ * the reply line (mt_proto_reply_ok: json_dumps), and copying the encoded
+ * line (what serving a cached text per client would cost). */
+#define BREAKDOWN_RUNS 21
+static void breakdown(void)
+{
+	double build[BREAKDOWN_RUNS], encode[BREAKDOWN_RUNS], copy[BREAKDOWN_RUNS];
+	size_t len = 0;
+
+	for (int i = 0; i < BREAKDOWN_RUNS; i++) {
+		uint64_t t0 = uv_hrtime();
+		json_t *tree = build_cands();
+		build[i] = ms_since(t0);
+		char *line;
+		t0 = uv_hrtime();
+		if (mt_proto_reply_ok(tree, &line, &len) < 0)
+			exit(1);
+		encode[i] = ms_since(t0);
+		t0 = uv_hrtime();
+		char *dup = malloc(len);
+		if (!dup)
+			exit(1);
+		memcpy(dup, line, len);
+		__asm__ volatile("" : : "r"(dup) : "memory");
+		copy[i] = ms_since(t0);
+		free(dup);
+		free(line);
+	}
+	qsort(build, BREAKDOWN_RUNS, sizeof(double), cmp);
+	qsort(encode, BREAKDOWN_RUNS, sizeof(double), cmp);
+	qsort(copy, BREAKDOWN_RUNS, sizeof(double), cmp);
+	printf("candidates reply of %zu bytes, median of %d: build tree %.2f ms, encode %.2f ms, "
+	       "copy %.3f ms\n", len, BREAKDOWN_RUNS, build[BREAKDOWN_RUNS / 2],
+	       encode[BREAKDOWN_RUNS / 2], copy[BREAKDOWN_RUNS / 2]);
+}
+
 static void phase(const char *name, struct phase *p)
 {
 	pthread_t th;
@@ -115,18 +177,8 @@ int main(int argc, char **argv)
 	                        "policy_set", "path", "/etc/memtriage/policies", "policies", 3,
 	                        "loaded_unix_ms", (json_int_t)1764075600000, "last_reload_error",
 	                        "candidates", 1000, "throttled", 1, "kills_in_flight", 0, "last_action");
-	json_t *arr = json_array();
-	for (int i = 0; i < 1000; i++) {
-		char p[200];
-		snprintf(p, sizeof(p), "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod%08x_1a2b_4c6d_8e0f_123456789abc.slice/cri-containerd-%064x.scope", i, i);
-		json_array_append_new(arr, json_pack("{si ss s{ssssss} ss si sb ss sI sI sn sn sI sI sI si sb s[] s{sisisisi}}",
-			"rank", i + 1, "path", p, "k8s", "namespace", "default", "pod", "web-7f9c", "container", "app",
-			"policy", "default", "priority", 100, "protected", 0, "response", "kill",
-			"current", (json_int_t)268435456, "swap_current", (json_int_t)0, "high", "max",
-			"growth_rate", (json_int_t)0, "frees_ram", (json_int_t)260000000, "frees_swap", (json_int_t)0,
-			"cost", 101, "throttled", 0, "ineligible", "events", "high", 0, "max", 0, "oom", 0, "oom_kill", 0));
-	}
-	cands_json = json_pack("{so}", "candidates", arr);
+	cands_json = build_cands();
+	breakdown();
 	char *s1 = json_dumps(status_json, JSON_COMPACT), *s2 = json_dumps(cands_json, JSON_COMPACT);
 	printf("bench_serve: %.1f s per phase; status reply %zu bytes, candidates reply %zu bytes; "
 	       "heartbeat every %d ms\n", secs, strlen(s1), strlen(s2), HEARTBEAT_MS);
