@@ -166,6 +166,11 @@ struct daemon {
 	uint64_t started_ms;
 
 	void *server;             /* struct mt_serve * */
+	/* What the socket's cached replies show (view.h): bumped by
+	 * view_changed(); the wall clock's offset from now_ms() that the
+	 * cached text's *_unix_ms figures were computed with. */
+	uint64_t shown_gen;
+	int64_t shown_clock_offset_ms;
 };
 
 uint64_t now_ms(void);

@@ -74,7 +74,9 @@
  *   query's callback would return a result that encodes to the same bytes;
  *   so it must change the value (e.g. bump a counter) with every change of
  *   anything that result shows, before the next query can be served. 0
- *   means "do not cache": the callback is called, as without generation.
+ *   means "do not cache": the callback is called, as without generation,
+ *   and the kept reply is dropped (an old value returned later proves
+ *   nothing about the changes made meanwhile).
  *   Errors are never cached. A 1000-candidate reply costs ~7 ms of building
  *   and encoding on the loop; from the cache, a reference (bench_serve).
  *

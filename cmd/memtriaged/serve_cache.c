@@ -34,13 +34,14 @@ void mt_serve_text_unref(struct mt_serve_text *t)
 struct mt_serve_text *mt_serve_cache_get(struct mt_serve_cache *cache, enum mt_proto_cmd cmd,
                                          uint64_t generation)
 {
-	if ((unsigned)cmd >= MT_PROTO_CMD__COUNT || generation == 0)
+	if ((unsigned)cmd >= MT_PROTO_CMD__COUNT)
 		return NULL;
 	struct mt_serve_text *t = cache->kind[cmd].text;
-	if (t && cache->kind[cmd].generation == generation) {
+	if (t && generation != 0 && cache->kind[cmd].generation == generation)
 		return mt_serve_text_ref(t);
-	}
-	/* Stale: what it shows has changed, so nobody may get it again. */
+	/* Stale, or unknown (generation 0: changes go uncounted meanwhile, so
+	 * an old generation coming back proves nothing): nobody may get it
+	 * again. */
 	mt_serve_text_unref(t);
 	cache->kind[cmd].text = NULL;
 	return NULL;

@@ -46,7 +46,7 @@ struct mt_serve_cache {
 /* The text stored for `cmd` under exactly `generation` (a new reference),
  * or NULL: none stored, or stored under another generation (then the stale
  * text is dropped at once, not kept until the next store). Generation 0
- * means "not cacheable": always NULL. */
+ * means "not cacheable": NULL, and the stored text is dropped too. */
 struct mt_serve_text *mt_serve_cache_get(struct mt_serve_cache *cache, enum mt_proto_cmd cmd,
                                          uint64_t generation);
 
