@@ -6,8 +6,16 @@
  * Reports queries per second served and the heartbeat's lateness (how late
  * the loop ran a due timer) without clients and with 1 and 4 of them.
  *
+ * The candidates provider builds its 1000 rows on every call, as the
+ * daemon's view.c does. Candidates phases, in one run so that the ratio
+ * survives a noisy machine: without the reply cache (every request builds
+ * and encodes), with it while nothing changes, and with it while the rows
+ * change every CHANGE_MS (a decision or memory.events notification that
+ * often: each change costs one build and encode, not one per request).
+ *
  * usage: bench_serve [SECONDS_PER_PHASE]   (default 3) */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +35,25 @@ static double *late_ms;
 static size_t n_late, cap_late;
 static json_t *status_json, *cands_json;
 
+#define CHANGE_MS 100
+
+static json_t *build_cands(void);
+
+/* The reply cache's generation (serve.h): 0 while a phase runs without it. */
+static uint64_t generation;
+static uv_timer_t change;
+
 static json_t *p_status(void *ud, struct mt_serve_error *e) { return json_incref(status_json); }
-static json_t *p_cands(void *ud, struct mt_serve_error *e) { return json_incref(cands_json); }
+static json_t *p_cands(void *ud, struct mt_serve_error *e) { return build_cands(); }
+static uint64_t p_generation(void *ud, enum mt_proto_cmd cmd)
+{
+	return cmd == MT_PROTO_CMD_CANDIDATES ? generation : 0;
+}
+
+static void on_change(uv_timer_t *t)
+{
+	generation++;
+}
 
 static void on_beat(uv_timer_t *t)
 {
@@ -46,6 +71,8 @@ struct phase {
 	const char *path, *request;
 	unsigned clients;
 	double seconds;
+	bool cache;         /* serve candidates through the reply cache */
+	bool changing;      /* and change them every CHANGE_MS */
 	struct mt_load_result result;
 };
 
@@ -63,6 +90,7 @@ static void *run_load(void *arg)
 static void on_done(uv_async_t *a)
 {
 	uv_timer_stop(&heartbeat);
+	uv_timer_stop(&change);
 	uv_stop(&loop);
 }
 
@@ -138,6 +166,9 @@ static void phase(const char *name, struct phase *p)
 	pthread_t th;
 
 	n_late = 0;
+	generation = p->cache ? 1 : 0;
+	if (p->changing)
+		uv_timer_start(&change, on_change, CHANGE_MS, CHANGE_MS);
 	armed_ns = uv_hrtime();
 	uv_timer_start(&heartbeat, on_beat, HEARTBEAT_MS, 0);
 	pthread_create(&th, NULL, run_load, p);
@@ -187,8 +218,10 @@ int main(int argc, char **argv)
 
 	uv_loop_init(&loop);
 	uv_timer_init(&loop, &heartbeat);
+	uv_timer_init(&loop, &change);
 	uv_async_init(&loop, &done, on_done);
-	struct mt_serve_provider prov = { .status = p_status, .candidates = p_cands };
+	struct mt_serve_provider prov = { .status = p_status, .candidates = p_cands,
+	                                      .generation = p_generation };
 	struct mt_serve_config cfg = { .path = path, .group = (gid_t)-1 };
 	if (mt_serve_start(&loop, &cfg, &prov, &srv) < 0) {
 		fprintf(stderr, "bench_serve: cannot serve on %s\n", path);
@@ -196,18 +229,23 @@ int main(int argc, char **argv)
 	}
 	const char *st = "{\"v\":1,\"cmd\":\"status\"}\n", *ca = "{\"v\":1,\"cmd\":\"candidates\"}\n";
 	struct phase ph[] = {
-		{ path, st, 0, secs, { 0 } },
-		{ path, st, 1, secs, { 0 } },
-		{ path, st, 4, secs, { 0 } },
-		{ path, ca, 4, secs, { 0 } },
+		{ path, st, 0, secs, false, false, { 0 } },
+		{ path, st, 1, secs, false, false, { 0 } },
+		{ path, st, 4, secs, false, false, { 0 } },
+		{ path, ca, 4, secs, false, false, { 0 } },
+		{ path, ca, 4, secs, true, false, { 0 } },
+		{ path, ca, 4, secs, true, true, { 0 } },
 	};
 	phase("no clients", &ph[0]);
 	phase("status", &ph[1]);
 	phase("status", &ph[2]);
-	phase("candidates (1000 rows)", &ph[3]);
+	phase("candidates (1000 rows), no cache", &ph[3]);
+	phase("candidates, cached", &ph[4]);
+	phase("candidates, cached, change/100ms", &ph[5]);
 
 	mt_serve_stop(srv);
 	uv_close((uv_handle_t *)&heartbeat, NULL);
+	uv_close((uv_handle_t *)&change, NULL);
 	uv_close((uv_handle_t *)&done, NULL);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	uv_loop_close(&loop);

@@ -32,6 +32,12 @@ sample() {
 	mkdir $CG/$cg
 	added() { grep -q "\"event\":\"cgroup-added\",\"cgroup\":\"$cg\"" $MT_STATE/memtriaged.log; }
 	mt_wait_for "$cg supervised" 10 added || return 1
+	# While clients ask `candidates` in a loop the daemon answers from its
+	# cached reply: a change must show in the very next answer.
+	if [ "$2" = loaded ]; then
+		mt_check "$cg listed by the candidates asked right after it was added" \
+			sh -c "memtriage candidates -o json | grep -q '\"path\": \"$cg\"'"
+	fi
 	evlat $CG/$cg 4 4 > $MT_STATE/evlat.out &
 	ev=$!
 	killed() { grep -q "\"event\":\"kill\",\"cgroup\":\"$cg\"" $MT_STATE/memtriaged.log; }
