@@ -21,8 +21,10 @@
  *     status reply is served at ~35,000 qps (well under 0.1 ms each); a
  *     0.55 MiB reply (1000 candidates) costs ~7 ms of jansson encoding, and
  *     a 10 ms timer on the loop ran at most 10 ms late with this scheduling,
- *     37 ms late when each client's ready request was served at once. Keep
- *     results small, or cache their JSON, for the loop's sake.
+ *     37 ms late when each client's ready request was served at once;
+ *   - so large replies are encoded once per change of what they show, not
+ *     once per request (provider->generation, "Cached replies" below): a
+ *     repeated query costs a reference to the kept text.
  *
  * CONTRACT FOR THE PROVIDER (the daemon implements these):
  *
@@ -77,8 +79,9 @@
  *   means "do not cache": the callback is called, as without generation,
  *   and the kept reply is dropped (an old value returned later proves
  *   nothing about the changes made meanwhile).
- *   Errors are never cached. A 1000-candidate reply costs ~7 ms of building
- *   and encoding on the loop; from the cache, a reference (bench_serve).
+ *   Errors, and replies over max_pending_reply, are never cached. A
+ *   1000-candidate reply costs ~7 ms of building and encoding on the loop;
+ *   from the cache, a reference (bench_serve).
  *
  * Logging. The server reports through provider->log (priority is a syslog
  * LOG_* level); each message names the peer ("peer pid=1234 uid=0 gid=0").
