@@ -168,7 +168,7 @@ struct daemon {
 	void *server;             /* struct mt_serve * */
 	/* What the socket's cached replies show (view.h): bumped by
 	 * view_changed(); the wall clock's offset from now_ms() that the
-	 * cached text's *_unix_ms figures were computed with. */
+	 * last candidates reply's measured_unix_ms was computed with. */
 	uint64_t shown_gen;
 	int64_t shown_clock_offset_ms;
 };

@@ -97,10 +97,8 @@ uint64_t view_generation(struct daemon *d, enum mt_proto_cmd cmd)
 	switch (cmd) {
 	case MT_PROTO_CMD_CANDIDATES: {
 		int64_t off = clock_offset_ms();
-		if (off > d->shown_clock_offset_ms + 1 || off < d->shown_clock_offset_ms - 1) {
-			d->shown_clock_offset_ms = off;
+		if (off > d->shown_clock_offset_ms + 1 || off < d->shown_clock_offset_ms - 1)
 			view_changed(d);
-		}
 		return d->shown_gen + 1; /* 0 would mean "not cached" */
 	}
 	case MT_PROTO_CMD_SNAPSHOT:
@@ -231,8 +229,11 @@ json_t *view_candidates_json(struct daemon *d)
 	}
 	free(rs.v);
 	json_t *out = json_pack("{s:o}", "candidates", a);
+	/* Kept for view_generation(): the clock this reply's text was made with. */
+	d->shown_clock_offset_ms = clock_offset_ms();
 	if (rs.s)
-		json_object_set_new(out, "measured_unix_ms", json_integer((json_int_t)view_unix_ms(rs.s->node.now_ms)));
+		json_object_set_new(out, "measured_unix_ms",
+		                    json_integer((json_int_t)(d->shown_clock_offset_ms + (int64_t)rs.s->node.now_ms)));
 	else
 		json_object_set_new(out, "measured_unix_ms", json_null());
 	return out;

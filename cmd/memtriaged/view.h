@@ -35,10 +35,11 @@ json_t *view_candidates_json(struct daemon *d);
 void view_changed(struct daemon *d);
 
 /* The socket provider's generation (serve.h "Cached replies"):
- *   candidates: view_changed()'s counter, and also bumped here when the
- *     wall clock has moved by more than 1 ms against now_ms() (a clock step:
- *     measured_unix_ms would change; 1 ms is the rounding of two
- *     millisecond clocks read one after the other);
+ *   candidates: view_changed()'s counter, also bumped here when the wall
+ *     clock has moved by more than 1 ms against now_ms() since the last
+ *     reply was built (a clock step: measured_unix_ms would change; 1 ms is
+ *     the rounding of two millisecond clocks read one after the other,
+ *     which two replies built back to back already differ by);
  *   snapshot: d->decisions (decide_run replaces d->last_snapshot right
  *     after counting a decision, and nothing else replaces or changes it);
  *   status (uptime_ms changes every millisecond) and policies (a few
