@@ -173,6 +173,11 @@ struct daemon {
 	uint64_t started_ms;
 
 	void *server;             /* struct mt_serve * */
+	/* What the socket's cached replies show (view.h): bumped by
+	 * view_changed(); the wall clock's offset from now_ms() that the
+	 * last candidates reply's measured_unix_ms was computed with. */
+	uint64_t shown_gen;
+	int64_t shown_clock_offset_ms;
 };
 
 uint64_t now_ms(void);

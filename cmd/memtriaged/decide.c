@@ -15,6 +15,7 @@
 #include "act.h"
 #include "cgroup_value.h"
 #include "daemon.h"
+#include "view.h"
 #include "fileio.h"
 #include "log.h"
 #include "names.h" /* names */
@@ -264,6 +265,7 @@ void decide_run(struct daemon *d, const char *trigger, const char *detail, bool 
 {
 	if (d->stopping)
 		return;
+	view_changed(d); /* candidates' growth, the snapshot */
 	uint64_t woke_us = now_us();
 	struct mt_snapshot s;
 	struct cg **cgs = NULL;
@@ -451,6 +453,7 @@ void decide_on_events(struct cg *c)
 	bool had = c->events_valid;
 	c->events = e;
 	c->events_valid = true;
+	view_changed(d);
 	if (!had)
 		return;
 	if (e.oom_kill > old.oom_kill)

@@ -12,6 +12,7 @@
 #include "act.h"
 #include "cgroup_value.h"
 #include "daemon.h"
+#include "view.h"
 #include "fileio.h"
 #include "log.h"
 #include "psi.h"
@@ -35,6 +36,7 @@ static void kill_now(struct cg *c)
 		decide_record_update(d, c->kill_record_id, "kill-failed",
 		              json_pack("{s:s, s:s, s:s}", "cgroup", c->relpath, "outcome", "failed", "error", strerror(-r)));
 		c->kill_in_flight = false;
+		view_changed(d);
 		promfile_action_failed(d, true); /* metrics */
 		return;
 	}
@@ -78,6 +80,7 @@ void enact_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pr
 		return;
 	}
 	c->kill_in_flight = true;
+	view_changed(d);
 	c->kill_before_ram = before_ram;
 	c->kill_before_swap = before_swap;
 	c->kill_node_before = node_before;
@@ -202,6 +205,7 @@ static int restore_limits(struct cg *c, int fd, const char *why)
 		json_object_set_new(ev, "result", json_string(r < 0 ? strerror(-r) : rs < 0 ? strerror(-rs) : "ok"));
 	}
 	c->throttled = false;
+	view_changed(d);
 	c->swap_held = false;
 	c->calm_since_ms = 0;
 	d->releases++;
@@ -269,6 +273,7 @@ void enact_throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t r
 		c->saved_high = current_high;
 		c->throttle_base = decide_cg_bytes(c, NULL, NULL);
 		c->throttled = true;
+		view_changed(c->d);
 		uint64_t swap_now = 0;
 		c->saved_swap_high = MT_UNLIMITED;
 		int r = mt_value_read_at(c->dir_fd, "memory.swap.high", &c->saved_swap_high);

@@ -216,6 +216,11 @@ static json_t *p_policies(void *ud, struct mt_serve_error *e)
 	                 d->policy_error[0] ? json_string(d->policy_error) : json_null(), "policies", a);
 }
 
+static uint64_t p_generation(void *ud, enum mt_proto_cmd cmd)
+{
+	return view_generation(ud, cmd);
+}
+
 static int p_reload(void *ud, const struct mt_serve_peer *peer, struct mt_serve_error *e)
 {
 	struct daemon *d = ud;
@@ -265,6 +270,7 @@ int loop_server_start(struct daemon *d)
 		.explain = p_explain,
 		.snapshot = p_snapshot,
 		.policies = p_policies,
+		.generation = p_generation,
 		.reload = p_reload,
 		.release = p_release,
 		.set_dry_run = p_set_dry_run,

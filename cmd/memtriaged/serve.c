@@ -113,8 +113,8 @@ static void on_write(uv_write_t *req, int status)
 	struct write_req *w = (struct write_req *)req;
 	struct mt_serve_client *c = w->client;
 
-	c->pending -= w->len;
-	free(w->line);
+	c->pending -= w->text->len;
+	mt_serve_text_unref(w->text);
 	free(w);
 	if (c->closing)
 		return;
@@ -134,36 +134,48 @@ static void on_write(uv_write_t *req, int status)
  * errno after closing the client. */
 int mt_serve_client_send(struct mt_serve_client *c, char *line, size_t len)
 {
+	struct mt_serve_text *t;
+
+	if (mt_serve_text_new(line, len, &t) < 0) {
+		client_close(c);
+		return -ENOMEM;
+	}
+	int r = mt_serve_client_send_text(c, t);
+	mt_serve_text_unref(t);
+	return r;
+}
+
+int mt_serve_client_send_text(struct mt_serve_client *c, struct mt_serve_text *t)
+{
 	struct mt_serve *s = c->server;
 
-	if (c->pending + len > s->limits.max_pending_reply) {
-		free(line);
+	if (c->pending + t->len > s->limits.max_pending_reply) {
 		s->stats.closed_slow++;
 		mt_serve_log(s, LOG_WARNING,
 		          "%s: not reading its replies (%zu bytes unsent, limit %zu); disconnecting",
-		          c->name, c->pending + len, s->limits.max_pending_reply);
+		          c->name, c->pending + t->len, s->limits.max_pending_reply);
 		client_close(c);
 		return -ENOBUFS;
 	}
 	struct write_req *w = calloc(1, sizeof(*w));
 	if (!w) {
-		free(line);
 		client_close(c);
 		return -ENOMEM;
 	}
 	w->client = c;
-	w->line = line;
-	w->len = len;
-	uv_buf_t buf = uv_buf_init(line, (unsigned)len);
+	w->text = mt_serve_text_ref(t);
+	/* libuv only reads the buffer: a shared text is safe to write to many
+	 * clients at once. */
+	uv_buf_t buf = uv_buf_init(t->line, (unsigned)t->len);
 	int r = uv_write(&w->req, (uv_stream_t *)&c->pipe, &buf, 1, on_write);
 	if (r < 0) {
 		mt_serve_log(s, LOG_DEBUG, "%s: write failed: %s", c->name, uv_strerror(r));
-		free(line);
+		mt_serve_text_unref(w->text);
 		free(w);
 		client_close(c);
 		return r;
 	}
-	c->pending += len;
+	c->pending += t->len;
 	return 0;
 }
 
@@ -480,6 +492,7 @@ void mt_serve_stop(struct mt_serve *s)
 		unlink(s->path);
 	for (struct mt_serve_client *c = s->clients; c; c = c->next)
 		client_close(c);
+	mt_serve_cache_clear(&s->cache);
 	uv_close((uv_handle_t *)&s->work, on_work_closed);
 	uv_close((uv_handle_t *)&s->listener, on_listener_closed);
 }

@@ -1,5 +1,6 @@
 /* From a request line to a provider call and its reply. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -36,8 +37,12 @@ static void send_provider_error(struct mt_serve_client *c, const char *cmd, cons
 	mt_serve_client_send_error(c, errno_to_code(e->error), msg);
 }
 
-static void send_result(struct mt_serve_client *c, const char *cmd, json_t *result, struct mt_serve_error *e)
+/* Encodes and queues a query's result; a successful reply is kept in the
+ * cache under `generation` (0: not kept). */
+static void send_result(struct mt_serve_client *c, enum mt_proto_cmd kind, json_t *result,
+                        struct mt_serve_error *e, uint64_t generation)
 {
+	const char *cmd = mt_proto_cmd_to_string(kind);
 	struct mt_serve *s = c->server;
 	char *line;
 	size_t len;
@@ -73,12 +78,21 @@ static void send_result(struct mt_serve_client *c, const char *cmd, json_t *resu
 		mt_serve_client_send_error(c, MT_PROTO_ERR_FAILED, msg);
 		return;
 	}
-	mt_serve_client_send(c, line, len);
+	struct mt_serve_text *t;
+	if (mt_serve_text_new(line, len, &t) < 0) {
+		mt_serve_client_send_error(c, MT_PROTO_ERR_INTERNAL, "out of memory");
+		return;
+	}
+	mt_serve_cache_put(&s->cache, kind, generation, t);
+	mt_serve_client_send_text(c, t);
+	mt_serve_text_unref(t);
 }
 
-static void send_command_result(struct mt_serve_client *c, const char *cmd, int r,
+static void send_command_result(struct mt_serve_client *c, enum mt_proto_cmd kind, int r,
                                 struct mt_serve_error *e, int dry_run)
 {
+	const char *cmd = mt_proto_cmd_to_string(kind);
+
 	if (r < 0) {
 		if (e->error == 0)
 			e->error = r;
@@ -91,17 +105,35 @@ static void send_command_result(struct mt_serve_client *c, const char *cmd, int 
 	                             : json_pack("{sssb}", "message", e->message, "dry_run", dry_run);
 	if (!result) /* message not UTF-8 */
 		result = json_pack("{ss}", "message", "");
-	send_result(c, cmd, result, e);
+	send_result(c, kind, result, e, 0);
+}
+
+/* The queries whose reply depends on no argument: one cached text each. */
+static bool cacheable(enum mt_proto_cmd cmd)
+{
+	return cmd == MT_PROTO_CMD_STATUS || cmd == MT_PROTO_CMD_CANDIDATES ||
+	       cmd == MT_PROTO_CMD_SNAPSHOT || cmd == MT_PROTO_CMD_POLICIES;
 }
 
 static void dispatch(struct mt_serve_client *c, const struct mt_proto_request *req)
 {
-	const struct mt_serve_provider *p = &c->server->provider;
+	struct mt_serve *s = c->server;
+	const struct mt_serve_provider *p = &s->provider;
 	struct mt_serve_error e = { 0 };
-	const char *cmd = mt_proto_cmd_to_string(req->cmd);
 	json_t *result = NULL;
+	uint64_t generation = 0;
 	int r;
 
+	if (cacheable(req->cmd) && p->generation) {
+		generation = p->generation(p->userdata, req->cmd);
+		struct mt_serve_text *t = mt_serve_cache_get(&s->cache, req->cmd, generation);
+		if (t) {
+			s->stats.cached++;
+			mt_serve_client_send_text(c, t);
+			mt_serve_text_unref(t);
+			return;
+		}
+	}
 	switch (req->cmd) {
 	case MT_PROTO_CMD_STATUS:
 		if (!p->status)
@@ -137,24 +169,24 @@ static void dispatch(struct mt_serve_client *c, const struct mt_proto_request *r
 		if (!p->reload)
 			goto unsupported;
 		r = p->reload(p->userdata, &c->peer, &e);
-		send_command_result(c, cmd, r, &e, -1);
+		send_command_result(c, req->cmd, r, &e, -1);
 		return;
 	case MT_PROTO_CMD_RELEASE:
 		if (!p->release)
 			goto unsupported;
 		r = p->release(p->userdata, &c->peer, req->cgroup, &e);
-		send_command_result(c, cmd, r, &e, -1);
+		send_command_result(c, req->cmd, r, &e, -1);
 		return;
 	case MT_PROTO_CMD_DRY_RUN:
 		if (!p->set_dry_run)
 			goto unsupported;
 		r = p->set_dry_run(p->userdata, &c->peer, req->dry_run, &e);
-		send_command_result(c, cmd, r, &e, req->dry_run);
+		send_command_result(c, req->cmd, r, &e, req->dry_run);
 		return;
 	default:
 		goto unsupported;
 	}
-	send_result(c, cmd, result, &e);
+	send_result(c, req->cmd, result, &e, generation);
 	return;
 unsupported:
 	mt_serve_client_send_error(c, MT_PROTO_ERR_UNSUPPORTED, "this daemon does not implement the command");

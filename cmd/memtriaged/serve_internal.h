@@ -11,6 +11,7 @@
 #include "linebuf.h"
 #include "proto.h"
 #include "serve.h"
+#include "serve_cache.h"
 
 struct mt_serve_client {
 	uv_pipe_t pipe;          /* first: the handle's data points back anyway */
@@ -34,8 +35,7 @@ struct mt_serve_client {
 struct write_req {
 	uv_write_t req;
 	struct mt_serve_client *client;
-	char *line;
-	size_t len;
+	struct mt_serve_text *text;  /* one reference, dropped when written */
 };
 
 /* Requests are served one per loop iteration, round robin over clients,
@@ -57,6 +57,7 @@ struct mt_serve {
 	struct mt_serve_provider provider;
 	struct mt_serve_limits limits;
 	struct mt_serve_stats stats;
+	struct mt_serve_cache cache;      /* encoded replies (serve_cache.h) */
 	struct mt_serve_client *clients;  /* every client not yet freed, refused ones too */
 };
 
@@ -68,6 +69,10 @@ void mt_serve_log(struct mt_serve *s, int priority, const char *fmt, ...);
  * negative errno after closing the client (over max_pending_reply: the
  * client does not read its replies). */
 int mt_serve_client_send(struct mt_serve_client *c, char *line, size_t len);
+
+/* Queues a shared reply line, taking a reference of its own; same
+ * contract. */
+int mt_serve_client_send_text(struct mt_serve_client *c, struct mt_serve_text *text);
 
 /* Queues an error reply; same contract. */
 int mt_serve_client_send_error(struct mt_serve_client *c, enum mt_proto_err code,

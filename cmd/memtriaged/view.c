@@ -73,12 +73,39 @@ static const struct mt_candidate *find(const struct mt_snapshot *s, const char *
 	return NULL;
 }
 
-int64_t view_unix_ms(uint64_t mono_ms)
+/* The wall clock minus now_ms(), in milliseconds. */
+static int64_t clock_offset_ms(void)
 {
 	struct timespec rt;
 	clock_gettime(CLOCK_REALTIME, &rt);
 	int64_t now_unix = (int64_t)rt.tv_sec * 1000 + rt.tv_nsec / 1000000;
-	return now_unix - (int64_t)(now_ms() - mono_ms);
+	return now_unix - (int64_t)now_ms();
+}
+
+int64_t view_unix_ms(uint64_t mono_ms)
+{
+	return clock_offset_ms() + (int64_t)mono_ms;
+}
+
+void view_changed(struct daemon *d)
+{
+	d->shown_gen++;
+}
+
+uint64_t view_generation(struct daemon *d, enum mt_proto_cmd cmd)
+{
+	switch (cmd) {
+	case MT_PROTO_CMD_CANDIDATES: {
+		int64_t off = clock_offset_ms();
+		if (off > d->shown_clock_offset_ms + 1 || off < d->shown_clock_offset_ms - 1)
+			view_changed(d);
+		return d->shown_gen + 1; /* 0 would mean "not cached" */
+	}
+	case MT_PROTO_CMD_SNAPSHOT:
+		return d->decisions;
+	default:
+		return 0;
+	}
 }
 
 json_t *view_node_json(struct daemon *d)
@@ -202,8 +229,11 @@ json_t *view_candidates_json(struct daemon *d)
 	}
 	free(rs.v);
 	json_t *out = json_pack("{s:o}", "candidates", a);
+	/* Kept for view_generation(): the clock this reply's text was made with. */
+	d->shown_clock_offset_ms = clock_offset_ms();
 	if (rs.s)
-		json_object_set_new(out, "measured_unix_ms", json_integer((json_int_t)view_unix_ms(rs.s->node.now_ms)));
+		json_object_set_new(out, "measured_unix_ms",
+		                    json_integer((json_int_t)(d->shown_clock_offset_ms + (int64_t)rs.s->node.now_ms)));
 	else
 		json_object_set_new(out, "measured_unix_ms", json_null());
 	return out;

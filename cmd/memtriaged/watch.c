@@ -19,6 +19,7 @@
 #include "cgroup_walk.h"
 #include "cleanup.h"
 #include "daemon.h"
+#include "view.h"
 #include "fileio.h"
 #include "log.h"
 #include "psi.h"
@@ -187,6 +188,7 @@ static void candidate_off(struct cg *c)
 		return;
 	c->candidate = false;
 	c->d->n_candidates--;
+	view_changed(c->d);
 	cg_poll_close(&c->events_poll);
 	if (c->events_fd >= 0)
 		close(c->events_fd);
@@ -252,6 +254,7 @@ static void candidate_on(struct cg *c)
 		return;
 	c->candidate = true;
 	d->n_candidates++;
+	view_changed(d);
 	mt_growth_init(&c->growth, 5 * 1000000ull);
 	int fd = openat(c->dir_fd, "memory.events", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
@@ -280,6 +283,7 @@ static bool cg_is_self_or_ancestor(struct daemon *d, const char *relpath)
 static void cg_resolve(struct cg *c)
 {
 	struct daemon *d = c->d;
+	view_changed(d);
 	mt_k8s_identify(d->names, c->relpath, &c->id);
 	c->policy = NULL;
 	if (mt_policy_set_match(d->policies, c->relpath, &c->id, d->own_cgroup, &c->policy) < 0)
@@ -450,6 +454,7 @@ void watch_cg_kill_started(struct cg *c)
 void watch_cg_kill_done(struct cg *c)
 {
 	c->kill_in_flight = false;
+	view_changed(c->d);
 	c->term_sent = false;
 	cg_poll_close(&c->cgevents_poll);
 	if (c->cgevents_fd >= 0)

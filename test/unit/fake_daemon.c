@@ -9,7 +9,8 @@
  *   a missing file: "unavailable"
  *   reload         "loaded 3 policies"
  *   release X      not-found unless X is the path of a throttled candidate
- *   dry-run on|off remembered; status reports it */
+ *   dry-run on|off remembered; status reports it
+ * candidates and snapshot are served from the reply cache after the first. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +116,15 @@ static void on_log(void *ud, int priority, const char *msg)
 		fprintf(stderr, "fake_daemon: %s\n", msg);
 }
 
+/* The fixture files do not change while it runs: candidates and snapshot
+ * are encoded once and then served from the server's reply cache, so the
+ * CLI tests also check that cached replies are the same bytes. status
+ * shows dry-run, which changes: never cached. */
+static uint64_t q_generation(void *ud, enum mt_proto_cmd cmd)
+{
+	return cmd == MT_PROTO_CMD_CANDIDATES || cmd == MT_PROTO_CMD_SNAPSHOT;
+}
+
 static uv_signal_t sigterm, sigint;
 
 static void on_signal(uv_signal_t *s, int signum)
@@ -130,7 +140,7 @@ int main(int argc, char **argv)
 		.status = q_status, .candidates = q_candidates, .history = q_history,
 		.explain = q_explain, .snapshot = q_snapshot, .policies = q_policies,
 		.reload = c_reload, .release = c_release, .set_dry_run = c_dry_run,
-		.log = on_log,
+		.generation = q_generation, .log = on_log,
 	};
 	struct mt_serve *srv;
 

@@ -32,6 +32,12 @@ sample() {
 	mkdir $CG/$cg
 	added() { grep -q "\"event\":\"cgroup-added\",\"cgroup\":\"$cg\"" $MT_STATE/memtriaged.log; }
 	mt_wait_for "$cg supervised" 10 added || return 1
+	# While clients ask `candidates` in a loop the daemon answers from its
+	# cached reply: a change must show in the very next answer.
+	if [ "$2" = loaded ]; then
+		mt_check "$cg listed by the candidates asked right after it was added" \
+			sh -c "memtriage candidates -o json | grep -q '\"path\": \"$cg\"'"
+	fi
 	evlat $CG/$cg 4 4 > $MT_STATE/evlat.out &
 	ev=$!
 	killed() { grep -q "\"event\":\"kill\",\"cgroup\":\"$cg\"" $MT_STATE/memtriaged.log; }
@@ -52,10 +58,12 @@ start=$(mt_now_ms)
 k=1; while [ $k -le $SAMPLES ]; do sample quiet-$k quiet; k=$((k + 1)); done
 quiet_ms=$(( $(mt_now_ms) - start ))
 
-# The load runs for twice the quiet phase plus 2 s: long enough for the
-# loaded samples (each checked to end while the clients still run), short
-# enough to keep the scenario lean; memtriage-load reports only at its end.
-secs=$(( quiet_ms * 2 / 1000 + 2 ))
+# The load runs for three times the quiet phase plus 4 s: long enough for
+# the loaded samples (each checked to end while the clients still run; each
+# also asks `candidates` once, and twice the quiet phase plus 2 s was seen
+# to run out), short enough to keep the scenario lean; memtriage-load
+# reports only at its end.
+secs=$(( quiet_ms * 3 / 1000 + 4 ))
 memtriage-load --socket $sock --clients 4 --seconds $secs --cmd status > $MT_STATE/load.status &
 ls=$!
 memtriage-load --socket $sock --clients 2 --seconds $secs --cmd candidates > $MT_STATE/load.cand &
