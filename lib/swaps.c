@@ -58,14 +58,15 @@ static int parse_kib(struct span w, uint64_t *ret)
 	return 0;
 }
 
-/* "/dev/zram<N>": the name zram's block devices get (drivers/block/zram). */
+/* "/dev/zram<N>": the name zram's block devices get (drivers/block/zram),
+ * N in decimal without leading zeros, as /sys/block names them. */
 static bool zram_name(struct span w, uint32_t *ret_id)
 {
 	static const char prefix[] = "/dev/zram";
 	size_t p = sizeof(prefix) - 1;
 	uint64_t id;
-	if (w.len <= p || memcmp(w.s, prefix, p) != 0 || mt_u64_parse(w.s + p, w.len - p, &id) < 0 ||
-	    id > UINT32_MAX)
+	if (w.len <= p || memcmp(w.s, prefix, p) != 0 || (w.s[p] == '0' && w.len > p + 1) ||
+	    mt_u64_parse(w.s + p, w.len - p, &id) < 0 || id > UINT32_MAX)
 		return false;
 	*ret_id = (uint32_t)id;
 	return true;

@@ -4,10 +4,13 @@
  * instances; the node.zram object of the snapshot JSON. */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "snapshot.h"
+#include "select.h"
 #include "snapshot_json.h"
 
 #define MIB (UINT64_C(1) << 20)
@@ -390,8 +393,47 @@ static void test_json(void)
 	mt_snapshot_free(&s);
 }
 
+/* test/fixtures/snapshots/zram-node.json: the node of test_zram_only. Read
+ * as disk swap its RAM deficit would be 28 MiB and work/small (30 MiB) would
+ * do; with zram counted at f = 3/4 it is 48 MiB and only work/large covers. */
+static void test_fixture_selection(void)
+{
+	char path[1024], text[16384], err[256];
+	snprintf(path, sizeof path, "%s/snapshots/zram-node.json", getenv("MT_FIXTURES"));
+	FILE *f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	size_t len = fread(text, 1, sizeof text, f);
+	fclose(f);
+	struct mt_snapshot s;
+	CHECK_INT(mt_snapshot_from_json(text, len, &s, err, sizeof err), 0);
+	CHECK_U64(s.node.ram_deficit, 48 * MIB);
+	struct mt_decision d;
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.action, MT_ACTION_KILL);
+	CHECK(d.covered);
+	CHECK_INT(d.n_chosen, 1);
+	if (d.n_chosen == 1)
+		CHECK_STR(s.candidates[d.chosen[0]].path, "work/large");
+	mt_decision_free(&d);
+
+	/* the same node without its zram object: the old, roomier reading */
+	s.node.zram_swap_total = s.node.zram_swap_free = 0;
+	s.node.zram_orig_data_size = s.node.zram_mem_used_total = 0;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_U64(s.node.ram_deficit, 28 * MIB);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.n_chosen, 1);
+	if (d.n_chosen == 1)
+		CHECK_STR(s.candidates[d.chosen[0]].path, "work/small");
+	mt_decision_free(&d);
+	mt_snapshot_free(&s);
+}
+
 int main(void)
 {
+	test_fixture_selection();
 	test_zram_only();
 	test_zram_and_disk();
 	test_assumed_ratio();
