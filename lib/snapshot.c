@@ -31,6 +31,7 @@ static bool zram_inputs_valid(const struct mt_node *n)
 {
 	return n->zram_swap_total <= n->swap_total && n->zram_swap_free <= n->zram_swap_total &&
 	       n->zram_swap_free <= n->swap_free && n->zram_limited_swap_free <= n->zram_swap_free &&
+	       n->swap_free - n->zram_swap_free <= n->swap_total - n->zram_swap_total &&
 	       n->zram_mem_used_total <= n->mem_total && n->zram_orig_data_size <= MT_BYTES_MAX &&
 	       n->zram_limit_room <= MT_BYTES_MAX;
 }

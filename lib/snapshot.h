@@ -190,7 +190,8 @@ struct mt_snapshot {
  * -EINVAL when an input is impossible (mem_available > mem_total, swap_free >
  * swap_total, a total above MT_BYTES_MAX, a reserve above its total,
  * zram_swap_total > swap_total, zram_swap_free > zram_swap_total or >
- * swap_free, zram_limited_swap_free > zram_swap_free, zram_mem_used_total >
+ * swap_free, disk free swap (swap_free - zram_swap_free) above disk swap
+ * (swap_total - zram_swap_total), zram_limited_swap_free > zram_swap_free, zram_mem_used_total >
  * mem_total, zram_orig_data_size or zram_limit_room above MT_BYTES_MAX). */
 int mt_node_compute(struct mt_node *node);
 

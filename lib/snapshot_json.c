@@ -194,6 +194,8 @@ static int read_zram(struct reader *r, json_t *o, struct mt_node *n)
 		key = "swap_free", why = "exceeds zram.swap_total";
 	else if (n->zram_swap_free > n->swap_free)
 		key = "swap_free", why = "exceeds the node's swap_free";
+	else if (n->swap_free - n->zram_swap_free > n->swap_total - n->zram_swap_total)
+		key = "swap_free", why = "leaves more free disk swap than disk swap";
 	else if (n->zram_limited_swap_free > n->zram_swap_free)
 		key = "limited_swap_free", why = "exceeds zram.swap_free";
 	else if (n->zram_mem_used_total > n->mem_total)

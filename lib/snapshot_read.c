@@ -77,6 +77,10 @@ int mt_snapshot_read_zram(int proc_fd, int sys_block_fd, struct mt_node *node)
 		}
 	}
 	node->zram_swap_total = min_u64(total, node->swap_total);
+	/* disk swap free (swap_free - zram free) cannot exceed disk swap */
+	uint64_t disk_total = node->swap_total - node->zram_swap_total;
+	uint64_t floor = node->swap_free > disk_total ? node->swap_free - disk_total : 0;
+	free = free > floor ? free : floor;
 	node->zram_swap_free = min_u64(min_u64(free, node->zram_swap_total), node->swap_free);
 	node->zram_limited_swap_free = min_u64(lim_free, node->zram_swap_free);
 	node->zram_orig_data_size = orig;

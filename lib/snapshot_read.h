@@ -20,7 +20,8 @@ int mt_snapshot_read_node(int proc_fd, struct mt_node *node);
 /* Fills the zram_* inputs from proc_fd ("swaps") and sys_block_fd (a
  * directory fd for /sys/block: zram<N>/mm_stat of each zram swap device).
  * Call after mt_snapshot_read_node(): the zram swap figures are clamped to
- * node->swap_total and swap_free, because /proc/swaps is read a moment after
+ * node->swap_total and swap_free (and zram free swap to at least the part of
+ * SwapFree that disk swap cannot hold), because /proc/swaps is read a moment after
  * /proc/meminfo and a swapoff or swap-in in between could make them
  * disagree. A zram device whose mm_stat is gone (swapoff and reset, hot
  * removal) is skipped, not an error. A missing /proc/swaps means a kernel

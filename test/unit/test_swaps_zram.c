@@ -184,6 +184,20 @@ static void test_read_node(void)
 	CHECK_INT(mt_node_compute(&n), 0);
 	CHECK(n.zram_ratio_measured);
 
+	/* /proc/swaps read a moment after /proc/meminfo: zram0 alone, SwapFree
+	 * 170000 kB against 159740 kB free in /proc/swaps (pages swapped out
+	 * between the reads): there is no disk to hold the difference, so zram free
+	 * is taken as SwapFree; the other way round it is capped at SwapFree */
+	struct mt_node race = { .mem_total = n.mem_total, .mem_available = n.mem_available,
+				.swap_total = 262140ull * 1024, .swap_free = 170000ull * 1024 };
+	CHECK_INT(mt_snapshot_read_zram(proc, sb, &race), 0);
+	CHECK_U64(race.zram_swap_free, 170000ull * 1024);
+	CHECK_INT(mt_node_compute(&race), 0);
+	race.swap_free = 150000ull * 1024;
+	CHECK_INT(mt_snapshot_read_zram(proc, sb, &race), 0);
+	CHECK_U64(race.zram_swap_free, 150000ull * 1024);
+	CHECK_INT(mt_node_compute(&race), 0);
+
 	/* a zram device listed without a /sys/block fd */
 	struct mt_node m = n;
 	CHECK_INT(mt_snapshot_read_zram(proc, -1, &m), -EBADF);

@@ -160,6 +160,9 @@ static void test_invalid(void)
 	n.swap_free = 100 * MIB;
 	CHECK_INT(mt_node_compute(&n), -EINVAL);
 	n = zram_only();
+	n.zram_swap_free = 100 * MIB; /* 12 MiB free "disk" swap on no disk */
+	CHECK_INT(mt_node_compute(&n), -EINVAL);
+	n = zram_only();
 	n.zram_limited_swap_free = 113 * MIB;
 	CHECK_INT(mt_node_compute(&n), -EINVAL);
 	n = zram_only();
@@ -374,6 +377,11 @@ static void test_json(void)
 	memcpy(at, "\"zram\": {\"swap_total\": 536870913", 32);
 	CHECK_INT(mt_snapshot_from_json(bad, strlen(bad), &s, err, sizeof err), -EINVAL);
 	CHECK_STR(err, "$.node.zram.swap_total: exceeds the node's swap_total");
+	memcpy(bad, text, sizeof text);
+	at = strstr(bad, "\"zram\": {\"swap_total\": 536870912, \"swap_free\": 117440512");
+	memcpy(at + strlen("\"zram\": {\"swap_total\": 536870912, \"swap_free\": "), "100663296", 9);
+	CHECK_INT(mt_snapshot_from_json(bad, strlen(bad), &s, err, sizeof err), -EINVAL);
+	CHECK_STR(err, "$.node.zram.swap_free: leaves more free disk swap than disk swap");
 	/* no zram object: no zram swap */
 	static const char plain[] =
 		"{\"format\": \"memtriage-snapshot\", \"version\": 1, \"node\": {"
