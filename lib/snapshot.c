@@ -1,6 +1,7 @@
 #include "snapshot.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,20 +15,75 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
+/* x * num / den rounded down, saturated; den > 0. */
+static uint64_t mul_div(uint64_t x, uint64_t num, uint64_t den)
+{
+	unsigned __int128 p = (unsigned __int128)x * num / den;
+	return p > UINT64_MAX ? UINT64_MAX : (uint64_t)p;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static bool zram_inputs_valid(const struct mt_node *n)
+{
+	return n->zram_swap_total <= n->swap_total && n->zram_swap_free <= n->zram_swap_total &&
+	       n->zram_swap_free <= n->swap_free && n->zram_limited_swap_free <= n->zram_swap_free &&
+	       n->swap_free - n->zram_swap_free <= n->swap_total - n->zram_swap_total &&
+	       n->zram_mem_used_total <= n->mem_total && n->zram_orig_data_size <= MT_BYTES_MAX &&
+	       n->zram_limit_room <= MT_BYTES_MAX;
+}
+
 int mt_node_compute(struct mt_node *n)
 {
 	if (n->mem_available > n->mem_total || n->swap_free > n->swap_total ||
 	    n->mem_total > MT_BYTES_MAX || n->swap_total > MT_BYTES_MAX ||
-	    n->ram_reserve > n->mem_total || n->swap_reserve > n->swap_total)
+	    n->ram_reserve > n->mem_total || n->swap_reserve > n->swap_total || !zram_inputs_valid(n))
 		return -EINVAL;
+
+	/* f = num / den, the RAM one byte moved into zram saves (1 - 1/r,
+	 * r = orig / mem_used). Measured once zram holds MT_ZRAM_MEASURE_MIN;
+	 * r <= 1 (incompressible data plus allocator overhead) gives f = 0.
+	 * Unmeasured: r assumed 1, f = 0 (see MT_ZRAM_MEASURE_MIN). */
+	uint64_t orig = n->zram_orig_data_size, pool = n->zram_mem_used_total;
+	n->zram_ratio_measured = n->zram_swap_total > 0 && orig >= MT_ZRAM_MEASURE_MIN;
+	uint64_t num = n->zram_ratio_measured ? sub0(orig, pool) : 0;
+	uint64_t den = n->zram_ratio_measured ? orig : 1;
+	n->zram_ratio = !n->zram_swap_total ? 0.0
+		: !n->zram_ratio_measured ? 1.0
+		: pool ? (double)orig / (double)pool : INFINITY;
+
+	/* A device's mem_limit caps its pool: limit_room pool bytes hold
+	 * limit_room * r swap bytes (all when the pool is empty, r infinite). */
+	uint64_t limit_cap = !n->zram_ratio_measured ? n->zram_limit_room
+		: pool ? mul_div(n->zram_limit_room, orig, pool) : UINT64_MAX;
+	uint64_t zram_free = (n->zram_swap_free - n->zram_limited_swap_free) +
+			     min_u64(n->zram_limited_swap_free, limit_cap);
+	uint64_t zram_used = n->zram_swap_total - n->zram_swap_free;
+	uint64_t disk_total = n->swap_total - n->zram_swap_total;
+	uint64_t disk_used = disk_total - (n->swap_free - n->zram_swap_free);
+	n->zram_capacity = zram_used + zram_free;
+
 	n->reserve = add_sat(n->ram_reserve, n->swap_reserve);
-	n->bound = sub0(add_sat(n->mem_total, n->swap_total), n->reserve);
-	n->commit = (n->mem_total - n->mem_available) + (n->swap_total - n->swap_free);
+	n->bound = sub0(add_sat(add_sat(n->mem_total, disk_total), mul_div(n->zram_capacity, num, den)),
+			n->reserve);
+	n->commit = (n->mem_total - n->mem_available) + disk_used + mul_div(zram_used, num, den);
 	n->headroom = sub0(n->bound, n->commit);
 	n->swap_deficit = sub0(n->swap_reserve, n->swap_free);
+
+	/* The swap reserve is kept out of zram's free swap first, disk's after.
+	 * So every freed swap byte, disk or zram, counts in full toward the
+	 * deficits (zram: f as room, 1/r as pool RAM), which is what the
+	 * selection's R + S >= ram_deficit + swap_deficit needs (proof in
+	 * doc/selection.md, "zram"); the reserve counts at zram's worth, f. */
+	uint64_t room = sub0(n->swap_free, n->swap_reserve);
+	uint64_t zram_room = sub0(n->zram_swap_free, n->swap_reserve);
+	uint64_t disk_room = room - zram_room;
+	n->swap_room = disk_room + mul_div(min_u64(zram_room, zram_free), num, den);
 	uint64_t ram_over = sub0(n->ram_reserve, n->mem_available);
-	uint64_t swap_room = sub0(n->swap_free, n->swap_reserve);
-	n->ram_deficit = sub0(ram_over, swap_room);
+	n->ram_deficit = sub0(ram_over, n->swap_room);
 	return 0;
 }
 

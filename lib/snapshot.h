@@ -27,6 +27,14 @@
  * deficits exactly when
  *     S >= swap_deficit   and   R + S >= ram_deficit + swap_deficit
  * (freed swap beyond the swap deficit is room the kernel can swap RAM into).
+ *
+ * zram swap (doc/selection.md, "zram") keeps swapped pages in RAM,
+ * compressed at a ratio r, its pool already inside ram_used: a byte moved
+ * into zram frees only f = 1 - 1/r bytes of RAM. So zram swap counts at f:
+ *     commit = ram_used + disk swap used + zram swap used * f
+ *     bound  = MemTotal + disk SwapTotal + zram capacity * f - reserve
+ *     ram_deficit = max(0, ram_over - (disk room + zram room * f))
+ * and swap_deficit is unchanged. With no zram swap every figure is as above.
  */
 #pragma once
 
@@ -56,6 +64,17 @@ struct mt_node {
 	                           * MT_NEVER when not growing (daemon-computed) */
 	uint64_t throttle_horizon_ms; /* throttle when eta_ms is within this */
 
+	/* zram swap (inputs), summed over the swap devices that are zram
+	 * (/proc/swaps Filename /dev/zram<N>); all 0 when none is. */
+	uint64_t zram_swap_total;        /* /proc/swaps Size */
+	uint64_t zram_swap_free;         /* /proc/swaps Size - Used */
+	uint64_t zram_orig_data_size;    /* mm_stat orig_data_size */
+	uint64_t zram_mem_used_total;    /* mm_stat mem_used_total (RAM the pools hold) */
+	uint64_t zram_limited_swap_free; /* the part of zram_swap_free on devices
+	                                  * whose mm_stat mem_limit is set */
+	uint64_t zram_limit_room;        /* sum over those devices of
+	                                  * max(0, mem_limit - mem_used_total) */
+
 	/* derived by mt_snapshot_compute() */
 	uint64_t reserve;         /* ram_reserve + swap_reserve */
 	uint64_t bound;           /* mem_total + swap_total - reserve (0 if negative) */
@@ -63,7 +82,25 @@ struct mt_node {
 	uint64_t headroom;        /* max(0, bound - commit) */
 	uint64_t ram_deficit;
 	uint64_t swap_deficit;
+	uint64_t swap_room;       /* effective free swap beyond swap_reserve, in
+	                           * RAM bytes: disk room + zram room * f */
+	bool zram_ratio_measured; /* r measured from mm_stat (orig_data_size >=
+	                           * MT_ZRAM_MEASURE_MIN), else assumed 1 */
+	double zram_ratio;        /* r in use (for display; the arithmetic is exact
+	                           * in integers): orig_data_size / mem_used_total,
+	                           * or 1 assumed; 0 with no zram swap */
+	uint64_t zram_capacity;   /* zram swap bytes the devices can hold:
+	                           * zram_swap_total, less what mem_limit forbids */
 };
+
+/* Below this much data in zram the ratio is not measured but assumed 1
+ * (f = 0: zram adds no room). 1 MiB is 256 pages: enough that zsmalloc's
+ * per-class granularity (zspages of up to 4 pages) and a handful of odd
+ * pages do not swing the ratio. Why 1 and not a typical 2-3: an overstated
+ * room lets the kernel OOM killer strike first, which memtriage exists to
+ * prevent; an understated one only lasts until 1 MiB is swapped, which
+ * reclaim does within a tick once RAM is short (doc/selection.md, "zram"). */
+#define MT_ZRAM_MEASURE_MIN (UINT64_C(1) << 20)
 
 /* memory.stat fields (cgroup-v2.rst) and the limit files, in bytes. */
 struct mt_candidate_mem {
@@ -148,10 +185,14 @@ struct mt_snapshot {
 	size_t n_candidates;
 };
 
-/* Fills node->reserve, bound, commit, headroom, ram_deficit, swap_deficit from
- * the node's inputs. Pure. Returns 0, or -EINVAL when an input is impossible
- * (mem_available > mem_total, swap_free > swap_total, a total above
- * MT_BYTES_MAX, a reserve above its total). */
+/* Fills node->reserve, bound, commit, headroom, ram_deficit, swap_deficit,
+ * swap_room and the zram figures from the node's inputs. Pure. Returns 0, or
+ * -EINVAL when an input is impossible (mem_available > mem_total, swap_free >
+ * swap_total, a total above MT_BYTES_MAX, a reserve above its total,
+ * zram_swap_total > swap_total, zram_swap_free > zram_swap_total or >
+ * swap_free, disk free swap (swap_free - zram_swap_free) above disk swap
+ * (swap_total - zram_swap_total), zram_limited_swap_free > zram_swap_free, zram_mem_used_total >
+ * mem_total, zram_orig_data_size or zram_limit_room above MT_BYTES_MAX). */
 int mt_node_compute(struct mt_node *node);
 
 /* What killing the group would free, in RAM and in swap (formula and sources

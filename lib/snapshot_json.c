@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,11 +164,53 @@ static int get_string(struct reader *r, json_t *obj, const char *key, char **ret
 	return e;
 }
 
+/* "zram" last: the only optional key */
 static const char *const node_keys[] = {
 	"now_ms", "mem_total", "mem_available", "swap_total", "swap_free", "ram_reserve",
 	"swap_reserve", "psi_some_avg10", "psi_full_avg10", "growth_rate", "eta_ms",
-	"throttle_horizon_ms", NULL,
+	"throttle_horizon_ms", "zram", NULL,
 };
+static const char *const zram_keys[] = {
+	"swap_total", "swap_free", "orig_data_size", "mem_used_total", "limited_swap_free",
+	"limit_room", NULL,
+};
+
+/* The optional node.zram object (absent: no swap device is zram). */
+static int read_zram(struct reader *r, json_t *o, struct mt_node *n)
+{
+	uint64_t *const fields[] = {
+		&n->zram_swap_total, &n->zram_swap_free, &n->zram_orig_data_size,
+		&n->zram_mem_used_total, &n->zram_limited_swap_free, &n->zram_limit_room,
+	};
+	int e = check_keys(r, o, zram_keys, 6);
+	for (size_t i = 0; e >= 0 && i < sizeof(fields) / sizeof(fields[0]); i++)
+		e = get_u64(r, o, zram_keys[i], fields[i]);
+	if (e < 0)
+		return e;
+	const char *key = NULL, *why = NULL;
+	if (n->zram_swap_total > n->swap_total)
+		key = "swap_total", why = "exceeds the node's swap_total";
+	else if (n->zram_swap_free > n->zram_swap_total)
+		key = "swap_free", why = "exceeds zram.swap_total";
+	else if (n->zram_swap_free > n->swap_free)
+		key = "swap_free", why = "exceeds the node's swap_free";
+	else if (n->swap_free - n->zram_swap_free > n->swap_total - n->zram_swap_total)
+		key = "swap_free", why = "leaves more free disk swap than disk swap";
+	else if (n->zram_limited_swap_free > n->zram_swap_free)
+		key = "limited_swap_free", why = "exceeds zram.swap_free";
+	else if (n->zram_mem_used_total > n->mem_total)
+		key = "mem_used_total", why = "exceeds the node's mem_total";
+	else if (n->zram_orig_data_size > MT_BYTES_MAX)
+		key = "orig_data_size", why = "above 2^52 bytes";
+	else if (n->zram_limit_room > MT_BYTES_MAX)
+		key = "limit_room", why = "above 2^52 bytes";
+	if (!key)
+		return 0;
+	size_t old = push_key(r, key);
+	e = fail(r, "%s", why);
+	pop(r, old);
+	return e;
+}
 
 static int read_node(struct reader *r, json_t *o, struct mt_node *n)
 {
@@ -202,8 +245,13 @@ static int read_node(struct reader *r, json_t *o, struct mt_node *n)
 	} else if (n->swap_reserve > n->swap_total) {
 		old = push_key(r, "swap_reserve");
 		e = fail(r, "exceeds swap_total");
-	} else
-		return 0;
+	} else {
+		json_t *z = json_object_get(o, "zram");
+		if (!z)
+			return 0;
+		old = push_key(r, "zram");
+		e = read_zram(r, z, n);
+	}
 	pop(r, old);
 	return e;
 }
@@ -391,6 +439,18 @@ int mt_snapshot_from_json(const char *text, size_t len, struct mt_snapshot *ret,
 
 /* ---- writer ---- */
 
+json_t *mt_node_zram_figures_json(const struct mt_node *n)
+{
+	if (!n->zram_swap_total)
+		return json_null();
+	return json_pack("{s:I, s:I, s:I, s:I, s:o, s:b, s:I}",
+		"swap_total", (json_int_t)n->zram_swap_total, "swap_free", (json_int_t)n->zram_swap_free,
+		"orig_data_size", (json_int_t)n->zram_orig_data_size,
+		"mem_used_total", (json_int_t)n->zram_mem_used_total,
+		"ratio", isfinite(n->zram_ratio) ? json_real(n->zram_ratio) : json_null(),
+		"ratio_measured", n->zram_ratio_measured, "capacity", (json_int_t)n->zram_capacity);
+}
+
 static json_t *u64_or(uint64_t v, uint64_t word_value, const char *word)
 {
 	if (v == word_value)
@@ -451,6 +511,18 @@ int mt_snapshot_to_json(const struct mt_snapshot *s, json_t **ret)
 		"candidates", arr);
 	if (!root)
 		return -ENOMEM;
+	if (n->zram_swap_total &&
+	    json_object_set_new(json_object_get(root, "node"), "zram",
+				json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+					  "swap_total", (json_int_t)n->zram_swap_total,
+					  "swap_free", (json_int_t)n->zram_swap_free,
+					  "orig_data_size", (json_int_t)n->zram_orig_data_size,
+					  "mem_used_total", (json_int_t)n->zram_mem_used_total,
+					  "limited_swap_free", (json_int_t)n->zram_limited_swap_free,
+					  "limit_room", (json_int_t)n->zram_limit_room)) < 0) {
+		json_decref(root);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < s->n_candidates; i++)
 		if (json_array_append_new(arr, candidate_to_json(&s->candidates[i])) < 0) {
 			json_decref(root);

@@ -24,6 +24,13 @@
 int mt_snapshot_from_json(const char *text, size_t len, struct mt_snapshot *ret,
 			  char *err, size_t errlen);
 
+/* The zram figures a decision used, for records and reports: {swap_total,
+ * swap_free, orig_data_size, mem_used_total, ratio (null when the pool is
+ * empty: unbounded), ratio_measured, capacity}; JSON null when the node has
+ * no zram swap. n must have been through mt_node_compute(). A new
+ * reference, NULL when memory runs out. */
+json_t *mt_node_zram_figures_json(const struct mt_node *n);
+
 /* Builds the JSON document of the snapshot's inputs. Returns 0 and a new
  * reference in *ret, or -ENOMEM. */
 int mt_snapshot_to_json(const struct mt_snapshot *s, json_t **ret);

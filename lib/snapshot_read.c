@@ -8,6 +8,8 @@
 #include "fileio.h"
 #include "meminfo.h"
 #include "psi.h"
+#include "swaps.h"
+#include "zram.h"
 
 int mt_snapshot_read_node(int proc_fd, struct mt_node *node)
 {
@@ -31,6 +33,59 @@ int mt_snapshot_read_node(int proc_fd, struct mt_node *node)
 	/* the reader keeps hundredths of a percent; the snapshot percent */
 	node->psi_some_avg10 = psi.some.avg10 / 100.0;
 	node->psi_full_avg10 = psi.has_full ? psi.full.avg10 / 100.0 : 0.0;
+	return 0;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static void add_sat(uint64_t *a, uint64_t b)
+{
+	*a = *a > UINT64_MAX - b ? UINT64_MAX : *a + b;
+}
+
+int mt_snapshot_read_zram(int proc_fd, int sys_block_fd, struct mt_node *node)
+{
+	struct mt_swaps sw;
+	uint64_t total = 0, free = 0, orig = 0, pool = 0, lim_free = 0, lim_room = 0;
+	int r = mt_swaps_read(proc_fd, &sw);
+	if (r == -ENOENT && node->swap_total == 0)
+		sw.n = 0;
+	else if (r < 0)
+		return r;
+	for (size_t i = 0; i < sw.n; i++) {
+		const struct mt_swap *d = &sw.dev[i];
+		struct mt_zram_mm_stat st;
+		if (!d->zram)
+			continue;
+		if (sys_block_fd < 0)
+			return -EBADF;
+		r = mt_zram_mm_stat_read(sys_block_fd, d->zram_id, &st);
+		if (mt_errno_is_gone(r))
+			continue; /* swapped off and removed since /proc/swaps */
+		if (r < 0)
+			return r;
+		add_sat(&total, d->size);
+		add_sat(&free, d->size - d->used);
+		add_sat(&orig, st.orig_data_size);
+		add_sat(&pool, st.mem_used_total);
+		if (st.mem_limit) {
+			add_sat(&lim_free, d->size - d->used);
+			add_sat(&lim_room, st.mem_limit > st.mem_used_total ? st.mem_limit - st.mem_used_total : 0);
+		}
+	}
+	node->zram_swap_total = min_u64(total, node->swap_total);
+	/* disk swap free (swap_free - zram free) cannot exceed disk swap */
+	uint64_t disk_total = node->swap_total - node->zram_swap_total;
+	uint64_t floor = node->swap_free > disk_total ? node->swap_free - disk_total : 0;
+	free = free > floor ? free : floor;
+	node->zram_swap_free = min_u64(min_u64(free, node->zram_swap_total), node->swap_free);
+	node->zram_limited_swap_free = min_u64(lim_free, node->zram_swap_free);
+	node->zram_orig_data_size = orig;
+	node->zram_mem_used_total = min_u64(pool, node->mem_total);
+	node->zram_limit_room = lim_room;
 	return 0;
 }
 

@@ -17,6 +17,19 @@
  * an error; any other failure is. Other node fields are left untouched. */
 int mt_snapshot_read_node(int proc_fd, struct mt_node *node);
 
+/* Fills the zram_* inputs from proc_fd ("swaps") and sys_block_fd (a
+ * directory fd for /sys/block: zram<N>/mm_stat of each zram swap device).
+ * Call after mt_snapshot_read_node(): the zram swap figures are clamped to
+ * node->swap_total and swap_free (and zram free swap to at least the part of
+ * SwapFree that disk swap cannot hold), because /proc/swaps is read a moment after
+ * /proc/meminfo and a swapoff or swap-in in between could make them
+ * disagree. A zram device whose mm_stat is gone (swapoff and reset, hot
+ * removal) is skipped, not an error. A missing /proc/swaps means a kernel
+ * without swap: fine when swap_total is 0, -ENOENT otherwise.
+ * sys_block_fd may be -1 when no zram swap is listed; with one it is
+ * -EBADF. */
+int mt_snapshot_read_zram(int proc_fd, int sys_block_fd, struct mt_node *node);
+
 /* Fills c->mem from memory.stat, memory.current, memory.swap.current
  * (absent without swap accounting: 0), memory.high and memory.max below
  * cg_fd. Other candidate fields are left untouched. */

@@ -36,6 +36,7 @@ struct opts {
 	unsigned procs, storm, every;
 	long hold;                  /* seconds; -1 = forever */
 	double grow_for;            /* seconds; 0 = until sizes are reached */
+	bool random;                /* anon pages full of pseudo-random bytes */
 };
 
 static void usage(FILE *f)
@@ -51,6 +52,8 @@ static void usage(FILE *f)
 	      "  --fork-storm N    instead of allocating, fork N idle children and wait\n"
 	      "  --cgroup DIR      first write own pid to DIR/cgroup.procs\n"
 	      "  --hold SECONDS    hold the memory this long, then exit 0 (default: forever)\n"
+	      "  --random          fill every anonymous page with pseudo-random bytes\n"
+	      "                    (incompressible: zram stores it at a ratio near 1)\n"
 	      "  --every MIB       print a progress line every MIB mebibytes (default 16)\n"
 	      "  --help\n", f);
 }
@@ -196,8 +199,22 @@ static int touch_anon(const struct opts *o, struct progress *p)
 			return -errno;
 		/* Non-zero, varied bytes so that zram cannot store the page as a
 		 * same-filled page for free. */
-		for (uint64_t off = 0; off < STEP; off += (uint64_t)page)
-			memset(m + off, (int)((off / (uint64_t)page + p->anon / STEP) % 251) + 1, 64);
+		if (o->random) {
+			/* xorshift64: cheap under TCG, and no compressor finds
+			 * structure in it. Seeded per process and step so that
+			 * no two pages are equal (zram would not dedupe them
+			 * anyway, but page-merging could). */
+			uint64_t x = ((uint64_t)getpid() << 32) ^ (p->anon / STEP + 1) * 0x9e3779b97f4a7c15u;
+			for (uint64_t off = 0; off < STEP; off += sizeof(x)) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				memcpy(m + off, &x, sizeof(x));
+			}
+		} else {
+			for (uint64_t off = 0; off < STEP; off += (uint64_t)page)
+				memset(m + off, (int)((off / (uint64_t)page + p->anon / STEP) % 251) + 1, 64);
+		}
 		p->anon += STEP;
 		step_done(o, p);
 	}
@@ -322,6 +339,7 @@ int main(int argc, char **argv)
 		{ "cgroup", required_argument, NULL, 'c' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "every", required_argument, NULL, 'e' },
+		{ "random", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -343,6 +361,7 @@ int main(int argc, char **argv)
 		case 'c': o.cgroup = optarg; break;
 		case 'H': r = parse_seconds(optarg, &hold); o.hold = (long)hold; break;
 		case 'e': r = parse_uint(optarg, 1u << 20, &o.every); if (r == 0 && o.every == 0) r = -EINVAL; break;
+		case 'R': o.random = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -140,6 +140,17 @@ static void print_table(const char *file, const struct mt_snapshot *s, const str
 	       B(n->swap_total), B(n->swap_free), B(n->swap_reserve));
 	printf("          commit %s of bound %s, headroom %s; PSI some %.2f%% full %.2f%%\n",
 	       B(n->commit), B(n->bound), B(n->headroom), n->psi_some_avg10, n->psi_full_avg10);
+	if (n->zram_swap_total) {
+		char ratio[32];
+		if (n->zram_ratio_measured)
+			snprintf(ratio, sizeof ratio, "%.2f measured", n->zram_ratio);
+		else
+			snprintf(ratio, sizeof ratio, "1 assumed (under %s stored)", B(MT_ZRAM_MEASURE_MIN));
+		printf("zram      swap %s (free %s), stores %s in %s of RAM: ratio %s; "
+		       "swap room counts %s\n",
+		       B(n->zram_swap_total), B(n->zram_swap_free), B(n->zram_orig_data_size),
+		       B(n->zram_mem_used_total), ratio, B(n->swap_room));
+	}
 	printf("deficit   RAM %s, swap %s; kills in flight free RAM %s, swap %s\n",
 	       B(n->ram_deficit), B(n->swap_deficit), B(d->pending_ram), B(d->pending_swap));
 	if (d->action == MT_ACTION_KILL)

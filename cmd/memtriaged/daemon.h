@@ -130,6 +130,7 @@ struct daemon {
 	struct daemon_opts opts;
 	int root_fd;              /* O_PATH of opts.root */
 	int proc_fd;              /* /proc */
+	int sys_block_fd;         /* /sys/block (zram devices' mm_stat) */
 	char *own_cgroup;         /* our cgroup below the root, NULL when outside */
 
 	struct mt_policy_set *policies;
@@ -213,6 +214,9 @@ bool decide_pressure_beyond(const struct cg *c, uint64_t now);
 
 /* decide.c: shared with enact.c */
 void decide_record_update(struct daemon *d, uint64_t id, const char *event, json_t *fields);
+/* The node's measured inputs: /proc/meminfo, PSI, /proc/swaps and zram mm_stat
+ * (mt_snapshot_read_node + mt_snapshot_read_zram). 0 or a negative errno. */
+int decide_read_node(struct daemon *d, struct mt_node *n);
 uint64_t decide_node_free_bytes(struct daemon *d);
 /* memory.current + memory.swap.current; the parts in *ret_ram, *ret_swap when non-NULL. */
 uint64_t decide_cg_bytes(struct cg *c, uint64_t *ret_ram, uint64_t *ret_swap);

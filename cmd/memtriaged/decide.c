@@ -42,14 +42,15 @@ static const char *name_or_empty(const char *s)
 
 static json_t *node_json(const struct mt_node *n)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:o}",
 	                 "mem_total", (json_int_t)n->mem_total, "mem_available", (json_int_t)n->mem_available,
 	                 "swap_total", (json_int_t)n->swap_total, "swap_free", (json_int_t)n->swap_free,
 	                 "commit", (json_int_t)n->commit, "bound", (json_int_t)n->bound,
 	                 "headroom", (json_int_t)n->headroom, "ram_deficit", (json_int_t)n->ram_deficit,
 	                 "swap_deficit", (json_int_t)n->swap_deficit, "growth_rate", (json_int_t)n->growth_rate,
 	                 "eta_ms", (json_int_t)(n->eta_ms == MT_NEVER ? -1 : (json_int_t)n->eta_ms),
-	                 "psi_some_avg10", n->psi_some_avg10);
+	                 "psi_some_avg10", n->psi_some_avg10, "swap_room", (json_int_t)n->swap_room,
+	                 "zram", mt_node_zram_figures_json(n));
 }
 
 static json_t *candidate_json(const struct mt_candidate *c, const struct mt_explain *e)
@@ -152,6 +153,12 @@ void decide_record_update(struct daemon *d, uint64_t id, const char *event, json
 	log_event(LOG_NOTICE, event, fields);
 }
 
+int decide_read_node(struct daemon *d, struct mt_node *n)
+{
+	int r = mt_snapshot_read_node(d->proc_fd, n);
+	return r < 0 ? r : mt_snapshot_read_zram(d->proc_fd, d->sys_block_fd, n);
+}
+
 uint64_t decide_node_free_bytes(struct daemon *d)
 {
 	struct mt_node n = { 0 };
@@ -237,7 +244,7 @@ static int build_snapshot(struct daemon *d, struct mt_snapshot *s, struct cg ***
 {
 	memset(s, 0, sizeof *s);
 	struct mt_node *n = &s->node;
-	int r = mt_snapshot_read_node(d->proc_fd, n);
+	int r = decide_read_node(d, n);
 	if (r < 0)
 		return r;
 	n->now_ms = now_ms();

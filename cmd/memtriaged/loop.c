@@ -53,9 +53,9 @@ static void on_tick(uv_timer_t *t)
 	struct daemon *d = t->data;
 	struct mt_node n = { 0 };
 	uint64_t next = tick_params.max_usec;
-	int r = mt_snapshot_read_node(d->proc_fd, &n);
+	int r = decide_read_node(d, &n);
 	if (r < 0) {
-		log_msg(LOG_ERR, "reading /proc/meminfo: %s", strerror(-r));
+		log_msg(LOG_ERR, "reading the node's memory figures: %s", strerror(-r));
 		goto rearm;
 	}
 	n.ram_reserve = d->opts.ram_reserve;

@@ -192,7 +192,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct daemon d = { .root_fd = -1, .proc_fd = -1, .inotify_fd = -1, .psi_fd = -1, .policy_wd = -1, .logs_wd = -1 };
+	struct daemon d = { .root_fd = -1, .proc_fd = -1, .sys_block_fd = -1, .inotify_fd = -1, .psi_fd = -1, .policy_wd = -1, .logs_wd = -1 };
 	const char *root = a_root ? a_root : cfg.supervised_root;
 	if (!root || root[0] != '/' || strlen(root) >= sizeof d.opts.root) {
 		fprintf(stderr, "memtriaged: supervised root '%s' is not an absolute path\n", root ? root : "");
@@ -252,6 +252,12 @@ int main(int argc, char **argv)
 
 	d.proc_fd = mt_dir_open(AT_FDCWD, "/proc");
 	d.root_fd = mt_dir_open(AT_FDCWD, d.opts.root);
+	d.sys_block_fd = mt_dir_open(AT_FDCWD, "/sys/block");
+	if (d.sys_block_fd < 0) {
+		fprintf(stderr, "memtriaged: opening /sys/block (zram swap figures): %s\n",
+		        strerror(-d.sys_block_fd));
+		return 1;
+	}
 	if (d.proc_fd < 0 || d.root_fd < 0) {
 		fprintf(stderr, "memtriaged: opening %s: %s\n", d.proc_fd < 0 ? "/proc" : d.opts.root,
 		        strerror(-(d.proc_fd < 0 ? d.proc_fd : d.root_fd)));
@@ -315,6 +321,7 @@ int main(int argc, char **argv)
 	free(d.wds);
 	free(d.own_cgroup);
 	close(d.proc_fd);
+	close(d.sys_block_fd);
 	close(d.root_fd);
 	if (d.inotify_fd >= 0)
 		close(d.inotify_fd);

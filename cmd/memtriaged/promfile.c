@@ -36,7 +36,7 @@ static void write_now(void)
 	struct daemon *d = pf.d;
 	struct mt_metrics *m = pf.m;
 	struct mt_node n = { .ram_reserve = d->opts.ram_reserve };
-	if (mt_snapshot_read_node(d->proc_fd, &n) == 0) {
+	if (decide_read_node(d, &n) == 0) {
 		n.swap_reserve = n.swap_total ? d->opts.swap_reserve : 0;
 		if (mt_node_compute(&n) == 0) {
 			m->node_commit_bytes = n.commit;

@@ -118,10 +118,11 @@ json_t *view_node_json(struct daemon *d)
 	if (!o || !s)
 		return o;
 	const struct mt_node *n = &s->node;
-	json_t *add = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "commit", (json_int_t)n->commit, "bound",
+	json_t *add = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "commit", (json_int_t)n->commit, "bound",
 	                        (json_int_t)n->bound, "headroom", (json_int_t)n->headroom, "ram_deficit",
 	                        (json_int_t)n->ram_deficit, "swap_deficit", (json_int_t)n->swap_deficit,
-	                        "measured_unix_ms", (json_int_t)view_unix_ms(n->now_ms));
+	                        "measured_unix_ms", (json_int_t)view_unix_ms(n->now_ms),
+	                        "zram_figures", mt_node_zram_figures_json(n));
 	json_object_update(o, add);
 	json_decref(add);
 	return o;
