@@ -43,7 +43,10 @@ done
 
 [ -d "$src/policies" ] && cp -r "$src/policies" "$root/policies"
 cp "$here/guest/lib.sh" "$root/lib/mt/lib.sh"
-cp "$here/guest/k8s.sh" "$root/lib/mt/k8s.sh"
+# Shared scenario bodies (k8s.sh, zram-ratio.sh, ...): every guest/*.sh but init.
+for f in "$here"/guest/*.sh; do
+	[ "${f##*/}" = init.sh ] || cp "$f" "$root/lib/mt/${f##*/}"
+done
 cp "$here/guest/init.sh" "$root/init"
 cp "$scenario" "$root/scenario.sh"
 chmod 755 "$root/init" "$root/scenario.sh"
