@@ -178,6 +178,7 @@ int mt_metrics_format(const struct mt_metrics *m, FILE *f)
 {
 	if (!m || !f || !m->version || !*m->version || m->n_series > MT_METRICS_MAX_SERIES ||
 	    !percent_valid(m->psi_some_avg10) || !percent_valid(m->psi_full_avg10) ||
+	    (m->zram && !percent_valid(m->zram_saving_ratio * 100.0)) ||
 	    !isfinite(m->policy_last_reload_time) || m->policy_last_reload_time < 0.0)
 		return -EINVAL;
 
@@ -225,6 +226,14 @@ int mt_metrics_format(const struct mt_metrics *m, FILE *f)
 		   "Node memory PSI avg10 as a ratio of wall time, by kind.");
 	fprintf(f, "memtriage_memory_pressure_avg10_ratio{kind=\"some\"} %.4f\n", m->psi_some_avg10 / 100.0);
 	fprintf(f, "memtriage_memory_pressure_avg10_ratio{kind=\"full\"} %.4f\n", m->psi_full_avg10 / 100.0);
+	if (m->zram) {
+		put_header(f, "memtriage_node_zram_saving_ratio", "gauge",
+			   "RAM a byte moved into zram swap saves (1 - 1/compression ratio), as counted in the bound.");
+		fprintf(f, "memtriage_node_zram_saving_ratio %.4f\n", m->zram_saving_ratio);
+		put_header(f, "memtriage_node_zram_ratio_measured", "gauge",
+			   "1 when the zram compression ratio is measured, 0 while too little is stored (saving taken as 0).");
+		fprintf(f, "memtriage_node_zram_ratio_measured %d\n", m->zram_ratio_measured ? 1 : 0);
+	}
 
 	put_header(f, "memtriage_policy_reload_success", "gauge",
 		   "1 when the last policy load or reload was accepted, 0 when rejected.");

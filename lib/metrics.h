@@ -14,6 +14,7 @@
  *   node_commit_bytes, node_bound_bytes              gauge
  *   node_deficit_bytes{resource="ram"|"swap"}        gauge
  *   memory_pressure_avg10_ratio{kind="some"|"full"}  gauge
+ *   node_zram_saving_ratio, node_zram_ratio_measured  gauge, only with zram swap
  *   policy_reload_success, policy_last_reload_timestamp_seconds  gauge
  *   dry_run                                          gauge (1: actions are only recorded)
  *   build_info{version}                              gauge, always 1
@@ -75,6 +76,9 @@ struct mt_metrics {
 	uint64_t swap_deficit_bytes;     /* swap to free now, 0 when none */
 	double psi_some_avg10;           /* percent, as in /proc/pressure/memory (0..100) */
 	double psi_full_avg10;           /* percent (0..100) */
+	bool zram;                       /* the node swaps to zram: the two below are exported */
+	double zram_saving_ratio;        /* RAM a byte moved into zram saves, 1 - 1/r (0..1) */
+	bool zram_ratio_measured;        /* r measured (else assumed 1: saving 0) */
 
 	uint64_t decisions;
 	uint64_t actions[MT_METRICS_ACTION__COUNT];

@@ -25,6 +25,9 @@ int main(int argc, char **argv)
 	m->swap_deficit_bytes = 1;
 	m->psi_some_avg10 = 37.5;
 	m->psi_full_avg10 = 4.02;
+	m->zram = true;
+	m->zram_saving_ratio = 0.9826;
+	m->zram_ratio_measured = true;
 	m->decisions = 12;
 	m->actions[MT_METRICS_ACTION_KILL] = 3;
 	m->action_failures[MT_METRICS_ACTION_THROTTLE] = 1;

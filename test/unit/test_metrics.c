@@ -108,6 +108,37 @@ static void test_format(void)
 	CHECK_STR(text, expected);
 }
 
+/* With zram swap: the two zram gauges follow the PSI lines, exactly; without
+ * it (test_format) they are absent. A saving outside 0..1 is refused. */
+static void test_format_zram(void)
+{
+	static struct mt_metrics m;
+	_cleanup_free_ char *text = NULL, *bad1 = NULL, *bad2 = NULL;
+	int r;
+
+	fill(&m);
+	m.zram = true;
+	m.zram_saving_ratio = 0.98257;
+	m.zram_ratio_measured = true;
+	text = format(&m, &r);
+	CHECK_INT(r, 0);
+	CHECK(text && strstr(text,
+		"memtriage_memory_pressure_avg10_ratio{kind=\"full\"} 1.0000\n"
+		"# HELP memtriage_node_zram_saving_ratio RAM a byte moved into zram swap saves (1 - 1/compression ratio), as counted in the bound.\n"
+		"# TYPE memtriage_node_zram_saving_ratio gauge\n"
+		"memtriage_node_zram_saving_ratio 0.9826\n"
+		"# HELP memtriage_node_zram_ratio_measured 1 when the zram compression ratio is measured, 0 while too little is stored (saving taken as 0).\n"
+		"# TYPE memtriage_node_zram_ratio_measured gauge\n"
+		"memtriage_node_zram_ratio_measured 1\n"
+		"# HELP memtriage_policy_reload_success") != NULL);
+	m.zram_saving_ratio = 1.01;
+	bad1 = format(&m, &r);
+	CHECK_INT(r, -EINVAL);
+	m.zram_saving_ratio = NAN;
+	bad2 = format(&m, &r);
+	CHECK_INT(r, -EINVAL);
+}
+
 static void test_format_invalid(void)
 {
 	static struct mt_metrics m;
@@ -237,6 +268,7 @@ int main(void)
 {
 	test_format();
 	test_format_invalid();
+	test_format_zram();
 	test_count();
 	test_write();
 	return mt_check_status();
