@@ -132,11 +132,23 @@ int mt_swaps_parse(const char *buf, size_t len, struct mt_swaps *ret)
 	return 0;
 }
 
+/* A usual /proc/swaps is a few hundred bytes: read into the stack first and
+ * take the heap (half a MiB, the worst case) only when that is too small.
+ * The daemon reads it every tick and is mlockall'd (MCL_FUTURE), so a heap
+ * buffer of that size would be mapped and populated each time. */
+#define SWAPS_STACK_BUF 4096
+
 int mt_swaps_read(int proc_fd, struct mt_swaps *ret)
 {
+	char small[SWAPS_STACK_BUF];
+	int n = mt_read_at(proc_fd, "swaps", small, sizeof small);
+	if (n >= 0)
+		return mt_swaps_parse(small, (size_t)n, ret);
+	if (n != -EFBIG)
+		return n;
 	_cleanup_free_ char *buf = malloc(MT_SWAPS_FILE_MAX);
 	if (!buf)
 		return -ENOMEM;
-	int n = mt_read_at(proc_fd, "swaps", buf, MT_SWAPS_FILE_MAX);
+	n = mt_read_at(proc_fd, "swaps", buf, MT_SWAPS_FILE_MAX);
 	return n < 0 ? n : mt_swaps_parse(buf, (size_t)n, ret);
 }

@@ -41,6 +41,7 @@ struct mt_swaps {
 
 int mt_swaps_parse(const char *buf, size_t len, struct mt_swaps *ret);
 
-/* Reads "swaps" below proc_fd (a directory fd for /proc or a fixture). The
- * buffer is heap-allocated (the file may be large). */
+/* Reads "swaps" below proc_fd (a directory fd for /proc or a fixture):
+ * into a 4 KiB stack buffer, or a heap one of MT_SWAPS_FILE_MAX when the
+ * file is larger. */
 int mt_swaps_read(int proc_fd, struct mt_swaps *ret);

@@ -131,6 +131,7 @@ struct daemon {
 	int root_fd;              /* O_PATH of opts.root */
 	int proc_fd;              /* /proc */
 	int sys_block_fd;         /* /sys/block (zram devices' mm_stat) */
+	int zram_read_error;      /* the last zram read's error, 0 when fine (logged once) */
 	char *own_cgroup;         /* our cgroup below the root, NULL when outside */
 
 	struct mt_policy_set *policies;

@@ -156,7 +156,19 @@ void decide_record_update(struct daemon *d, uint64_t id, const char *event, json
 int decide_read_node(struct daemon *d, struct mt_node *n)
 {
 	int r = mt_snapshot_read_node(d->proc_fd, n);
-	return r < 0 ? r : mt_snapshot_read_zram(d->proc_fd, d->sys_block_fd, n);
+	if (r < 0)
+		return r;
+	/* Unreadable zram figures must not blind the daemon: the node is then
+	 * judged as before zram accounting (all swap as disk swap, full room),
+	 * and the log says so once per distinct error. */
+	r = mt_snapshot_read_zram(d->proc_fd, d->sys_block_fd, n);
+	if (r < 0 && r != d->zram_read_error)
+		log_msg(LOG_WARNING, "reading zram figures (/proc/swaps, /sys/block/zram*/mm_stat): %s; "
+		        "swap is counted as disk swap until they can be read", strerror(-r));
+	else if (r == 0 && d->zram_read_error < 0)
+		log_msg(LOG_NOTICE, "zram figures readable again");
+	d->zram_read_error = r < 0 ? r : 0;
+	return 0;
 }
 
 uint64_t decide_node_free_bytes(struct daemon *d)

@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "cleanup.h"
@@ -211,10 +213,49 @@ static void test_read_node(void)
 	CHECK_INT(mt_snapshot_read_zram(noswaps, sb, &o), -ENOENT);
 }
 
+/* mt_swaps_read past its 4 KiB stack buffer: 32 swap files with 200-byte
+ * names (~7 KiB) read whole through the heap path; 33 are -E2BIG. */
+static void test_read_large(void)
+{
+	char dir[] = "/tmp/mt-swaps-XXXXXX", path[64];
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/swaps", dir);
+	char name[201];
+	memset(name, 'a', 200);
+	name[0] = '/';
+	name[200] = '\0';
+	for (int devices = 32; devices <= 33; devices++) {
+		FILE *f = fopen(path, "we");
+		CHECK(f != NULL);
+		if (!f)
+			return;
+		fprintf(f, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
+		for (int i = 0; i < devices; i++)
+			fprintf(f, "%s%02d file\t\t%d\t\t%d\t\t-%d\n", name, i, 1024 * (i + 1), i, i + 2);
+		CHECK(ftell(f) > 4096);
+		fclose(f);
+		_cleanup_close_ int fd = mt_dir_open(AT_FDCWD, dir);
+		struct mt_swaps s = { 0 };
+		int r = mt_swaps_read(fd, &s);
+		if (devices == 32) {
+			CHECK_INT(r, 0);
+			CHECK_INT(s.n, 32);
+			CHECK_U64(s.dev[31].size, 32ull * 1024 * 1024);
+			CHECK_U64(s.dev[31].used, 31ull * 1024);
+			CHECK(!s.dev[31].zram);
+		} else {
+			CHECK_INT(r, -E2BIG);
+		}
+	}
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_swaps();
 	test_mm_stat();
 	test_read_node();
+	test_read_large();
 	return mt_check_status();
 }
