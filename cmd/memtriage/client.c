@@ -90,6 +90,7 @@ int mt_cli_parse(struct mt_cli *cli, int argc, char **argv, const char *usage,
 	const char *nc = getenv("NO_COLOR");
 	cli->color = isatty(STDOUT_FILENO) && !(nc && *nc);
 	cli->fd = -1;
+	mt_linebuf_init(&cli->in, MT_CLI_MAX_REPLY);
 
 	opterr = 0;
 	optind = 0; /* glibc: full re-initialisation */
@@ -179,9 +180,7 @@ void mt_cli_disconnect(struct mt_cli *cli)
 	if (cli->fd >= 0)
 		close(cli->fd);
 	cli->fd = -1;
-	free(cli->rbuf);
-	cli->rbuf = NULL;
-	cli->rlen = cli->rsize = 0;
+	mt_linebuf_done(&cli->in);
 }
 
 static int do_connect(struct mt_cli *cli, uint64_t deadline, char *msg, size_t msg_size)
@@ -239,38 +238,28 @@ static int send_all(struct mt_cli *cli, const char *buf, size_t len, uint64_t de
 	return MT_EXIT_OK;
 }
 
-/* Reads until a whole line is buffered; returns its length (without '\n')
- * through *ret_len. */
-static int recv_line(struct mt_cli *cli, uint64_t deadline, size_t *ret_len,
+/* Reads until a whole line is buffered; returns it through *ret_line. */
+static int recv_line(struct mt_cli *cli, uint64_t deadline, char **ret_line, size_t *ret_len,
                      char *msg, size_t msg_size)
 {
-	size_t scanned = 0;
-
 	for (;;) {
-		char *nl = cli->rlen > scanned ? memchr(cli->rbuf + scanned, '\n', cli->rlen - scanned) : NULL;
-		if (nl) {
-			*ret_len = (size_t)(nl - cli->rbuf);
+		int p = mt_linebuf_pop(&cli->in, ret_line, ret_len);
+		if (p == 1)
 			return MT_EXIT_OK;
-		}
-		scanned = cli->rlen;
-		if (cli->rlen >= MT_CLI_MAX_REPLY) {
+		char *tail;
+		long room = p < 0 ? 0 : mt_linebuf_space(&cli->in, &tail);
+		if (room == 0) {
 			snprintf(msg, msg_size, "reply from %s exceeds %u MiB", cli->socket,
 			         MT_CLI_MAX_REPLY >> 20);
 			return MT_EXIT_FAILURE;
 		}
-		if (cli->rsize - cli->rlen < 4096) {
-			size_t size = cli->rsize ? cli->rsize * 2 : 65536;
-			char *b = realloc(cli->rbuf, size);
-			if (!b) {
-				snprintf(msg, msg_size, "out of memory");
-				return MT_EXIT_FAILURE;
-			}
-			cli->rbuf = b;
-			cli->rsize = size;
+		if (room < 0) {
+			snprintf(msg, msg_size, "out of memory");
+			return MT_EXIT_FAILURE;
 		}
-		ssize_t k = recv(cli->fd, cli->rbuf + cli->rlen, cli->rsize - cli->rlen, 0);
+		ssize_t k = recv(cli->fd, tail, (size_t)room, 0);
 		if (k > 0) {
-			cli->rlen += (size_t)k;
+			mt_linebuf_commit(&cli->in, (size_t)k);
 			continue;
 		}
 		if (k == 0) {
@@ -291,7 +280,7 @@ int mt_cli_call_quiet(struct mt_cli *cli, const struct mt_proto_request *request
                       json_t **ret_result, char *msg, size_t msg_size)
 {
 	uint64_t deadline = now_ms() + MT_CLI_TIMEOUT_MS;
-	char *line = NULL;
+	char *line = NULL, *reply;
 	size_t len, rlen;
 	int status;
 
@@ -303,14 +292,12 @@ int mt_cli_call_quiet(struct mt_cli *cli, const struct mt_proto_request *request
 		goto fail;
 	if ((status = send_all(cli, line, len, deadline, msg, msg_size)) != MT_EXIT_OK)
 		goto fail;
-	if ((status = recv_line(cli, deadline, &rlen, msg, msg_size)) != MT_EXIT_OK)
+	if ((status = recv_line(cli, deadline, &reply, &rlen, msg, msg_size)) != MT_EXIT_OK)
 		goto fail;
 
 	struct mt_proto_reply_error err;
 	json_t *result = NULL;
-	int r = mt_proto_reply_parse(cli->rbuf, rlen, &result, &err);
-	memmove(cli->rbuf, cli->rbuf + rlen + 1, cli->rlen - rlen - 1);
-	cli->rlen -= rlen + 1;
+	int r = mt_proto_reply_parse(reply, rlen, &result, &err);
 	if (r == 1) {
 		free(line);
 		*ret_result = result;

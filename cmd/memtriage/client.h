@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "linebuf.h"
 #include "proto.h"
 
 /* How long one exchange (connect, send, whole reply) may take. The daemon
@@ -32,8 +33,7 @@ struct mt_cli {
 	bool color;                  /* stdout is a terminal and NO_COLOR is unset */
 	bool wide;                   /* --wide: never shorten cgroup paths */
 	int fd;                      /* connection, -1 when closed */
-	char *rbuf;                  /* bytes received after the last reply line */
-	size_t rlen, rsize;
+	struct mt_linebuf in;        /* bytes received after the last reply line */
 };
 
 /* One extra option of a verb, for mt_cli_parse. */

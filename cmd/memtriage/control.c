@@ -1,47 +1,33 @@
 /* memtriage reload, release and dry-run: the commands that change the
  * daemon's state (uid 0 only; the daemon checks). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "client.h"
+#include "render.h"
 #include "verbs.h"
 
-static int run(struct mt_cli *cli, const struct mt_proto_request *req, const char *done)
+/* "DONE" or "DONE: message" (the daemon's "message", when not empty). */
+static int print_done(const char *done, json_t *result, FILE *f)
 {
-	json_t *result;
+	const char *msg = json_string_value(json_object_get(result, "message"));
 
-	int status = mt_cli_call(cli, req, &result);
-	mt_cli_disconnect(cli);
-	if (status != MT_EXIT_OK)
-		return status;
-	if (cli->output == MT_CLI_OUTPUT_JSON)
-		status = mt_cli_print_json(cli, result);
-	else {
-		const char *msg = json_string_value(json_object_get(result, "message"));
-		printf("%s%s%s\n", done, msg && *msg ? ": " : "", msg && *msg ? msg : "");
-	}
-	json_decref(result);
-	return mt_cli_finish(cli, status);
+	fprintf(f, "%s%s%s\n", done, msg && *msg ? ": " : "", msg && *msg ? msg : "");
+	return ferror(f) ? -EIO : 0;
 }
+
+static int render_reloaded(const struct mt_cli *cli, json_t *r, FILE *f) { return print_done("reloaded", r, f); }
+static int render_released(const struct mt_cli *cli, json_t *r, FILE *f) { return print_done("released", r, f); }
+static int render_dry_on(const struct mt_cli *cli, json_t *r, FILE *f) { return print_done("dry run is on", r, f); }
+static int render_dry_off(const struct mt_cli *cli, json_t *r, FILE *f) { return print_done("dry run is off", r, f); }
 
 int mt_verb_reload(int argc, char **argv)
 {
-	struct mt_cli cli = { 0 };
-	struct mt_proto_request req = { .cmd = MT_PROTO_CMD_RELOAD };
-	int first;
-
-	int r = mt_cli_parse(&cli, argc, argv, "",
+	return mt_verb_query(argc, argv, MT_PROTO_CMD_RELOAD,
 	                     "Make the daemon re-read its policy set. The new set is parsed and\n"
 	                     "validated first; if it is bad, the daemon keeps the old one and this\n"
 	                     "command fails with the file, line and column at fault. Needs root.",
-	                     NULL, NULL, NULL, &first);
-	if (r < 0)
-		return mt_cli_parse_exit(r);
-	if (first < argc) {
-		mt_cli_error(&cli, "unexpected argument '%s' (see --help)", argv[first]);
-		return MT_EXIT_USAGE;
-	}
-	return run(&cli, &req, "reloaded");
+	                     render_reloaded);
 }
 
 int mt_verb_release(int argc, char **argv)
@@ -81,7 +67,7 @@ int mt_verb_release(int argc, char **argv)
 		return MT_EXIT_USAGE;
 	}
 	free(line);
-	return run(&cli, &req, "released");
+	return mt_cli_query_render(&cli, &req, render_released);
 }
 
 int mt_verb_dry_run(int argc, char **argv)
@@ -102,5 +88,5 @@ int mt_verb_dry_run(int argc, char **argv)
 		return MT_EXIT_USAGE;
 	}
 	req.dry_run = strcmp(argv[first], "on") == 0;
-	return run(&cli, &req, req.dry_run ? "dry run is on" : "dry run is off");
+	return mt_cli_query_render(&cli, &req, req.dry_run ? render_dry_on : render_dry_off);
 }
