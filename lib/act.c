@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup_procs.h"
+#include "cgroup_walk.h"
 #include "cleanup.h"
 #include "fileio.h"
 
@@ -88,48 +89,34 @@ static int procs_each(int cg_fd, mt_act_pid_fn fn, void *userdata)
 	return r;
 }
 
-static int for_each_pid_rec(int cg_fd, unsigned depth, mt_act_pid_fn fn, void *userdata)
-{
-	if (depth > ACT_DEPTH_MAX)
-		return -ELOOP;
-	int total = procs_each(cg_fd, fn, userdata);
-	if (total < 0)
-		return total;
+struct each_pid {
+	mt_act_pid_fn fn;
+	void *userdata;
+	int n;
+};
 
-	int lfd = openat(cg_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (lfd < 0)
-		return -errno;
-	_cleanup_closedir_ DIR *d = fdopendir(lfd);
-	if (!d) {
-		int r = -errno;
-		close(lfd);
+static int each_pid_visit(int dir_fd, const char *relpath, unsigned depth, void *userdata)
+{
+	struct each_pid *e = userdata;
+	(void)relpath, (void)depth;
+	int r = procs_each(dir_fd, e->fn, e->userdata);
+	if (mt_errno_is_gone(r))
+		return 1; /* removed while we walked: nothing left to visit */
+	if (r < 0)
 		return r;
-	}
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
-			continue;
-		_cleanup_close_ int child = mt_dir_open(cg_fd, de->d_name);
-		if (child < 0) {
-			if (child == -ENOTDIR || mt_errno_is_gone(child))
-				continue;
-			return child;
-		}
-		int r = for_each_pid_rec(child, depth + 1, fn, userdata);
-		if (mt_errno_is_gone(r))
-			continue; /* a child removed while we walked: nothing left to visit */
-		if (r < 0)
-			return r;
-		total += r;
-	}
-	return total;
+	e->n += r;
+	return 0;
 }
 
 int mt_act_for_each_pid(int cg_fd, mt_act_pid_fn fn, void *userdata)
 {
-	return for_each_pid_rec(cg_fd, 0, fn, userdata);
+	struct each_pid e = { .fn = fn, .userdata = userdata };
+	int r = procs_each(cg_fd, fn, userdata);
+	if (r < 0)
+		return r;
+	e.n = r;
+	r = mt_cgroup_walk(cg_fd, ACT_DEPTH_MAX, each_pid_visit, &e);
+	return r < 0 ? r : e.n;
 }
 
 struct mt_kill_pins {
@@ -211,7 +198,7 @@ int mt_act_kill_group(int cg_fd, struct mt_kill_result *ret, struct mt_kill_pins
 
 	/* Pin the victims first: a pidfd keeps naming the process after the
 	 * kill, which process_mrelease needs. */
-	int r = ret_pins ? mt_act_for_each_pid(cg_fd, collect_pidfd, set) : 0;
+	int r = mt_act_for_each_pid(cg_fd, collect_pidfd, set);
 	if (r < 0)
 		goto out;
 	res.pids = set->seen;
@@ -230,8 +217,6 @@ int mt_act_kill_group(int cg_fd, struct mt_kill_result *ret, struct mt_kill_pins
 		struct signal_ctx c = { .sig = SIGKILL };
 		r = mt_act_for_each_pid(cg_fd, signal_pid, &c);
 		res.signalled = c.ok;
-		if (!ret_pins)
-			res.pids = c.ok;
 		/* Always thaw: a frozen group that survived would hang forever. */
 		if (fr != -ENOENT)
 			res.thaw_error = mt_write_at(cg_fd, "cgroup.freeze", "0");
@@ -242,11 +227,9 @@ int mt_act_kill_group(int cg_fd, struct mt_kill_result *ret, struct mt_kill_pins
 	}
 	r = 0;
 	*ret = res;
-	if (ret_pins) {
-		*ret_pins = set->n ? set : NULL;
-		if (set->n)
-			set = NULL;
-	}
+	*ret_pins = set->n ? set : NULL;
+	if (set->n)
+		set = NULL;
 out:
 	mt_act_pins_free(set);
 	return r;

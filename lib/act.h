@@ -54,8 +54,8 @@ struct mt_kill_pins;
  * where it is absent (-ENOENT while cgroup.procs exists) or refused
  * (-EOPNOTSUPP: threaded subtrees) falls back to freeze + SIGKILL of every
  * pid through pidfd_send_signal + thaw, thawing even when a step failed.
- * With ret_pins non-NULL the victims' pidfds are handed back (NULL when none
- * could be pinned) for mt_act_mrelease(), which the caller runs after it
+ * The victims' pidfds are handed back in *ret_pins (NULL when none could
+ * be pinned) for mt_act_mrelease(), which the caller runs after it
  * noted the kill's time: reaping 200 MiB takes ~0.3 s under emulation.
  * Returns 0 with *ret filled; -ENOENT/-ENODEV when the cgroup was already gone. */
 int mt_act_kill_group(int cg_fd, struct mt_kill_result *ret, struct mt_kill_pins **ret_pins);

@@ -337,16 +337,7 @@ int mt_proto_request_parse(const char *line, size_t len,
 		          type_name(args));
 		goto out;
 	}
-	if (!args) {
-		json_t *empty = json_object();
-		if (!empty) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		rc = parse_args(empty, &r, ret_failure);
-		json_decref(empty);
-	} else
-		rc = parse_args(args, &r, ret_failure);
+	rc = parse_args(args, &r, ret_failure); /* NULL args: no members */
 	if (rc == 0)
 		*ret_request = r;
 out:

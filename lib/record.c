@@ -80,10 +80,6 @@ int mt_record_ring_push(struct mt_record_ring *ring, json_t *record, json_t *sna
 			old->snapshot = NULL;
 		}
 	}
-	if (ring->snapshot_capacity == 0 && s->snapshot) {
-		json_decref(s->snapshot);
-		s->snapshot = NULL;
-	}
 	*ret_id = id;
 	return 0;
 }

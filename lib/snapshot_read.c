@@ -115,12 +115,8 @@ int mt_snapshot_read_candidate(int cg_fd, struct mt_candidate *c)
 		return r;
 	r = mt_value_read_at(cg_fd, "memory.swap.current", &m->swap_current);
 	if (r == -ENOENT) {
-		/* without swap accounting the file is absent; tell a vanished
-		 * cgroup apart by its memory.current */
-		uint64_t probe;
-		r = mt_value_read_at(cg_fd, "memory.current", &probe);
-		if (r < 0)
-			return r;
+		/* without swap accounting the file is absent; a vanished cgroup
+		 * shows in the memory.high read below */
 		m->swap_current = 0;
 	} else if (r < 0) {
 		return r;

@@ -209,7 +209,8 @@ static void test_kill_gone(void)
 	snprintf(p, sizeof p, "%s/g", root);
 	rmdir(p);
 	struct mt_kill_result r = { 0 };
-	CHECK_INT(mt_act_kill_group(fd, &r, NULL), -ENOENT);
+	struct mt_kill_pins *pins = NULL;
+	CHECK_INT(mt_act_kill_group(fd, &r, &pins), -ENOENT);
 }
 
 int main(void)
