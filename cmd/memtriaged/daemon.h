@@ -225,7 +225,8 @@ uint64_t decide_cg_bytes(struct cg *c, uint64_t *ret_ram, uint64_t *ret_swap);
 /* enact.c */
 void enact_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pred_swap,
                 uint64_t before_ram, uint64_t before_swap, uint64_t node_before);
-void enact_throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t record_id);
+/* m: the group's figures from the snapshot the decision was made on. */
+void enact_throttle(struct cg *c, const struct mt_candidate *m, uint64_t to, uint64_t record_id);
 
 /* loop.c */
 int loop_run(struct daemon *d);

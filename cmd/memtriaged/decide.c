@@ -132,15 +132,20 @@ static json_t *record_new(struct daemon *d, const char *trigger, const char *det
 	                 "detail", name_or_empty(detail), "dry_run", d->opts.dry_run);
 }
 
-static uint64_t push_record(struct daemon *d, json_t *rec, json_t *snap)
+/* Keeps a record in the ring (memory only) and returns its id, 0 when it
+ * could not be kept; record_announce() then logs it and updates metrics. */
+static uint64_t record_keep(struct daemon *d, json_t *rec, json_t *snap)
 {
 	uint64_t id = 0;
-	if (mt_record_ring_push(d->records, rec, snap, &id) < 0)
-		return 0;
+	return mt_record_ring_push(d->records, rec, snap, &id) < 0 ? 0 : id;
+}
+
+static void record_announce(struct daemon *d, uint64_t id)
+{
 	log_event(LOG_NOTICE, "decision", json_deep_copy(mt_record_ring_get(d->records, id)));
 	promfile_changed(d); /* metrics */
-	return id;
 }
+
 
 /* Updates record `id` (if still in the ring) and logs the update. */
 void decide_record_update(struct daemon *d, uint64_t id, const char *event, json_t *fields)
@@ -334,7 +339,7 @@ void decide_run(struct daemon *d, const char *trigger, const char *detail, bool 
 	json_object_set_new(rec, "considered", considered_json(&s, &dec));
 	if (dec.action != MT_ACTION_NONE)
 		json_object_set_new(rec, "outcome", json_string(d->opts.dry_run ? "dry-run" : "pending"));
-	uint64_t id = push_record(d, rec, snap);
+	uint64_t id = record_keep(d, rec, snap);
 
 	for (size_t i = 0; i < dec.n_chosen; i++) {
 		size_t k = dec.chosen[i];
@@ -345,8 +350,10 @@ void decide_run(struct daemon *d, const char *trigger, const char *detail, bool 
 			enact_kill(c, id, m->frees_ram, m->frees_swap, m->mem.current, m->mem.swap_current,
 			           s.node.mem_available + s.node.swap_free);
 		else if (dec.action == MT_ACTION_THROTTLE)
-			enact_throttle(c, m->mem.high, dec.explain[k].throttle_to, id);
+			enact_throttle(c, m, dec.explain[k].throttle_to, id);
 	}
+	if (id)
+		record_announce(d, id); /* logged after acting: no I/O before the kills */
 	mt_decision_free(&dec);
 	mt_snapshot_free(&s);
 	free(cgs);
@@ -364,8 +371,10 @@ static uint64_t escalate_counter(const struct mt_memory_events *e, enum mt_max_c
 }
 
 /* A kill the policy asked for itself (an escalation on its own limit, its
- * pressure tolerance): act first (the notification-to-action path), then
- * record, the policy's reason under `why_key`. */
+ * pressure tolerance): the record is kept first (memory only, so that the
+ * kill's report, metrics and outcome find its trigger), then the kill, then
+ * the log line -- the notification-to-action path does no logging. The
+ * policy's reason goes under `why_key`. */
 static void policy_kill(struct cg *c, const char *trigger, const char *why_key, json_t *why, uint64_t notified_us)
 {
 	struct daemon *d = c->d;
@@ -382,8 +391,6 @@ static void policy_kill(struct cg *c, const char *trigger, const char *why_key, 
 	uint64_t fr = 0, fs = 0;
 	mt_candidate_frees(&m, &fr, &fs);
 	c->kill_notified_us = notified_us;
-	uint64_t id = mt_record_ring_last_id(d->records) + 1; /* the id push_record() assigns next */
-	enact_kill(c, id, fr, fs, m.mem.current, m.mem.swap_current, 0);
 	json_t *rec = record_new(d, trigger, c->relpath);
 	json_object_set_new(rec, "action", json_string("kill"));
 	json_object_set_new(rec, "targets", json_pack("[s]", c->relpath));
@@ -392,7 +399,10 @@ static void policy_kill(struct cg *c, const char *trigger, const char *why_key, 
 	json_object_set_new(rec, "predicted", json_pack("{s:I, s:I}", "ram", (json_int_t)fr, "swap", (json_int_t)fs));
 	json_object_set_new(rec, "notified_us", json_integer((json_int_t)notified_us));
 	json_object_set_new(rec, "outcome", json_string(d->opts.dry_run ? "dry-run" : "pending"));
-	push_record(d, rec, NULL);
+	uint64_t id = record_keep(d, rec, NULL);
+	enact_kill(c, id, fr, fs, m.mem.current, m.mem.swap_current, 0);
+	if (id)
+		record_announce(d, id);
 }
 
 static void own_limit_kill(struct cg *c, uint64_t count, uint64_t notified_us)

@@ -242,7 +242,7 @@ static void high_write_done(uv_work_t *w, int status)
 	watch_cg_unref(c);
 }
 
-void enact_throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t record_id)
+void enact_throttle(struct cg *c, const struct mt_candidate *m, uint64_t to, uint64_t record_id)
 {
 	struct daemon *d = c->d;
 	if (c->high_write_pending)
@@ -270,15 +270,15 @@ void enact_throttle(struct cg *c, uint64_t current_high, uint64_t to, uint64_t r
 	}
 	h->swap_value = SWAP_KEEP;
 	if (!c->throttled) {
-		c->saved_high = current_high;
-		c->throttle_base = decide_cg_bytes(c, NULL, NULL);
+		/* usage and swap as the snapshot read them this pass; only
+		 * memory.swap.high, which the snapshot does not carry, is read */
+		c->saved_high = m->mem.high;
+		c->throttle_base = m->mem.current + m->mem.swap_current;
 		c->throttled = true;
 		view_changed(c->d);
-		uint64_t swap_now = 0;
+		uint64_t swap_now = m->mem.swap_current;
 		c->saved_swap_high = MT_UNLIMITED;
 		int r = mt_value_read_at(c->dir_fd, "memory.swap.high", &c->saved_swap_high);
-		if (r == 0)
-			r = mt_value_read_at(c->dir_fd, "memory.swap.current", &swap_now);
 		c->swap_held = r == 0;
 		if (c->swap_held) {
 			c->held_swap_high = swap_now < c->saved_swap_high ? swap_now : c->saved_swap_high;

@@ -141,8 +141,6 @@ static void count(struct cg *c, enum mt_metrics_event ev, uint64_t record_id)
 	struct daemon *d = c->d;
 	json_t *rec = record_id ? mt_record_ring_get(d->records, record_id) : NULL;
 	const char *reason = rec ? json_string_value(json_object_get(rec, "trigger")) : NULL;
-	if (!rec && record_id && record_id == mt_record_ring_last_id(d->records) + 1)
-		reason = "own-limit"; /* acted before recording: see report.c */
 	if (!reason || !*reason)
 		reason = "unrecorded";
 	const struct mt_k8s_identity *id = &c->id;

@@ -36,11 +36,6 @@ void report_kill_done(struct cg *c, uint64_t ram, uint64_t swap)
 	 * far more than are made during one kill's timeout. */
 	json_t *rec = mt_record_ring_get(d->records, c->kill_record_id);
 	const char *reason = rec ? json_string_value(json_object_get(rec, "trigger")) : NULL;
-	/* An own-limit kill acts before it records (decide.c own_limit_kill,
-	 * under the id the ring assigns next): a group that empties at once
-	 * reports before its record exists. */
-	if (!rec && c->kill_record_id == mt_record_ring_last_id(d->records) + 1)
-		reason = "own-limit";
 	const struct mt_k8s_identity *id = &c->id;
 	struct mt_killreport r = {
 		.cgroup = c->relpath,
