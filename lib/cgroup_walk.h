@@ -12,8 +12,9 @@
  * temp dir, resolves every path again from the mount (a renamed cgroup
  * redirects it), and reports a vanished subtree as a failed walk. The fd
  * walk is relative to the caller's root fd, works on plain directories in
- * tests and skips vanished subtrees; it is the one walker the daemon and
- * tests share.
+ * tests and skips vanished subtrees. Used by the group kill's fallback
+ * (lib/act.c); the daemon does not walk whole trees: it follows inotify and
+ * scans one directory at a time (cmd/memtriaged/watch.c).
  *
  * Return contract: the number of cgroups visited (the root excluded) on
  * success; the callback's negative return aborts the walk and is returned;

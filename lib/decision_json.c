@@ -4,7 +4,7 @@
 
 #include "snapshot_json.h"
 
-static json_t *inelig_names(uint32_t bits)
+json_t *mt_inelig_to_json(uint32_t bits)
 {
 	json_t *a = json_array();
 	for (uint32_t b = 1; a && b && b <= bits; b <<= 1)
@@ -23,7 +23,7 @@ static json_t *explain_to_json(const struct mt_candidate *c, const struct mt_exp
 		"frees_ram", (json_int_t)c->frees_ram, "frees_swap", (json_int_t)c->frees_swap,
 		"cost", (json_int_t)c->cost, "growth_rate", (json_int_t)c->growth_rate,
 		"useful_swap", (json_int_t)e->useful_swap, "useful_total", (json_int_t)e->useful_total,
-		"reason", mt_reason_to_string(e->reason), "ineligible", inelig_names(e->inelig),
+		"reason", mt_reason_to_string(e->reason), "ineligible", mt_inelig_to_json(e->inelig),
 		"throttle_to", e->reason == MT_REASON_THROTTLE ? json_integer((json_int_t)e->throttle_to)
 							       : json_null());
 }

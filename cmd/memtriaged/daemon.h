@@ -171,7 +171,7 @@ struct daemon {
 
 	struct mt_record_ring *records;
 	void *last_snapshot;      /* json_t *: the newest snapshot */
-	uint64_t decisions, kills, throttles, releases, events_seen;
+	uint64_t decisions, kills, throttles, releases;
 	uint64_t started_ms;
 
 	void *server;             /* struct mt_serve * */

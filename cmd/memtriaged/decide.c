@@ -16,6 +16,7 @@
 #include "cgroup_value.h"
 #include "daemon.h"
 #include "view.h"
+#include "decision_json.h"
 #include "fileio.h"
 #include "log.h"
 #include "names.h" /* names */
@@ -65,13 +66,8 @@ static json_t *candidate_json(const struct mt_candidate *c, const struct mt_expl
 	if (!o || !e)
 		return o;
 	json_object_set_new(o, "reason", json_string(mt_reason_to_string(e->reason)));
-	if (e->inelig) {
-		json_t *a = json_array();
-		for (uint32_t bit = 1; bit && bit <= e->inelig; bit <<= 1)
-			if (e->inelig & bit)
-				json_array_append_new(a, json_string(mt_inelig_to_string(bit)));
-		json_object_set_new(o, "inelig", a);
-	}
+	if (e->inelig)
+		json_object_set_new(o, "inelig", mt_inelig_to_json(e->inelig));
 	if (e->reason == MT_REASON_THROTTLE)
 		json_object_set_new(o, "throttle_to", json_integer((json_int_t)e->throttle_to));
 	return o;
@@ -122,6 +118,13 @@ static void iso_now(char *buf, size_t size)
 	char b[32];
 	strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf, size, "%s.%03ldZ", b, ts.tv_nsec / 1000000);
+}
+
+/* A kill of c is under way -- or, in a dry run, pretended to be -- so no
+ * other decision may choose it again. */
+static bool kill_pending(const struct cg *c, uint64_t now)
+{
+	return c->kill_in_flight || (c->d->opts.dry_run && now < c->dry_kill_until_ms);
 }
 
 static json_t *record_new(struct daemon *d, const char *trigger, const char *detail)
@@ -251,7 +254,7 @@ static int build_cb(struct cg *c, void *ud)
 	if (m->growth_rate < GROWTH_NOISE_BPS && m->growth_rate > -GROWTH_NOISE_BPS)
 		m->growth_rate = 0;
 	m->age_ms = now - c->appeared_ms;
-	m->kill_in_flight = c->kill_in_flight || (d->opts.dry_run && now < c->dry_kill_until_ms);
+	m->kill_in_flight = kill_pending(c, now);
 	m->kill_started_ms = c->kill_started_ms;
 	b->cgs[b->s->n_candidates++] = c;
 	return 0;
@@ -444,9 +447,8 @@ void decide_on_pressure(struct cg *c, enum mt_psi_kind kind)
 		c->pressure_since_ms = now;
 	c->pressure_last_ms = now;
 	uint64_t stalled_ms = now - c->pressure_since_ms;
-	bool dry_pending = d->opts.dry_run && now < c->dry_kill_until_ms;
 	if (stalled_ms < (uint64_t)p->pressure.sustain_s * 1000 || !mt_response_may_kill(p->response) ||
-	    c->kill_in_flight || dry_pending) {
+	    kill_pending(c, now)) {
 		/* within tolerance, or a policy that never kills (the group
 		 * stays held: decide_check_throttles sees no calm) */
 		decide_run(d, "candidate-psi", c->relpath, false);
@@ -477,7 +479,6 @@ void decide_on_events(struct cg *c)
 			uv_poll_stop(&c->events_poll->handle);
 		return;
 	}
-	d->events_seen++;
 	struct mt_memory_events old = c->events;
 	bool had = c->events_valid;
 	c->events = e;
@@ -490,9 +491,9 @@ void decide_on_events(struct cg *c)
 		          json_pack("{s:s, s:I, s:I}", "cgroup", c->relpath, "oom_kill", (json_int_t)e.oom_kill, "new",
 		                    (json_int_t)(e.oom_kill - old.oom_kill)));
 	const struct mt_policy *p = c->policy;
-	if (!p || !p->escalate.set || !mt_response_may_kill(p->response) || c->kill_in_flight)
-		return;
 	uint64_t now = now_ms();
+	if (!p || !p->escalate.set || !mt_response_may_kill(p->response) || kill_pending(c, now))
+		return;
 	uint64_t v = escalate_counter(&e, p->escalate.counter);
 	if (!c->escalate_armed || now - c->escalate_window_start_ms > (uint64_t)p->escalate.window_s * 1000) {
 		c->escalate_armed = true;

@@ -15,11 +15,6 @@ void log_set_format(enum log_format f)
 	log_format = f;
 }
 
-void log_set_max_priority(int priority)
-{
-	log_max_priority = priority;
-}
-
 static const char *level_name(int priority)
 {
 	switch (priority) {

@@ -8,9 +8,6 @@
 enum log_format { LOG_FORMAT_TEXT, LOG_FORMAT_JSON };
 
 void log_set_format(enum log_format f);
-/* Messages below `priority` (LOG_DEBUG < LOG_INFO ...) are dropped. */
-void log_set_max_priority(int priority);
-
 /* A free-text message: {"ts":..,"level":..,"event":"message","msg":..}. */
 void log_msg(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

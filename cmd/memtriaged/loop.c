@@ -254,13 +254,7 @@ int loop_run(struct daemon *d)
 	d->names_debounce.data = d;
 
 	uint64_t t0 = now_us();
-	if (d->opts.logs_dir) {
-		int fd = mt_dir_open(AT_FDCWD, d->opts.logs_dir);
-		if (fd >= 0) {
-			mt_k8s_names_load(fd, &d->names);
-			close(fd);
-		}
-	}
+	load_names(d); /* before the tree is watched: nothing to resolve yet */
 	int r = watch_start(d);
 	if (r < 0) {
 		log_msg(LOG_ERR, "watching %s: %s", d->opts.root, strerror(-r));

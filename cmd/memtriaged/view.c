@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "decision_json.h"
 #include "log.h"
 #include "names.h"
 #include "select.h"
@@ -191,10 +192,7 @@ static int row_cb(struct cg *c, void *ud)
 	struct row *r = &rs->v[rs->n++];
 	*r = (struct row){ .o = o, .path = c->relpath, .group = c->kill_in_flight ? 0 : 2 };
 	if (m) {
-		json_t *inelig = json_array();
-		for (uint32_t bit = 1; bit && bit <= m->kill_inelig; bit <<= 1)
-			if (m->kill_inelig & bit)
-				json_array_append_new(inelig, json_string(mt_inelig_to_string(bit)));
+		json_t *inelig = mt_inelig_to_json(m->kill_inelig);
 		json_t *add = json_pack("{s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:o}", "current",
 		                        (json_int_t)m->mem.current, "swap_current", (json_int_t)m->mem.swap_current,
 		                        "high", limit_json(m->mem.high), "max", limit_json(m->mem.max), "frees_ram",

@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cgroup_walk.h"
 #include "cleanup.h"
 #include "daemon.h"
 #include "view.h"
