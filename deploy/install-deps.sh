@@ -5,7 +5,7 @@ set -eu
 
 build_pkgs="gcc meson ninja-build pkg-config libuv1-dev libjansson-dev libcgroup-dev"
 # The real-kernel bed: QEMU under TCG, a busybox userland, cpio for the initramfs.
-vm_pkgs="qemu-system-x86 busybox-static cpio apt-utils"
+vm_pkgs="qemu-system-x86 busybox-static cpio"
 # Tests only: clang with libFuzzer and the sanitizer runtimes; promtool; systemd-analyze.
 test_pkgs="clang libclang-rt-14-dev prometheus systemd python3 python3-yaml"
 

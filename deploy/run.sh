@@ -12,9 +12,5 @@ ninja -C build >/dev/null
 if ./build/cmd/memtriaged/memtriaged --check-host; then
 	exec ./build/cmd/memtriaged/memtriaged "$@"
 fi
-if [ -x test/vm/demo.sh ]; then
-	echo "memtriage: this host cannot serve; starting the real-kernel sandbox demo" >&2
-	exec ./test/vm/demo.sh build
-fi
-echo "memtriage: this host cannot serve and the sandbox demo is not built yet" >&2
-exit 1
+echo "memtriage: this host cannot serve; starting the real-kernel sandbox demo" >&2
+exec ./test/vm/demo.sh build

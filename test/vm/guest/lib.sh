@@ -129,17 +129,13 @@ mt_meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 mt_alive() { kill -0 "$1" 2>/dev/null; }
 
 # --- the daemon (issue 6 scenarios) ---
-# mt_daemon_can_run: memtriaged has its supervisor loop (its --help offers
-# --policy-dir) and its own start-up check passes in this guest.
+# mt_daemon_can_run: memtriaged's own start-up check passes in this guest.
 mt_daemon_can_run() {
-	[ -x /bin/memtriaged ] || return 1
-	memtriaged --help 2>&1 | grep -q -- --policy-dir || { echo "memtriaged has no supervisor loop in this build" >$MT_STATE/check-host.log; return 1; }
 	memtriaged --check-host >$MT_STATE/check-host.log 2>&1
 }
-# mt_daemon_start [ARGS...]: memtriaged in the background (default args:
-# --policy-dir /policies/default); output in $MT_STATE/memtriaged.log, pid in MT_DAEMON_PID.
+# mt_daemon_start ARGS...: memtriaged in the background; output in
+# $MT_STATE/memtriaged.log, pid in MT_DAEMON_PID.
 mt_daemon_start() {
-	[ $# -eq 0 ] && set -- --policy-dir /policies/default
 	memtriaged "$@" > $MT_STATE/memtriaged.log 2>&1 &
 	MT_DAEMON_PID=$!
 	mt_log "memtriaged $* started as pid $MT_DAEMON_PID"

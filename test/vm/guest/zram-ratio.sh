@@ -66,7 +66,8 @@ zram_ratio_scenario() {
 	else
 		mt_check "ratio >= 10" awk -v r=$ratio 'BEGIN { exit !(r >= 10) }'
 	fi
-	# commit counts zram used at f = 1 - 1/r: check it against the figures
+	# commit, bound and room with zram at f = 1 - 1/r, for the record (the
+	# arithmetic is checked exactly in test/unit/test_zram_node.c)
 	dfield() { echo "$dflat" | sed -n "s/.*\"node\":{[^}]*\"$1\":\([0-9]*\).*/\1/p"; }
 	mt_log "commit=$(dfield commit) bound=$(dfield bound) swap_room=$(dfield swap_room)"
 	mt_check "holder alive" mt_alive $hold
