@@ -47,6 +47,10 @@ static void kill_now(struct cg *c)
 	                    "signalled", res.signalled, "notified_us", (json_int_t)c->kill_notified_us, "acted_us",
 	                    (json_int_t)t1, "kill_us", (json_int_t)(t1 - t0), "mrelease_us", (json_int_t)(t2 - t1),
 	                    "decision", (json_int_t)c->kill_record_id));
+	if (res.thaw_error < 0 && !mt_errno_is_gone(res.thaw_error))
+		/* a survivor of the fallback kill stays frozen: say so */
+		log_msg(LOG_ERR, "%s: thawing after the fallback kill: %s; a surviving process stays frozen",
+		        c->relpath, strerror(-res.thaw_error));
 	c->kill_notified_us = 0;
 	watch_cg_kill_started(c);
 	decide_on_populated(c); /* it may already be empty */
