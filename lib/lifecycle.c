@@ -381,7 +381,7 @@ static int on_decide(struct step *s, const struct mt_lc_event *ev)
 	const struct mt_snapshot *snap = in->snapshot;
 	if (in->stopping)
 		return 0;
-	if (!snap || !in->snap_members || o->decided)
+	if (!snap || (snap->n_candidates && !in->snap_members) || o->decided)
 		return -EINVAL; /* one decision per step, on a snapshot */
 	struct mt_decision *dec = &o->decision;
 	int r = mt_select(snap, NULL, dec);

@@ -10,8 +10,7 @@
 #include "cleanup.h"
 #include "killreport.h"
 #include "log.h"
-#include "promfile.h"
-#include "record.h"
+#include "recorder.h"
 
 /* One writev: the kernel takes one write to /dev/kmsg as one record. The
  * newline matters: without it the kernel keeps the record open for a
@@ -31,21 +30,18 @@ static int kmsg_write(const char *line, size_t len)
 
 void report_kill_done(struct cg *c, uint64_t ram, uint64_t swap)
 {
-	struct daemon *d = c->d;
-	/* The decision's trigger is the reason; the ring keeps 256 records,
-	 * far more than are made during one kill's timeout. */
-	json_t *rec = mt_record_ring_get(d->records, c->kill_record_id);
-	const char *reason = rec ? json_string_value(json_object_get(rec, "trigger")) : NULL;
+	/* The decision's trigger is the reason. */
+	const char *reason = recorder_reason(c->d, c->rec.kill_record_id);
 	const struct mt_k8s_identity *id = &c->id;
 	struct mt_killreport r = {
 		.cgroup = c->relpath,
 		.namespace = id->named ? id->k8s_namespace : NULL,
 		.pod = id->named ? id->pod : NULL,
 		.container = id->named ? id->container : NULL,
-		.reason = reason && *reason ? reason : "unrecorded",
-		.freed_ram = c->kill_before_ram > ram ? c->kill_before_ram - ram : 0,
-		.freed_swap = c->kill_before_swap > swap ? c->kill_before_swap - swap : 0,
-		.decision = c->kill_record_id,
+		.reason = reason,
+		.freed_ram = c->rec.before_ram > ram ? c->rec.before_ram - ram : 0,
+		.freed_swap = c->rec.before_swap > swap ? c->rec.before_swap - swap : 0,
+		.decision = c->rec.kill_record_id,
 	};
 	char line[MT_KILLREPORT_MAX_LEN + 1];
 	int n = mt_killreport_format(&r, line, sizeof line);
@@ -55,7 +51,6 @@ void report_kill_done(struct cg *c, uint64_t ram, uint64_t swap)
 	json_t *k8s = id->named ? json_pack("{s:s, s:s, s:s?}", "namespace", id->k8s_namespace, "pod", id->pod,
 	                                    "container", id->container[0] ? id->container : NULL)
 	                        : json_null();
-	promfile_count_kill(c, c->kill_record_id);
 	log_event(LOG_WARNING, "kill-report",
 	          json_pack("{s:s, s:o, s:s, s:I, s:I, s:I, s:b}", "cgroup", c->relpath, "k8s", k8s, "reason", r.reason,
 	                    "freed_ram", (json_int_t)r.freed_ram, "freed_swap", (json_int_t)r.freed_swap, "decision",

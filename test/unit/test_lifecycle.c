@@ -545,6 +545,18 @@ static void test_batch(void)
 	ev[1] = ev[0];
 	in.n_events = 2;
 	CHECK_INT(mt_lc_step(&in, &out), -EINVAL);
+	/* a node without candidates is decided on too (its snapshot is kept) */
+	struct mt_snapshot empty = { 0 };
+	fx_node(&empty.node, 0, 0);
+	CHECK_INT(mt_snapshot_compute(&empty), 0);
+	in.snapshot = &empty;
+	in.snap_members = NULL;
+	in.n_events = 1;
+	CHECK_INT(mt_lc_step(&in, &out), 0);
+	CHECK(out.decided);
+	CHECK_INT(out.n_items, 1);
+	CHECK_INT(out.items[0].kind, MT_LC_DECISION);
+	mt_snapshot_free(&empty);
 	mt_lc_output_free(&out);
 	mt_snapshot_free(&snap);
 }
