@@ -338,6 +338,27 @@ static const struct row rows[] = {
 		{ E_DRY, 0, 0, "", NULL },
 		{ E_DECIDE_KILL, 0, 0, "DECISION KILL", NULL }, /* dry run off: real */
 	} },
+	{ "kill: no longer a candidate while being killed: the kill goes on", P_KILL, {
+		{ E_DECIDE_KILL, 0, 0, "DECISION KILL", NULL },
+		{ E_CAND, 0, 0, "", "held=0 wp=0 rp=0 kill=sent gone=0" },
+		{ E_POP, 0, 0, "DONE OVER", "held=0 wp=0 rp=0 kill=none gone=0" },
+	} },
+	{ "kill: stuck counts the SIGTERM grace", P_GRACE, {
+		{ E_DECIDE_KILL, 0, 0, "DECISION TERM", NULL },
+		{ E_TICK, 0, 10500, "", "held=0 wp=0 rp=0 kill=term gone=0" },
+		{ E_TICK, 0, 1, "STUCK", NULL },
+	} },
+	{ "kill: a pretended kill is never stuck, never done", P_KILL, {
+		{ E_DRY, 1, 0, "", NULL },
+		{ E_DECIDE_KILL, 0, 0, "DECISION", NULL },
+		{ E_TICK, 0, 20000, "", NULL },
+		{ E_POP, 0, 0, "", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_GONE, 1, 0, "FORGET", NULL },
+	} },
+	{ "shutdown: nothing held, nothing to do", P_KILL, {
+		{ E_SHUTDOWN, 0, 0, "", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_PSI, 0, 0, "", NULL },
+	} },
 	/* --- policy kills --- */
 	{ "own limit: count increments within the window kill", P_ESC, {
 		{ E_EVENTS, 1, 0, "OOM", NULL },
@@ -522,6 +543,33 @@ static void test_policy_kill_grace(void)
 	mt_lc_output_free(&w.out);
 }
 
+/* A first hold on a kernel without memory.swap.high holds RAM only; a
+ * swap.high write that failed is not restored. */
+static void test_swap_hold(void)
+{
+	for (int k = 0; k < 2; k++) {
+		struct world w = { .now = 1000000 };
+		w.p = make_policy(P_KILL);
+		w.has_policy = true;
+		run(&w, SD(E_DECIDE_HOLD, 0, 0));
+		CHECK(w.out.items[1].hold.first);
+		CHECK_U64(w.out.items[1].hold.swap_now, 0);
+		struct mt_lc_member m = { .g = &w.g, .policy = &w.p };
+		struct mt_lc_event e = { .kind = MT_LC_EV_WRITTEN, .m = m };
+		e.write.swap_tried = true;
+		e.write.swap_read_r = k == 0 ? -ENOENT : 0;
+		e.write.swap_r = k == 0 ? 0 : -EINVAL;
+		struct mt_lc_input in = { .now_ms = w.now, .events = &e, .n_events = 1 };
+		CHECK_INT(mt_lc_step(&in, &w.out), 0);
+		CHECK(!w.g.swap_held);
+		CHECK(w.g.held);
+		run(&w, SD(E_RELEASE, 0, 0));
+		CHECK_INT(w.out.items[0].kind, MT_LC_RESTORE);
+		CHECK(!w.out.items[0].restore.swap_held);
+		mt_lc_output_free(&w.out);
+	}
+}
+
 /* Several events in one step are taken in order; two decisions are refused. */
 static void test_batch(void)
 {
@@ -567,6 +615,7 @@ int main(void)
 		run_row(&rows[i]);
 	test_item_details();
 	test_policy_kill_grace();
+	test_swap_hold();
 	test_batch();
 	return mt_check_status();
 }
