@@ -374,6 +374,36 @@ static void on_pressure(struct step *s, const struct mt_lc_event *ev)
 }
 
 /* --- node-wide --- */
+static bool node_deficit(const struct mt_node *n)
+{
+	return n->ram_deficit > 0 || n->swap_deficit > 0;
+}
+
+bool mt_lc_node_danger(const struct mt_node *n, uint64_t eta_ms, uint64_t horizon_ms)
+{
+	return node_deficit(n) || n->headroom <= n->reserve || (eta_ms != MT_NEVER && eta_ms <= horizon_ms);
+}
+
+/* When to decide: on a deficit at every tick, near the bound at most every
+ * MT_LC_THROTTLE_DECISION_MS. */
+static void on_tick_node(struct step *s, const struct mt_lc_event *ev, bool danger)
+{
+	const struct mt_lc_input *in = s->in;
+	const char *trigger = NULL;
+	if (node_deficit(&ev->tick.node)) {
+		trigger = "commit-over-bound";
+	} else if (danger && in->node &&
+	           in->now_ms - in->node->last_throttle_decision_ms >= MT_LC_THROTTLE_DECISION_MS) {
+		in->node->last_throttle_decision_ms = in->now_ms;
+		trigger = "projected-exhaustion";
+	}
+	if (!trigger)
+		return;
+	struct mt_lc_item *it = push(s, MT_LC_WANT_DECISION, NULL, ev->at_us);
+	if (it)
+		it->trigger = trigger;
+}
+
 static int on_decide(struct step *s, const struct mt_lc_event *ev)
 {
 	const struct mt_lc_input *in = s->in;
@@ -418,12 +448,15 @@ static void on_event(struct step *s, const struct mt_lc_event *ev)
 			s->error = r;
 		return;
 	}
-	case MT_LC_EV_TICK:
+	case MT_LC_EV_TICK: {
+		bool danger = mt_lc_node_danger(&ev->tick.node, ev->tick.eta_ms, in->horizon_ms);
+		on_tick_node(s, ev, danger);
 		for (size_t i = 0; i < in->n_members; i++) {
 			on_tick_kill(s, &in->members[i]);
-			on_tick_hold(s, &in->members[i], ev->tick.danger);
+			on_tick_hold(s, &in->members[i], danger);
 		}
 		return;
+	}
 	case MT_LC_EV_SHUTDOWN:
 		for (size_t i = 0; i < in->n_members; i++)
 			release(s, &in->members[i], "shutdown");

@@ -52,6 +52,11 @@
  * daemon's loop may be busy) ends a streak. */
 #define MT_LC_PRESSURE_GAP_SLACK_MS 500
 
+/* A near-bound decision that only throttles runs at most this often (the
+ * policies' throttle step interval default); a deficit is decided on at
+ * every tick. */
+#define MT_LC_THROTTLE_DECISION_MS 500
+
 enum mt_lc_kill_phase {
 	MT_LC_KILL_NONE,
 	MT_LC_KILL_TERM,  /* SIGTERM sent, grace timer running */
@@ -92,6 +97,12 @@ struct mt_lc_group {
 	uint64_t pressure_last_ms;  /* the trigger's last signal */
 };
 
+/* The node's own state: when to decide. Zero-initialised, written only by
+ * mt_lc_step(). */
+struct mt_lc_node {
+	uint64_t last_throttle_decision_ms;
+};
+
 /* A group as one step sees it. */
 struct mt_lc_member {
 	struct mt_lc_group *g;           /* updated in place */
@@ -116,7 +127,8 @@ struct mt_lc_write {
 
 enum mt_lc_event_kind {
 	MT_LC_EV_DECIDE,       /* a node-wide decision on in->snapshot */
-	MT_LC_EV_TICK,         /* the node timer: stuck kills, calm holds of in->members */
+	MT_LC_EV_TICK,         /* the node timer: whether to decide; stuck kills, calm holds
+	                        * of in->members */
 	MT_LC_EV_SHUTDOWN,     /* release every hold of in->members */
 	MT_LC_EV_CANDIDACY,    /* m became (on) or stopped being (!on) a candidate */
 	MT_LC_EV_EVENTS,       /* m's memory.events moved from old to now */
@@ -136,7 +148,10 @@ struct mt_lc_event {
 	uint64_t at_us;             /* when the notification arrived (0: none) */
 	union {
 		struct { const char *trigger, *detail; bool record_noop; } decide;
-		struct { bool danger; } tick;
+		struct {
+			struct mt_node node;  /* computed (mt_node_compute) */
+			uint64_t eta_ms;      /* to exhaustion, MT_NEVER when not growing */
+		} tick;
 		struct { bool on; } candidacy;
 		struct { struct mt_memory_events old, now; } events;
 		struct { enum mt_psi_kind kind; } pressure;
@@ -167,7 +182,7 @@ enum mt_lc_item_kind {
 	MT_LC_HOLD_WRITTEN,  /* a hold's write finished */
 	MT_LC_HOLD_SHADOW,   /* dry run: a hold pretended */
 	/* requests (the loop) */
-	MT_LC_WANT_DECISION, /* run a node-wide decision (trigger, detail: m's group) */
+	MT_LC_WANT_DECISION, /* run a node-wide decision (trigger; detail: m's group, if any) */
 };
 
 struct mt_lc_item {
@@ -213,6 +228,9 @@ struct mt_lc_input {
 	bool dry_run;
 	bool stopping;                    /* shutting down: a finished write is undone */
 	uint64_t kill_timeout_ms;         /* plus the policy's grace: a kill is stuck after */
+	uint64_t horizon_ms;              /* TICK: the bound is near when exhaustion is
+	                                   * projected within this */
+	struct mt_lc_node *node;          /* TICK: updated in place */
 	const struct mt_snapshot *snapshot;    /* computed; for DECIDE */
 	const struct mt_lc_member *snap_members; /* by snapshot candidate index */
 	const struct mt_lc_member *members;    /* TICK, SHUTDOWN: groups with a state */
@@ -238,6 +256,9 @@ void mt_lc_output_free(struct mt_lc_output *out);
 bool mt_lc_kill_pending(const struct mt_lc_group *g, bool dry_run, uint64_t now_ms);
 /* Whether the group's stall is beyond its policy's tolerance now. */
 bool mt_lc_pressure_beyond(const struct mt_lc_group *g, const struct mt_policy *p, uint64_t now_ms);
+/* TICK: whether the node is in danger (a deficit, or the bound near): no
+ * hold is calm then. */
+bool mt_lc_node_danger(const struct mt_node *n, uint64_t eta_ms, uint64_t horizon_ms);
 /* TICK: whether the step will look at the group's memory.pressure. */
 bool mt_lc_wants_psi(const struct mt_lc_group *g, const struct mt_policy *p, bool danger, uint64_t now_ms);
 /* Whether TICK or SHUTDOWN has anything to do with the group. */

@@ -181,7 +181,6 @@ struct daemon {
 	uv_timer_t tick;
 	struct mt_growth node_growth;
 	uint64_t last_commit, last_bound, last_eta_ms;
-	uint64_t last_throttle_decision_ms;
 	int psi_fd;
 	uv_poll_t psi_poll;
 	bool psi_poll_init;
@@ -192,6 +191,7 @@ struct daemon {
 
 	/* decide.c */
 	bool draining;
+	struct mt_lc_node lc_node; /* the node's lifecycle state (mt_lc_step only) */
 	uint64_t step_gen;        /* steps run: states may have changed */
 	struct mt_node node_seen; /* the node as last read (valid when node_seen_ms) */
 	uint64_t node_seen_ms;

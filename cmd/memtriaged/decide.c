@@ -229,7 +229,7 @@ static void after_step(struct daemon *d, const struct mt_lc_output *out)
 			struct mt_lc_event ev = inbox_event(c, MT_LC_EV_DECIDE);
 			ev.at_us = it->at_us;
 			ev.decide.trigger = it->trigger;
-			ev.decide.detail = c->relpath; /* c is referenced by the event */
+			ev.decide.detail = c ? c->relpath : NULL; /* c is referenced by the event */
 			inbox_push(d, &ev);
 			continue;
 		}
@@ -265,7 +265,8 @@ static void step(struct daemon *d, struct mt_lc_event *ev)
 	struct cg *c = ev->m.ud;
 	struct mt_snapshot s = { 0 };
 	struct mt_lc_input in = { .now_ms = now_ms(), .dry_run = d->opts.dry_run, .stopping = d->stopping,
-	                          .kill_timeout_ms = d->opts.kill_timeout_ms, .events = ev, .n_events = 1 };
+	                          .kill_timeout_ms = d->opts.kill_timeout_ms, .horizon_ms = d->opts.horizon_ms,
+	                          .node = &d->lc_node, .events = ev, .n_events = 1 };
 	st.n_members = 0;
 	if (c)
 		ev->m.policy = c->policy; /* as resolved now */
@@ -281,7 +282,11 @@ static void step(struct daemon *d, struct mt_lc_event *ev)
 		in.snapshot = &s;
 		in.snap_members = st.members;
 	} else if (ev->kind == MT_LC_EV_TICK || ev->kind == MT_LC_EV_SHUTDOWN) {
-		struct active_ctx x = { .d = d, .danger = ev->tick.danger, .tick = ev->kind == MT_LC_EV_TICK };
+		bool tick = ev->kind == MT_LC_EV_TICK;
+		struct active_ctx x = {
+			.d = d, .tick = tick,
+			.danger = tick && mt_lc_node_danger(&ev->tick.node, ev->tick.eta_ms, d->opts.horizon_ms),
+		};
 		watch_for_each(d, active_cb, &x);
 		in.members = st.members;
 		in.n_members = st.n_members;

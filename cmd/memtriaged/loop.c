@@ -37,20 +37,9 @@ static const struct mt_growth_interval_params tick_params = {
 	.max_usec = 1000000,
 	.checks_before = 8,
 };
-/* A near-bound decision that only throttles runs at most this often (the
- * policies' throttle step interval default). */
-#define THROTTLE_DECISION_MS 500
 /* ConfigMap updates swap a symlink and touch several entries: reload once
  * after the burst. */
 #define POLICY_DEBOUNCE_MS 200
-
-static void post_decide(struct daemon *d, const char *trigger, bool record_noop)
-{
-	struct mt_lc_event ev = inbox_event(NULL, MT_LC_EV_DECIDE);
-	ev.decide.trigger = trigger;
-	ev.decide.record_noop = record_noop;
-	inbox_push(d, &ev);
-}
 
 static void on_tick(uv_timer_t *t)
 {
@@ -73,17 +62,12 @@ static void on_tick(uv_timer_t *t)
 	d->last_bound = n.bound;
 	d->last_eta_ms = eta == MT_GROWTH_NEVER ? UINT64_MAX : eta / 1000;
 
-	bool deficit = n.ram_deficit > 0 || n.swap_deficit > 0;
-	bool near = n.headroom <= n.reserve || (eta != MT_GROWTH_NEVER && eta / 1000 <= d->opts.horizon_ms);
-	if (deficit) {
-		post_decide(d, "commit-over-bound", false);
-	} else if (near && now_ms() - d->last_throttle_decision_ms >= THROTTLE_DECISION_MS) {
-		d->last_throttle_decision_ms = now_ms();
-		post_decide(d, "projected-exhaustion", false);
-	}
-	struct mt_lc_event ev = inbox_event(NULL, MT_LC_EV_TICK); /* stuck kills, calm holds */
-	ev.tick.danger = deficit || near;
+	/* whether to decide, stuck kills, calm holds: the step's */
+	struct mt_lc_event ev = inbox_event(NULL, MT_LC_EV_TICK);
+	ev.tick.node = n;
+	ev.tick.eta_ms = d->last_eta_ms == UINT64_MAX ? MT_NEVER : d->last_eta_ms;
 	inbox_post(d, &ev);
+	bool deficit = n.ram_deficit > 0 || n.swap_deficit > 0;
 	mt_growth_interval(&tick_params, deficit ? 0 : eta, &next);
 rearm:
 	if (!d->stopping)
@@ -98,8 +82,10 @@ static void on_node_psi(uv_poll_t *h, int status, int events)
 		uv_poll_stop(h);
 		return;
 	}
-	post_decide(d, "node-psi", true);
-	decide_drain(d);
+	struct mt_lc_event ev = inbox_event(NULL, MT_LC_EV_DECIDE);
+	ev.decide.trigger = "node-psi";
+	ev.decide.record_noop = true;
+	inbox_post(d, &ev);
 }
 
 static int arm_node_psi(struct daemon *d)

@@ -61,6 +61,7 @@ struct row {
 
 struct world {
 	struct mt_lc_group g;
+	struct mt_lc_node node;
 	struct mt_policy p;
 	bool has_policy;
 	bool dry, stopping;
@@ -101,7 +102,7 @@ static const char *kind_word(const struct mt_lc_item *it, char *buf, size_t size
 	case MT_LC_OOM_SEEN: return "OOM";
 	case MT_LC_HOLD_WRITTEN: return "WRITTEN";
 	case MT_LC_HOLD_SHADOW: return "SHADOW";
-	case MT_LC_WANT_DECISION: return "WANT";
+	case MT_LC_WANT_DECISION: return it->trigger[0] == 'c' && it->trigger[1] == 'o' ? "WANT-deficit" : "WANT";
 	}
 	return "?";
 }
@@ -120,7 +121,8 @@ static const char *run(struct world *w, const struct stepdef *sd)
 	struct mt_lc_member m = { .g = &w->g, .policy = w->has_policy ? &w->p : NULL };
 	struct mt_lc_event e = { .m = m, .at_us = w->now * 1000 };
 	struct mt_snapshot snap = { 0 };
-	struct mt_lc_input in = { .kill_timeout_ms = 10000, .events = &e, .n_events = 1 };
+	struct mt_lc_input in = { .kill_timeout_ms = 10000, .horizon_ms = 30000, .node = &w->node,
+	                          .events = &e, .n_events = 1 };
 	w->now += sd->dt_ms;
 	switch (sd->ev) {
 	case E_DECIDE_KILL:
@@ -135,10 +137,15 @@ static const char *run(struct world *w, const struct stepdef *sd)
 		e.decide.record_noop = sd->arg;
 		break;
 	case E_TICK:
-		/* arg: PSI some avg10 in percent; < 0 danger */
+		/* arg: PSI some avg10 in percent; < 0: the node near its bound
+		 * (no headroom beyond the reserve), else far from it */
 		e.kind = MT_LC_EV_TICK;
-		e.tick.danger = sd->arg < 0;
-		m.psi_valid = mt_lc_wants_psi(&w->g, m.policy, e.tick.danger, w->now);
+		fx_node(&e.tick.node, 0, 0);
+		if (sd->arg >= 0)
+			e.tick.node.mem_available = 32 * GiB;
+		CHECK_INT(mt_node_compute(&e.tick.node), 0);
+		e.tick.eta_ms = MT_NEVER;
+		m.psi_valid = mt_lc_wants_psi(&w->g, m.policy, sd->arg < 0, w->now);
 		m.psi_some_avg10 = (double)sd->arg;
 		in.members = &m;
 		in.n_members = 1;
@@ -214,7 +221,7 @@ static const struct row rows[] = {
 		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
 		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
 		{ E_TICK, 1, 0, "", NULL },
-		{ E_TICK, -1, 1500, "", NULL },  /* danger */
+		{ E_TICK, -1, 1500, "WANT", NULL },  /* danger: a decision, and no calm */
 		{ E_TICK, 1, 100, "", NULL },
 		{ E_TICK, 1, 1900, "", "held=1 wp=0 rp=0 kill=none gone=0" },
 		{ E_TICK, 1, 100, "RESTORE:calm", "held=0 wp=0 rp=0 kill=none gone=0" },
@@ -570,6 +577,47 @@ static void test_swap_hold(void)
 	}
 }
 
+/* When to decide: a deficit at every tick, the bound near at most every
+ * MT_LC_THROTTLE_DECISION_MS, far from it never; projected exhaustion
+ * within the horizon counts as near. */
+static void test_tick_decisions(void)
+{
+	struct mt_lc_node node = { 0 };
+	struct mt_lc_output out = { 0 };
+	struct mt_lc_event e = { .kind = MT_LC_EV_TICK, .tick.eta_ms = MT_NEVER };
+	struct mt_lc_input in = { .now_ms = 100000, .horizon_ms = 30000, .node = &node, .events = &e, .n_events = 1 };
+	static const struct { uint64_t ram_over, avail, eta_ms, dt_ms; const char *want; } t[] = {
+		{ 0, 32 * GiB, MT_NEVER, 0, NULL },              /* far */
+		{ 0, 0, MT_NEVER, 0, "projected-exhaustion" },   /* near: headroom <= reserve */
+		{ 0, 0, MT_NEVER, 499, NULL },                   /* near again within 500 ms */
+		{ 0, 0, MT_NEVER, 1, "projected-exhaustion" },
+		{ 64 * MiB, 0, MT_NEVER, 0, "commit-over-bound" }, /* a deficit: every tick */
+		{ 64 * MiB, 0, MT_NEVER, 0, "commit-over-bound" },
+		{ 0, 32 * GiB, 29999, 500, "projected-exhaustion" }, /* far, but exhaustion within the horizon */
+		{ 0, 32 * GiB, 30001, 500, NULL },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		fx_node(&e.tick.node, t[i].ram_over, 0);
+		if (t[i].avail)
+			e.tick.node.mem_available = t[i].avail;
+		CHECK_INT(mt_node_compute(&e.tick.node), 0);
+		e.tick.eta_ms = t[i].eta_ms;
+		in.now_ms += t[i].dt_ms;
+		CHECK_INT(mt_lc_step(&in, &out), 0);
+		if (!t[i].want) {
+			CHECK_INT(out.n_items, 0);
+			continue;
+		}
+		CHECK_INT(out.n_items, 1);
+		if (out.n_items == 1) {
+			CHECK_INT(out.items[0].kind, MT_LC_WANT_DECISION);
+			CHECK_STR(out.items[0].trigger, t[i].want);
+			CHECK(out.items[0].m.ud == NULL);
+		}
+	}
+	mt_lc_output_free(&out);
+}
+
 /* Several events in one step are taken in order; two decisions are refused. */
 static void test_batch(void)
 {
@@ -616,6 +664,7 @@ int main(void)
 	test_item_details();
 	test_policy_kill_grace();
 	test_swap_hold();
+	test_tick_decisions();
 	test_batch();
 	return mt_check_status();
 }
