@@ -471,7 +471,7 @@ static void on_event(struct step *s, const struct mt_lc_event *ev)
 		if (ev->candidacy.on)
 			g->esc_armed = false;
 		else if (g->held) /* no longer supervised: our limit must not outlive that */
-			release(s, m, !m->policy || m->policy->is_protected ? "protected" : "not-candidate");
+			release(s, m, !m->policy || m->policy->is_protected ? "protected" : "not-a-candidate");
 		return;
 	case MT_LC_EV_EVENTS:
 		if (!g->gone)

@@ -194,7 +194,7 @@ struct mt_lc_item {
 	const char *trigger;        /* DECISION, POLICY_KILL, WANT_DECISION: static text */
 	const char *detail;         /* DECISION: the event's detail (may be NULL) */
 	const char *why;            /* RESTORE: "calm", "operator", "deferred", "shutdown",
-	                             * "protected", "not-candidate" */
+	                             * "protected", "not-a-candidate" */
 	bool keep;                  /* DECISION: a record is kept (else only counted) */
 	bool measure;               /* TERM, KILL of a policy kill: read the group's
 	                             * figures and populated first; nothing to kill:

@@ -298,11 +298,17 @@ static void step(struct daemon *d, struct mt_lc_event *ev)
 		log_msg(LOG_ERR, "%s: %s", ev->kind == MT_LC_EV_DECIDE ? "selection failed" : "a lifecycle step failed",
 		        strerror(-r));
 	if (reserve(st.out.n_items) < 0) {
-		log_msg(LOG_ERR, "a step's results: %s", strerror(ENOMEM));
+		/* the states have moved: the actions must still happen; only
+		 * their records are lost */
+		log_msg(LOG_ERR, "keeping a step's results: %s; acting without recording", strerror(ENOMEM));
+		for (size_t i = 0; i < st.out.n_items; i++) {
+			struct enact_result one;
+			enact_perform(d, &st.out.items[i], 1, &one);
+		}
 		mt_snapshot_free(&s);
 		return;
 	}
-	enact_perform(d, &st.out, st.res);
+	enact_perform(d, st.out.items, st.out.n_items, st.res);
 	for (size_t i = 0; i < st.out.n_items; i++)
 		measure_after(d, &st.out.items[i], &st.after[i]);
 	recorder_step(d, &in, &st.out, st.res, st.after);

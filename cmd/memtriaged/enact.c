@@ -198,10 +198,10 @@ static void restore(struct cg *c, const struct mt_lc_item *it, struct enact_resu
 	res->rs = it->restore.swap_held ? mt_act_set_swap_high(fd, it->restore.saved_swap_high) : 0;
 }
 
-void enact_perform(struct daemon *d, const struct mt_lc_output *out, struct enact_result *res)
+void enact_perform(struct daemon *d, const struct mt_lc_item *items, size_t n, struct enact_result *res)
 {
-	for (size_t i = 0; i < out->n_items; i++) {
-		const struct mt_lc_item *it = &out->items[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct mt_lc_item *it = &items[i];
 		struct cg *c = it->m.ud;
 		memset(&res[i], 0, sizeof res[i]);
 		switch (it->kind) {

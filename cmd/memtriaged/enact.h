@@ -29,6 +29,6 @@ struct enact_result {
 	uint64_t t0_us, t1_us, t2_us; /* KILL: before cgroup.kill, after it, after process_mrelease */
 };
 
-/* Carries out every action of out->items in order; res[i] for item i
- * (res has out->n_items entries; non-actions are left zeroed). */
-void enact_perform(struct daemon *d, const struct mt_lc_output *out, struct enact_result *res);
+/* Carries out every action of items[0..n) in order; res[i] for item i
+ * (non-actions are left zeroed). */
+void enact_perform(struct daemon *d, const struct mt_lc_item *items, size_t n, struct enact_result *res);

@@ -245,7 +245,7 @@ static const struct row rows[] = {
 	{ "hold: stops being a candidate while held: released", P_KILL, {
 		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
 		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
-		{ E_CAND, 0, 0, "RESTORE:not-candidate", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_CAND, 0, 0, "RESTORE:not-a-candidate", "held=0 wp=0 rp=0 kill=none gone=0" },
 		{ E_CAND, 1, 0, "", NULL },
 	} },
 	{ "hold: a reload that protects a held group releases it", P_KILL, {
