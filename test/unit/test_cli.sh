@@ -59,6 +59,24 @@ stderr_has() {
 expect status.txt 0 status
 expect candidates.txt 0 candidates
 expect candidates-wide.txt 0 candidates --wide
+expect candidates-wide.txt 0 candidates -o wide
+# a terminal's width (COLUMNS when stdout is not a terminal): the least
+# useful columns go, then cells shorten; no line is longer than the width
+COLUMNS=100 expect candidates-100.txt 0 candidates
+COLUMNS=80 expect candidates-80.txt 0 candidates
+COLUMNS=60 expect candidates-60.txt 0 candidates
+COLUMNS=60 expect history-60.txt 0 history
+COLUMNS=80 expect explain-80.txt 0 explain
+COLUMNS=60 expect policies-60.txt 0 policies
+for w in 40 60 80 100 120; do
+	for v in candidates history explain policies; do
+		COLUMNS=$w "$M" $v >"$TMP/fit" || fail "COLUMNS=$w memtriage $v: exit $?"
+		long=$(awk -v w=$w 'length($0) > w' "$TMP/fit" | grep -v '^deficit  \|^decision  \|^to free  \|^action  \|^\* chosen\|^free as much\|^without it\|^last reload\|^policy set' | head -1)
+		[ -z "$long" ] || fail "COLUMNS=$w memtriage $v: a table line is longer than $w: $long"
+	done
+done
+# -o wide never shortens, whatever the width
+COLUMNS=60 expect candidates-wide.txt 0 candidates -o wide
 expect history.txt 0 history
 expect history-1.txt 0 history -n 1
 expect explain.txt 0 explain
@@ -109,6 +127,10 @@ stderr_has 2 "needs 'on' or 'off'" dry-run
 stderr_has 2 "needs exactly one CGROUP" release
 stderr_has 2 "is not a valid cgroup path" release a/../b
 stderr_has 2 "at most one decision ID" explain 1 2
+# validated before connecting: exit 2 even with no daemon to ask
+stderr_has 2 "'abc' is not a decision ID" explain abc --socket "$TMP/none.sock"
+stderr_has 2 "'-1' is not a decision ID" explain -- -1
+stderr_has 2 "-o: unknown format 'yaml' (table, wide or json)" candidates -o yaml
 stderr_has 2 "--limit: '0' is not a number in 1..10000" history -n 0
 stderr_has 2 "--interval: 'fast'" top -d fast
 stderr_has 2 "unknown verb 'frobnicate'" frobnicate
