@@ -75,6 +75,21 @@ for w in 40 60 80 100 120; do
 		[ -z "$long" ] || fail "COLUMNS=$w memtriage $v: a table line is longer than $w: $long"
 	done
 done
+# the offline verbs fit the same way
+for w in 50 80 100; do
+	(cd "$MT_FIXTURES/k8s/systemd-containerd" && COLUMNS=$w "$M" check-policy --embedded --root cgroup --logs logs) >"$TMP/fit" ||
+		fail "COLUMNS=$w check-policy: exit $?"
+	[ "$(wc -l <"$TMP/fit")" -gt 5 ] || fail "COLUMNS=$w check-policy: no table"
+	long=$(awk -v w=$w 'length($0) > w' "$TMP/fit" | head -1)
+	[ -z "$long" ] || fail "COLUMNS=$w check-policy: a line is longer than $w: $long"
+	COLUMNS=$w "$M" simulate "$MT_FIXTURES/snapshots/db-and-workers.json" >"$TMP/fit" || fail "COLUMNS=$w simulate: exit $?"
+	long=$(sed -n '/^CANDIDATE/,$p' "$TMP/fit" | awk -v w=$w 'length($0) > w' | head -1)
+	[ -z "$long" ] || fail "COLUMNS=$w simulate: a table line is longer than $w: $long"
+	grep -q '^CANDIDATE' "$TMP/fit" || fail "COLUMNS=$w simulate: no table"
+done
+COLUMNS=50 "$M" simulate "$MT_FIXTURES/snapshots/db-and-workers.json" -o wide >"$TMP/wide"
+"$M" simulate "$MT_FIXTURES/snapshots/db-and-workers.json" >"$TMP/whole"
+cmp -s "$TMP/wide" "$TMP/whole" || fail "simulate -o wide is not the whole table"
 # -o wide never shortens, whatever the width
 COLUMNS=60 expect candidates-wide.txt 0 candidates -o wide
 expect history.txt 0 history
