@@ -77,7 +77,7 @@ for w in 40 60 80 100 120; do
 done
 # the offline verbs fit the same way
 for w in 50 80 100; do
-	(cd "$MT_FIXTURES/k8s/systemd-containerd" && COLUMNS=$w "$M" check-policy --embedded --root cgroup --logs logs) >"$TMP/fit" ||
+	(M=$(realpath "$M") && cd "$MT_FIXTURES/k8s/systemd-containerd" && COLUMNS=$w "$M" check-policy --embedded --root cgroup --logs logs) >"$TMP/fit" ||
 		fail "COLUMNS=$w check-policy: exit $?"
 	[ "$(wc -l <"$TMP/fit")" -gt 5 ] || fail "COLUMNS=$w check-policy: no table"
 	long=$(awk -v w=$w 'length($0) > w' "$TMP/fit" | head -1)
