@@ -186,7 +186,32 @@ mkdir "$TMP/bin"
 ln -s "$(realpath "$M")" "$TMP/bin/memtriage"
 [ "$(complete_words memtriage dr)" = "dry-run" ] || fail "completion of 'dr'"
 [ "$(complete_words memtriage dry-run "")" = "on off" ] || fail "completion of dry-run's argument"
-[ "$(complete_words memtriage status -o "")" = "json table" ] || fail "completion of -o"
+[ "$(complete_words memtriage status -o "")" = "table wide json" ] || fail "completion of -o"
+[ "$(complete_words memtriage simulate s.json -o "")" = "table wide json" ] || fail "completion of simulate -o"
+[ "$(complete_words memtriage check-policy -)" = "--embedded --root --logs --own -h --help" ] ||
+	fail "completion of check-policy's flags: $(complete_words memtriage check-policy -)"
+[ "$(complete_words memtriage simulate -)" = "--policy-dir -o --output -h --help" ] ||
+	fail "completion of simulate's flags: $(complete_words memtriage simulate -)"
+[ "$(complete_words memtriage top --i)" = "--interval --iterations" ] || fail "completion of top's flags"
+[ "$(complete_words memtriage history -)" = "--socket -o --output --wide -h --help -n --limit" ] ||
+	fail "completion of history's flags: $(complete_words memtriage history -)"
+# directories where a directory is meant, snapshot files for simulate
+# (compgen lists them in directory order: sorted here)
+complete_sorted() { complete_words "$@" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//'; }
+mkdir -p "$TMP/comp/policies.d" "$TMP/comp/root"
+touch "$TMP/comp/snap.json" "$TMP/comp/notes.txt"
+[ "$(complete_sorted memtriage check-policy --root "$TMP/comp/")" = "$TMP/comp/policies.d $TMP/comp/root" ] ||
+	fail "completion of --root: $(complete_words memtriage check-policy --root "$TMP/comp/")"
+[ "$(complete_words memtriage check-policy --embedded --logs "$TMP/comp/r")" = "$TMP/comp/root" ] || fail "completion of --logs"
+[ "$(complete_sorted memtriage check-policy "$TMP/comp/")" = "$TMP/comp/policies.d $TMP/comp/root" ] ||
+	fail "completion of check-policy's DIR"
+[ "$(complete_words memtriage simulate s.json --policy-dir "$TMP/comp/p")" = "$TMP/comp/policies.d" ] ||
+	fail "completion of --policy-dir"
+[ "$(complete_sorted memtriage simulate "$TMP/comp/")" = "$TMP/comp/policies.d $TMP/comp/root $TMP/comp/snap.json" ] ||
+	fail "completion of simulate's SNAPSHOT: $(complete_words memtriage simulate "$TMP/comp/")"
+# ids from the daemon that --socket names
+[ "$(MEMTRIAGE_SOCKET=/nonexistent complete_words memtriage explain --socket "$SOCK" "")" = "42 41 40" ] ||
+	fail "completion of explain ids through --socket"
 [ "$(complete_words memtriage explain "")" = "42 41 40" ] || fail "completion of explain ids: $(complete_words memtriage explain "")"
 [ "$(complete_words memtriage release system.)" = "system.slice/backup.service" ] || fail "completion of release paths"
 
