@@ -125,7 +125,17 @@ void log_open(void)
 	}
 	/* A regular file is written blocking: the disk, not a reader, sets its
 	 * pace. */
-	if (mt_lineq_new(LOG_QUEUE_BYTES, &L.q) < 0)
+	/* MEMTRIAGE_LOG_QUEUE_BYTES (4 KiB..64 MiB) changes the bound: for a
+	 * pod with little memory to spare, and for the tests that overflow it. */
+	size_t bound = LOG_QUEUE_BYTES;
+	const char *e = getenv("MEMTRIAGE_LOG_QUEUE_BYTES");
+	if (e && *e) {
+		char *end;
+		unsigned long long v = strtoull(e, &end, 10);
+		if (!*end && v >= 4096 && v <= (64ull << 20))
+			bound = (size_t)v;
+	}
+	if (mt_lineq_new(bound, &L.q) < 0)
 		L.q = NULL;
 }
 
