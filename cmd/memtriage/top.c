@@ -244,8 +244,14 @@ static double now_s(void)
 static int run_curses(struct mt_cli *cli, const struct top_opts *o)
 {
 	setlocale(LC_ALL, "");
-	if (!newterm(NULL, stdout, stdin)) {
-		mt_cli_error(cli, "cannot drive this terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+	/* `kubectl exec -it` gives a terminal but may pass no TERM: xterm's
+	 * description (ncurses-base, in every Debian image) fits the
+	 * terminals kubectl runs in. */
+	const char *term = getenv("TERM");
+	if (!term || !*term)
+		term = "xterm";
+	if (!newterm(term, stdout, stdin)) {
+		mt_cli_error(cli, "no terminal description for TERM=%s; set TERM (e.g. xterm) or use -o json", term);
 		return MT_EXIT_FAILURE;
 	}
 	cbreak();
