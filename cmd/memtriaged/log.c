@@ -415,6 +415,18 @@ void log_event_limited(struct mt_ratelimit *rl, int priority, const char *event,
 	log_event(priority, event, fields);
 }
 
+void log_msg_limited(struct mt_ratelimit *rl, int priority, const char *fmt, ...)
+{
+	if (priority > log_max_priority)
+		return;
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	log_event_limited(rl, priority, "message", json_pack("{s:s}", "msg", buf));
+}
+
 static void on_timer(uv_timer_t *t)
 {
 	uint64_t now = mono_ms();

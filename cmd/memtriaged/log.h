@@ -74,3 +74,6 @@ void log_event(int priority, const char *event, json_t *fields);
 #define LOG_RATELIMIT_BURST 10
 #define LOG_RATELIMIT_TRACKED 16
 void log_event_limited(struct mt_ratelimit *rl, int priority, const char *event, json_t *fields);
+/* A free-text message through a limiter: {"event":"message","msg":..}. */
+void log_msg_limited(struct mt_ratelimit *rl, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));

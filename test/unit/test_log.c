@@ -41,6 +41,17 @@ static void on_read(uv_poll_t *h, int status, int events)
 	}
 }
 
+/* Reads until both limiters have reported. */
+static void on_suppressed(uv_poll_t *h, int status, int events)
+{
+	rd.done = false;
+	on_read(h, status, events);
+	if (strstr(rd.buf, "\"of\":\"limited\"") && strstr(rd.buf, "\"of\":\"message\"")) {
+		uv_poll_stop(h);
+		uv_stop(h->loop);
+	}
+}
+
 static void on_deadline(uv_timer_t *t)
 {
 	uv_stop(t->loop);
@@ -97,6 +108,9 @@ int main(void)
 	struct mt_ratelimit rl = { 0 };
 	for (int i = 0; i < 100; i++)
 		log_event_limited(&rl, LOG_WARNING, "limited", json_pack("{s:i}", "n", i));
+	struct mt_ratelimit rl2 = { 0 };
+	for (int i = 0; i < 50; i++)
+		log_msg_limited(&rl2, LOG_WARNING, "limited message %d", i);
 
 	uv_poll_t rp;
 	uv_timer_t deadline;
@@ -113,7 +127,7 @@ int main(void)
 	uv_run(loop, UV_RUN_DEFAULT);
 	on_read(&rp, 0, 0);
 
-	int kills = 0, flood = 0, limited = 0, reports = 0, bad = 0;
+	int kills = 0, flood = 0, limited = 0, limited_msgs = 0, reports = 0, bad = 0;
 	long long dropped = -1, kill_dropped = -1, info_dropped = -1;
 	for (char *line = rd.buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
 		nl = strchr(line, '\n');
@@ -138,6 +152,11 @@ int main(void)
 			CHECK_INT(prio, LOG_INFO);
 		} else if (strcmp(ev, "limited") == 0) {
 			limited++;
+		} else if (strcmp(ev, "message") == 0) {
+			limited_msgs++;
+			char want[32];
+			snprintf(want, sizeof(want), "limited message %d", limited_msgs - 1);
+			CHECK_STR(json_string_value(json_object_get(o, "msg")), want);
 		} else if (strcmp(ev, "log-dropped") == 0) {
 			reports++;
 			CHECK_INT(prio, LOG_WARNING);
@@ -157,7 +176,18 @@ int main(void)
 	 * after the queue was full of info lines and outrank them. */
 	CHECK_INT(info_dropped, FLOOD - flood);
 	CHECK_INT(limited, LOG_RATELIMIT_BURST);
+	CHECK_INT(limited_msgs, LOG_RATELIMIT_BURST);
 	CHECK_INT(dropped, info_dropped);
+
+	/* Once their window has closed, the suppressed counts are reported
+	 * without another line through the limiters (within 2 windows). */
+	rd.len = 0;
+	rd.buf[0] = '\0';
+	uv_timer_start(&deadline, on_deadline, 4 * LOG_RATELIMIT_INTERVAL_MS, 0);
+	uv_poll_start(&rp, UV_READABLE, on_suppressed);
+	uv_run(loop, UV_RUN_DEFAULT);
+	CHECK(strstr(rd.buf, "\"event\":\"log-suppressed\",\"of\":\"limited\",\"suppressed\":90}") != NULL);
+	CHECK(strstr(rd.buf, "\"event\":\"log-suppressed\",\"of\":\"message\",\"suppressed\":40}") != NULL);
 
 	log_detach();
 	uv_close((uv_handle_t *)&rp, NULL);
