@@ -109,7 +109,7 @@ int mt_verb_history(int argc, char **argv)
 {
 	static const struct mt_cli_option options[] = {
 		{ "limit", 'n', true, "show the N most recent actions (default: all kept)" },
-		{ NULL },
+		{ 0 },
 	};
 	struct mt_cli cli = { 0 };
 	struct mt_proto_request req = { .cmd = MT_PROTO_CMD_HISTORY };

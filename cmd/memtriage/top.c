@@ -302,7 +302,7 @@ int mt_verb_top(int argc, char **argv)
 	static const struct mt_cli_option options[] = {
 		{ "interval", 'd', true, "seconds between refreshes, 0.1..3600 (default 1)" },
 		{ "iterations", 'n', true, "stop after N refreshes (default: until q or Ctrl-C)" },
-		{ NULL },
+		{ 0 },
 	};
 	struct top_opts o = { .interval_s = 1.0 };
 	struct mt_cli cli = { 0 };
