@@ -23,7 +23,7 @@ while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 [ -S "$SOCK" ] || { echo "fake_daemon did not start: $(cat "$TMP/daemon.err")" >&2; exit 1; }
 
 export MEMTRIAGE_SOCKET="$SOCK" TZ=UTC
-unset NO_COLOR
+unset NO_COLOR COLUMNS # tables are whole unless a check sets COLUMNS
 
 # expect NAME STATUS ARGS...: runs memtriage ARGS, checks the exit status and
 # compares stdout with expected/NAME.
