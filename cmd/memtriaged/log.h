@@ -9,7 +9,10 @@
  * last, and when it has drained a "log-dropped" line says how many were
  * lost at which level. When stderr is the journal (JOURNAL_STREAM names its
  * device and inode) each line starts with its syslog priority, "<4>", so
- * `journalctl -p warning` filters it. */
+ * `journalctl -p warning` filters it.
+ *
+ * Called from the loop's thread only (the thread pool's work functions do
+ * not log). */
 #pragma once
 
 #include <jansson.h>
