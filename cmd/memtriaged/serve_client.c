@@ -3,6 +3,7 @@
  * framing, scheduling) and serve_dispatch.c (requests to provider calls);
  * calls neither. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,23 @@ void mt_serve_log(struct mt_serve *s, int priority, const char *fmt, ...)
 		s->provider.log(s->provider.userdata, priority, msg);
 	else if (priority <= LOG_INFO)
 		fprintf(stderr, "memtriaged: %s\n", msg);
+}
+
+void mt_serve_log_limited(struct mt_serve *s, struct mt_ratelimit *rl, int priority, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	uint64_t suppressed;
+
+	if (!mt_ratelimit_allow(rl, MT_SERVE_LOG_INTERVAL_MS, MT_SERVE_LOG_BURST, uv_now(s->loop), &suppressed))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (suppressed)
+		mt_serve_log(s, priority, "%s (%" PRIu64 " similar lines suppressed before this one)", msg, suppressed);
+	else
+		mt_serve_log(s, priority, "%s", msg);
 }
 
 void mt_serve_maybe_free(struct mt_serve *s)
