@@ -216,6 +216,12 @@ static void kill_start(struct step *s, const struct mt_lc_member *m, size_t rec,
 				it->record = rec;
 			}
 		}
+		struct mt_lc_item *sh = push(s, MT_LC_KILL_SHADOW, m, at_us);
+		if (sh) {
+			sh->record = rec;
+			sh->snap_index = k;
+			sh->dry = true;
+		}
 		return;
 	}
 	struct mt_lc_item *it = push(s, grace ? MT_LC_TERM : MT_LC_KILL, m, at_us);

@@ -181,6 +181,8 @@ enum mt_lc_item_kind {
 	MT_LC_OOM_SEEN,      /* the kernel's OOM killer struck inside the group */
 	MT_LC_HOLD_WRITTEN,  /* a hold's write finished */
 	MT_LC_HOLD_SHADOW,   /* dry run: a hold pretended */
+	MT_LC_KILL_SHADOW,   /* dry run: a kill pretended (after its measuring action,
+	                      * for a policy kill: nothing when that was skipped) */
 	/* requests (the loop) */
 	MT_LC_WANT_DECISION, /* run a node-wide decision (trigger; detail: m's group, if any) */
 };

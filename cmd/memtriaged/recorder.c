@@ -247,8 +247,10 @@ static void keep_records(struct daemon *d, const struct mt_lc_input *in, const s
 		uint64_t id = ids[it->record];
 		if (it->kind == MT_LC_HOLD)
 			c->rec.hold_record_id = id;
-		if (it->kind != MT_LC_KILL && it->kind != MT_LC_TERM)
+		if (it->kind != MT_LC_KILL && it->kind != MT_LC_TERM && it->kind != MT_LC_KILL_SHADOW)
 			continue;
+		if (it->kind == MT_LC_KILL_SHADOW && !id)
+			continue; /* its policy kill found nothing: no record, no pretence */
 		c->rec.kill_record_id = id;
 		c->rec.notified_us = it->at_us;
 		if (it->snap_index != MT_LC_NONE) {

@@ -102,6 +102,7 @@ static const char *kind_word(const struct mt_lc_item *it, char *buf, size_t size
 	case MT_LC_OOM_SEEN: return "OOM";
 	case MT_LC_HOLD_WRITTEN: return "WRITTEN";
 	case MT_LC_HOLD_SHADOW: return "SHADOW";
+	case MT_LC_KILL_SHADOW: return "SHADOWKILL";
 	case MT_LC_WANT_DECISION: return it->trigger[0] == 'c' && it->trigger[1] == 'o' ? "WANT-deficit" : "WANT";
 	}
 	return "?";
@@ -129,7 +130,11 @@ static const char *run(struct world *w, const struct stepdef *sd)
 	case E_DECIDE_HOLD:
 	case E_DECIDE_CALM:
 		snapshot(&snap, sd->ev);
+		/* as the daemon fills them (decide.c) */
+		snap.node.now_ms = w->now;
 		snap.candidates[0].kill_in_flight = mt_lc_kill_pending(&w->g, w->dry, w->now);
+		snap.candidates[0].kill_started_ms = w->g.kill_started_ms;
+		CHECK_INT(mt_snapshot_compute(&snap), 0);
 		in.snapshot = &snap;
 		in.snap_members = &m;
 		e.kind = MT_LC_EV_DECIDE;
@@ -286,7 +291,7 @@ static const struct row rows[] = {
 	/* --- kills --- */
 	{ "kill: written, done at populated 0", P_KILL, {
 		{ E_DECIDE_KILL, 0, 0, "DECISION KILL", "held=0 wp=0 rp=0 kill=sent gone=0" },
-		{ E_DECIDE_KILL, 0, 10, "DECISION", NULL }, /* in flight: credited, not chosen */
+		{ E_DECIDE_KILL, 0, 10, "DECISION-", NULL }, /* in flight: credited, nothing left to do, not chosen */
 		{ E_KILLED, 0, 0, "", "held=0 wp=0 rp=0 kill=sent gone=0" },
 		{ E_POP, 1, 0, "", NULL },
 		{ E_POP, 0, 40, "DONE OVER", "held=0 wp=0 rp=0 kill=none gone=0" },
@@ -340,8 +345,8 @@ static const struct row rows[] = {
 	} },
 	{ "kill: dry run pretends one kill per timeout", P_KILL, {
 		{ E_DRY, 1, 0, "", NULL },
-		{ E_DECIDE_KILL, 0, 0, "DECISION", "held=0 wp=0 rp=0 kill=none gone=0" },
-		{ E_DECIDE_KILL, 0, 5000, "DECISION", NULL }, /* pretended in flight: credited */
+		{ E_DECIDE_KILL, 0, 0, "DECISION SHADOWKILL", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_DECIDE_KILL, 0, 5000, "DECISION-", NULL }, /* pretended in flight: credited, nothing left to do */
 		{ E_DRY, 0, 0, "", NULL },
 		{ E_DECIDE_KILL, 0, 0, "DECISION KILL", NULL }, /* dry run off: real */
 	} },
@@ -357,7 +362,7 @@ static const struct row rows[] = {
 	} },
 	{ "kill: a pretended kill is never stuck, never done", P_KILL, {
 		{ E_DRY, 1, 0, "", NULL },
-		{ E_DECIDE_KILL, 0, 0, "DECISION", NULL },
+		{ E_DECIDE_KILL, 0, 0, "DECISION SHADOWKILL", NULL },
 		{ E_TICK, 0, 20000, "", NULL },
 		{ E_POP, 0, 0, "", "held=0 wp=0 rp=0 kill=none gone=0" },
 		{ E_GONE, 1, 0, "FORGET", NULL },
@@ -391,9 +396,9 @@ static const struct row rows[] = {
 	} },
 	{ "own limit: dry run measures, writes nothing", P_ESC, {
 		{ E_DRY, 1, 0, "", NULL },
-		{ E_EVENTS, 2, 0, "OOM POLICY:own-limit-dry KILLd", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_EVENTS, 2, 0, "OOM POLICY:own-limit-dry KILLd SHADOWKILL", "held=0 wp=0 rp=0 kill=none gone=0" },
 		{ E_EVENTS, 2, 100, "OOM", NULL }, /* pretended in flight */
-		{ E_EVENTS, 2, 10000, "OOM POLICY:own-limit-dry KILLd", NULL }, /* the pretence is over */
+		{ E_EVENTS, 2, 10000, "OOM POLICY:own-limit-dry KILLd SHADOWKILL", NULL }, /* the pretence is over */
 	} },
 	{ "own limit: a policy that never kills only records OOM kills", P_OBSERVE, {
 		{ E_EVENTS, 5, 0, "OOM", "held=0 wp=0 rp=0 kill=none gone=0" },
