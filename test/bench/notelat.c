@@ -3,6 +3,7 @@
  *
  * usage: notelat --cgroup PARENT --mode MODE [--rate MIBPS] [--headroom MIB]
  *                [--poll-ms MS] [--psi-us US] [--release-ms MS] [--after-ms MS]
+ *                [--watch DIR]
  * A child (the leaker) is moved into PARENT/leak (created if missing) and
  * touches anonymous memory at MIBPS (0 = as fast as it can) until it is
  * killed, recording the CLOCK_MONOTONIC time of every MiB in a shared page
@@ -19,14 +20,20 @@
  *               (PSI_US default 1, the lowest the kernel accepts), POLLPRI.
  *   meminfo     /proc/meminfo read (kept-open fd, pread) every POLL_MS ms;
  *               fired when MemAvailable <= HEADROOM.
+ *   low         POLLPRI on WATCH/memory.events (a bystander given memory.low
+ *               by the caller), fired when its "low" count rises: the kernel
+ *               had to reclaim below a protection (no throttle on the leak).
  * Watching goes on until the leaker dies or AFTER_MS (default 1000) after
  * the notification, then the leaker is killed. One line is printed:
  *   notelat mode=.. rate_set=.. rate_mibps=.. avail0_mib=.. threshold_mib=X
  *     notified=yes|no latency_ms=T(notify)-T(cross) leaked_at_notify_mib=..
- *     avail_at_notify_mib=.. leaker=oom-killed|ours|exited died_after_notify_ms=..
+ *     avail_at_notify_mib=.. oom_before_notify=yes|no|none
+ *     leaker=oom-killed|ours|exited died_after_notify_ms=..
  *     oom_kills=.. pre_mibps=.. post_mibps=.. max_gap_ms=.. [held_mib=..]
  *     [poll_read_us_avg=.. poll_read_us_max=..]
- * latency_ms is negative when the notification came before the crossing
+ * oom_before_notify: PARENT's oom_kill count had already risen when the
+ * notification was read (the kernel chose its victim first; the leaker may
+ * still be exiting). latency_ms is negative when the notification came before the crossing
  * (PSI is not tied to the threshold) and "none" when the leak never got to X.
  * pre/post_mibps: the leaker's rate over the 16 MiB before / after X;
  * max_gap_ms: the longest time between two of its MiB from X-4 to X+16 (the
@@ -53,10 +60,10 @@ struct shared {
 	uint64_t ts[MAX_MIB + 1]; /* ts[i]: time i MiB were touched */
 };
 
-enum mode { HIGH, HIGH_LOCAL, PSI_SOME, PSI_FULL, MEMINFO };
+enum mode { HIGH, HIGH_LOCAL, PSI_SOME, PSI_FULL, MEMINFO, LOW };
 
 struct opts {
-	const char *cgroup;
+	const char *cgroup, *watch;
 	enum mode mode;
 	const char *mode_name;
 	double rate;
@@ -109,15 +116,16 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "rate", required_argument, NULL, 'r' },     { "headroom", required_argument, NULL, 'h' },
 		{ "poll-ms", required_argument, NULL, 'p' },  { "psi-us", required_argument, NULL, 's' },
 		{ "release-ms", required_argument, NULL, 'l' }, { "after-ms", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
+		{ "watch", required_argument, NULL, 'w' },    { NULL, 0, NULL, 0 },
 	};
-	static const char *names[] = { "high", "high-local", "psi-some", "psi-full", "meminfo" };
+	static const char *names[] = { "high", "high-local", "psi-some", "psi-full", "meminfo", "low" };
 	int c;
 
 	*o = (struct opts){ .headroom_mib = 64, .poll_ms = 100, .psi_us = 1, .after_ms = 1000, .mode = -1 };
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->cgroup = optarg; break;
+		case 'w': o->watch = optarg; break;
 		case 'm':
 			for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
 				if (strcmp(optarg, names[i]) == 0)
@@ -134,7 +142,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		default: return -EINVAL;
 		}
 	}
-	if (optind != argc || !o->cgroup || (int)o->mode < 0 || o->rate < 0 || o->poll_ms == 0)
+	if (optind != argc || !o->cgroup || (int)o->mode < 0 || o->rate < 0 || o->poll_ms == 0 ||
+	    (o->mode == LOW) != (o->watch != NULL))
 		return -EINVAL;
 	return 0;
 }
@@ -151,9 +160,9 @@ int main(int argc, char **argv)
 {
 	struct opts o;
 	if (parse_args(argc, argv, &o) < 0) {
-		fprintf(stderr, "usage: notelat --cgroup PARENT --mode high|high-local|psi-some|psi-full|meminfo"
+		fprintf(stderr, "usage: notelat --cgroup PARENT --mode high|high-local|psi-some|psi-full|meminfo|low"
 				" [--rate MIBPS] [--headroom MIB] [--poll-ms MS] [--psi-us US]"
-				" [--release-ms MS] [--after-ms MS]\n");
+				" [--release-ms MS] [--after-ms MS] [--watch DIR (mode low only)]\n");
 		return 2;
 	}
 	if (lb_oom_protect() < 0) {
@@ -225,13 +234,21 @@ int main(int argc, char **argv)
 			kill(pid, SIGKILL);
 			return 1;
 		}
+	} else if (o.mode == LOW) {
+		snprintf(buf, sizeof buf, "%s/memory.events", o.watch);
+		nfd = open(buf, O_RDONLY | O_CLOEXEC);
+		if (nfd < 0 || read_events_key(nfd, "low", &h0) < 0) {
+			fprintf(stderr, "notelat: %s: cannot read\n", buf);
+			kill(pid, SIGKILL);
+			return 1;
+		}
 	} else {
 		nfd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
 	}
 
 	close(go[1]); /* go */
 	uint64_t t_start = lb_now_us(), t_n = 0, t_death = 0, t_release = 0;
-	uint64_t avail_n = 0, read_sum = 0, read_max = 0, reads = 0, release_write_us = 0;
+	uint64_t avail_n = 0, oom_n = 0, read_sum = 0, read_max = 0, reads = 0, release_write_us = 0;
 	uint32_t leaked_n = 0, leaked_release = 0;
 	bool dead = false, released = o.mode != HIGH && o.mode != HIGH_LOCAL;
 	int status = 0;
@@ -270,7 +287,7 @@ int main(int argc, char **argv)
 		if (nf == 2 && (pfd[1].revents & (POLLPRI | POLLERR))) {
 			uint64_t t = lb_now_us(), h = 0;
 			if (o.mode == PSI_SOME || o.mode == PSI_FULL ||
-			    (read_events_key(nfd, "high", &h) == 0 && h > h0))
+			    (read_events_key(nfd, o.mode == LOW ? "low" : "high", &h) == 0 && h > h0))
 				t_n = t;
 		} else if (o.mode == MEMINFO && lb_now_us() >= next_poll) {
 			uint64_t t = lb_now_us(), a = 0;
@@ -284,6 +301,7 @@ int main(int argc, char **argv)
 		}
 		if (t_n) {
 			leaked_n = sh->done_mib;
+			read_events_key(evfd, "oom_kill", &oom_n);
 			lb_mem_available_kib(&avail_n);
 		}
 	}
@@ -308,10 +326,10 @@ int main(int argc, char **argv)
 	const char *who = !dead ? "ours" : WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? "oom-killed" : "exited";
 	printf("notelat mode=%s rate_set=%.0f rate_mibps=%" PRIu64 " avail0_mib=%" PRIu64 " threshold_mib=%u"
 	       " notified=%s latency_ms=%s leaked_at_notify_mib=%u avail_at_notify_mib=%" PRIu64
-	       " leaker=%s died_after_notify_ms=%s leaked_total_mib=%u oom_kills=%" PRIu64
+	       " oom_before_notify=%s leaker=%s died_after_notify_ms=%s leaked_total_mib=%u oom_kills=%" PRIu64
 	       " pre_mibps=%" PRIu64 " post_mibps=%" PRIu64 " max_gap_ms=%.1f",
 	       o.mode_name, o.rate, t_last > sh->start_us ? (uint64_t)done * 1000000u / (t_last - sh->start_us) : 0,
-	       avail0 / 1024, x, t_n ? "yes" : "no", lat, leaked_n, avail_n / 1024, who, after, done, oom1 - oom0,
+	       avail0 / 1024, x, t_n ? "yes" : "no", lat, leaked_n, avail_n / 1024, !t_n ? "none" : oom_n > oom0 ? "yes" : "no", who, after, done, oom1 - oom0,
 	       x >= 16 ? span_rate(sh, x - 16, x) : 0, span_rate(sh, x, x + 16), (double)max_gap / 1000.0);
 	if (o.mode == HIGH || o.mode == HIGH_LOCAL)
 		printf(" release_ms=%" PRIu64 " held_mib=%u held_ms=%.1f release_write_us=%" PRIu64, o.release_ms,

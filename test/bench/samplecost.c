@@ -2,6 +2,7 @@
  * part 2: "sample each candidate cheaply, often enough").
  *
  * usage: samplecost --dir DIR --n N [--rounds R]
+ *        samplecost [--rounds R]            (/proc/meminfo only: any host)
  * Uses (creating what is missing) the cgroups DIR/c1 .. DIR/cN and times R
  * rounds (default 200) of reading, for all N, memory.current and
  * memory.swap.current, parsed to integers, by each method:
@@ -70,8 +71,14 @@ int main(int argc, char **argv)
 		default: goto usage;
 		}
 	}
-	if (optind != argc || !dir || n == 0 || n > 100000 || rounds < 10)
+	if (optind != argc || (dir && (n == 0 || n > 100000)) || (!dir && n) || rounds < 10)
 		goto usage;
+	char buf[8192];
+	uint64_t *ns = calloc(rounds, sizeof *ns);
+	if (!ns)
+		return 1;
+	if (!dir)
+		goto meminfo;
 
 	/* 3 fds per cgroup (its directory and two files) plus memory.stat. */
 	struct rlimit rl;
@@ -85,8 +92,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	int *dfd = calloc(n, sizeof *dfd), *ffd = calloc(2 * (size_t)n, sizeof *ffd), *sfd = calloc(n, sizeof *sfd);
-	uint64_t *ns = calloc(rounds, sizeof *ns);
-	if (!dfd || !ffd || !sfd || !ns)
+	if (!dfd || !ffd || !sfd)
 		return 1;
 	for (unsigned i = 0; i < n; i++) {
 		char name[32];
@@ -104,8 +110,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	char buf[8192];
-
 	for (unsigned r = 0; r < rounds; r++) {
 		uint64_t t = lb_now_ns();
 		for (unsigned i = 0; i < n; i++)
@@ -139,6 +143,7 @@ int main(int argc, char **argv)
 		ns[r] = lb_now_ns() - t;
 	}
 	report("cgroups", n, "stat", 1, ns, rounds);
+meminfo:
 
 	for (unsigned r = 0; r < rounds; r++) {
 		uint64_t t = lb_now_ns(), v;
@@ -158,6 +163,6 @@ int main(int argc, char **argv)
 	report("meminfo", 1, "kept", 1, ns, rounds);
 	return 0;
 usage:
-	fprintf(stderr, "usage: samplecost --dir DIR --n N [--rounds R>=10]\n");
+	fprintf(stderr, "usage: samplecost [--dir DIR --n N] [--rounds R>=10]\n");
 	return 2;
 }
