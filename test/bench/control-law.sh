@@ -36,9 +36,16 @@ if [ "${LB_ONLY_TABLE:-}" != 1 ]; then
 	"$b/samplecost" --rounds 2000 | sed 's/^/native /' >> "$raw"
 	i=1
 	while [ "$i" -le "$boots" ]; do
-		rc=0
-		MT_VM_TIMEOUT=${MT_VM_TIMEOUT:-2400} nice -n 10 "$here/../vm/run.sh" "$here/control-law-guest.sh" "$build" \
-			> "$out/run-$i.out" 2>&1 || rc=$?
+		# no_timer_check: on a loaded host TCG can miss the kernel's early
+		# timer check ("IO-APIC + timer doesn't work!", a panic before
+		# /init); seen once here. One retry for any other boot failure.
+		for try in 1 2; do
+			rc=0
+			MT_VM_APPEND="no_timer_check ${MT_VM_APPEND:-}" MT_VM_TIMEOUT=${MT_VM_TIMEOUT:-2400} \
+				nice -n 10 "$here/../vm/run.sh" "$here/control-law-guest.sh" "$build" \
+				> "$out/run-$i.out" 2>&1 || rc=$?
+			grep -q 'guest_boot_to_init_ms=none' "$out/run-$i.out" || break
+		done
 		cp "$build/test/vm/control-law-guest/console.log" "$out/console-$i.log"
 		tail -n 1 "$out/run-$i.out"
 		[ "$rc" -eq 0 ] || { echo "control-law.sh: guest boot $i failed (exit $rc): $out/run-$i.out" >&2; exit 1; }
