@@ -17,16 +17,17 @@ function count(tab, row, col, yes) {
 	if (yes) hit[tab, row, col]++
 }
 function frac(tab, row, col) { return (hit[tab, row, col] + 0) "/" (tot[tab, row, col] + 0) }
+# num: X with D decimals, never "-0".
+function num(x, d,    s) { s = sprintf("%." d "f", x); if (s ~ /^-0(\.0*)?$/) s = substr(s, 2); return s }
 # cell: median (min-max) of the numbers gathered, with D decimals.
-function cell(tab, row, col, d,    k, n, a, i, j, t, med, fmt) {
+function cell(tab, row, col, d,    k, n, a, i, j, t, med) {
 	k = tab SUBSEP row SUBSEP col
 	if (!(k in vals)) return "n/a"
 	n = split(vals[k], a, " ")
 	for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
 	med = (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	fmt = "%." d "f"
-	if (n == 1) return sprintf(fmt, med)
-	return sprintf(fmt " (" fmt "–" fmt ")", med, a[1], a[n])
+	if (n == 1) return num(med, d)
+	return num(med, d) " (" num(a[1], d) "–" num(a[n], d) ")"
 }
 
 {
