@@ -39,7 +39,7 @@ if [ "${LB_ONLY_TABLE:-}" != 1 ]; then
 		# no_timer_check: on a loaded host TCG can miss the kernel's early
 		# timer check ("IO-APIC + timer doesn't work!", a panic before
 		# /init); seen once here. One retry for any other boot failure.
-		for try in 1 2; do
+		for _ in 1 2; do
 			rc=0
 			MT_VM_APPEND="no_timer_check ${MT_VM_APPEND:-}" MT_VM_TIMEOUT=${MT_VM_TIMEOUT:-2400} \
 				nice -n 10 "$here/../vm/run.sh" "$here/control-law-guest.sh" "$build" \
