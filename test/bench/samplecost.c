@@ -143,6 +143,7 @@ int main(int argc, char **argv)
 		ns[r] = lb_now_ns() - t;
 	}
 	report("cgroups", n, "stat", 1, ns, rounds);
+	free(dfd), free(ffd), free(sfd);
 meminfo:
 
 	for (unsigned r = 0; r < rounds; r++) {
@@ -161,6 +162,7 @@ meminfo:
 		ns[r] = lb_now_ns() - t;
 	}
 	report("meminfo", 1, "kept", 1, ns, rounds);
+	free(ns);
 	return 0;
 usage:
 	fprintf(stderr, "usage: samplecost [--dir DIR --n N] [--rounds R>=10]\n");
