@@ -5,7 +5,9 @@
 #   ./test/bench/control-law.sh build
 # or alone (raw LB: lines in the console log):
 #   nice -n 10 ./test/vm/run.sh test/bench/control-law-guest.sh build
-# Parts (mt.lb_parts=fault,notify,sample,kill selects; mt.lb_reps=N repeats):
+# Parts (mt.lb_parts=fault,notify,sample,kill selects; mt.lb_reps=N repeats;
+# mt.lb_rates=50,400,0 and mt.lb_modes=high,high-local,psi-some,psi-full,meminfo,low
+# narrow the notify part):
 #   fault   faultrate, 1 and 2 processes (= vCPUs)
 #   notify  notelat: each notification for a leak at 50, 400 MiB/s and the
 #           fill limit, beside a 160 MiB protected ballast (the valuable
@@ -17,7 +19,9 @@
 REPS=$(mt_param lb_reps 3)
 PARTS=$(mt_param lb_parts fault,notify,sample,kill)
 RATES=$(mt_param lb_rates "50 400 0" | tr , ' ')
+MODES=$(mt_param lb_modes high,high-local,psi-some,psi-full,meminfo,low)
 has() { case ",$PARTS," in *,$1,*) return 0 ;; esac; return 1; }
+has_mode() { case ",$MODES," in *,$1,*) return 0 ;; esac; return 1; }
 # lb TOOL ARGS...: one measurement; its line(s) prefixed "LB: ", a failure checked.
 lb() {
 	out=$("$@" 2>&1); rc=$?
@@ -58,6 +62,7 @@ if has notify; then
 			for m in "high" "high --release-ms 1000" "high-local" "psi-some" "psi-full" \
 				"meminfo --poll-ms 10" "meminfo --poll-ms 50" "meminfo --poll-ms 100" "low"; do
 				set -- $m
+				has_mode "$1" || continue
 				extra=""
 				if [ "$1" = low ]; then
 					echo max > $CG/ballast/memory.low

@@ -56,7 +56,7 @@ tool == "notelat" {
 		add("H", row, "pre", kv["pre_mibps"]); add("H", row, "gap", kv["max_gap_ms"])
 		add("H", row, "post", kv["post_mibps"])
 		if (kv["release_ms"] > 0 && kv["held_ms"] > 0) add("H", row, "held", kv["held_mib"] * 1000 / kv["held_ms"])
-		add("H", row, "wr", kv["release_write_us"])
+		add("H", row, "wr", kv["release_write_us"]); add("H", row, "over", kv["over_high_kib"])
 	}
 	if (m ~ /^meminfo/) { add("M", row, "rd", kv["poll_read_us_avg"]); add("M", row, "rdmax", kv["poll_read_us_max"]) }
 }
@@ -92,11 +92,11 @@ END {
 	}
 	if (nrows["H"]) {
 		print "### memory.high as a tripwire: what the throttle costs the leaker at the crossing\n"
-		print "| tripwire | leak rate set | MiB/s before | longest gap between two MiB, X-4..X+16 (ms) | MiB/s over the 16 MiB after X | MiB/s while held | write of \"max\" (µs) |"
-		print "|---|---|---|---|---|---|---|"
+		print "| tripwire | leak rate set | MiB/s before | longest gap between two MiB, X-4..X+16 (ms) | MiB/s over the 16 MiB after X | MiB/s while held | write of \"max\" (µs) | usage past memory.high at the wakeup (KiB) |"
+		print "|---|---|---|---|---|---|---|---|"
 		for (i = 1; i <= nrows["H"]; i++) { r = rows["H", i]
 			print "| " r " | " cell("H", r, "pre", 0) " | " cell("H", r, "gap", 1) " | " cell("H", r, "post", 0) " | " \
-				cell("H", r, "held", 1) " | " cell("H", r, "wr", 0) " |" }
+				cell("H", r, "held", 1) " | " cell("H", r, "wr", 0) " | " cell("H", r, "over", 0) " |" }
 		print ""
 	}
 	if (nrows["M"]) {

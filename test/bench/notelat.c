@@ -37,7 +37,9 @@
  * (PSI is not tied to the threshold) and "none" when the leak never got to X.
  * pre/post_mibps: the leaker's rate over the 16 MiB before / after X;
  * max_gap_ms: the longest time between two of its MiB from X-4 to X+16 (the
- * throttle's bite at the crossing). Exit: 0, 2 usage, 1 a system call failed. */
+ * throttle's bite at the crossing). high modes add over_high_kib: PARENT's
+ * memory.current minus memory.high read at the notification (how far past
+ * the kernel's own crossing the wakeup came, without the leaker's ±1 MiB). Exit: 0, 2 usage, 1 a system call failed. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -248,7 +250,7 @@ int main(int argc, char **argv)
 
 	close(go[1]); /* go */
 	uint64_t t_start = lb_now_us(), t_n = 0, t_death = 0, t_release = 0;
-	uint64_t avail_n = 0, oom_n = 0, read_sum = 0, read_max = 0, reads = 0, release_write_us = 0;
+	uint64_t avail_n = 0, oom_n = 0, cur_n = 0, read_sum = 0, read_max = 0, reads = 0, release_write_us = 0;
 	uint32_t leaked_n = 0, leaked_release = 0;
 	bool dead = false, released = o.mode != HIGH && o.mode != HIGH_LOCAL;
 	int status = 0;
@@ -299,6 +301,8 @@ int main(int argc, char **argv)
 				t_n = t;
 			next_poll += o.poll_ms * 1000;
 		}
+		if (t_n && (o.mode == HIGH || o.mode == HIGH_LOCAL))
+			lb_read_u64_at(cgfd, "memory.current", &cur_n);
 		if (t_n) {
 			leaked_n = sh->done_mib;
 			read_events_key(evfd, "oom_kill", &oom_n);
@@ -332,7 +336,8 @@ int main(int argc, char **argv)
 	       avail0 / 1024, x, t_n ? "yes" : "no", lat, leaked_n, avail_n / 1024, !t_n ? "none" : oom_n > oom0 ? "yes" : "no", who, after, done, oom1 - oom0,
 	       x >= 16 ? span_rate(sh, x - 16, x) : 0, span_rate(sh, x, x + 16), (double)max_gap / 1000.0);
 	if (o.mode == HIGH || o.mode == HIGH_LOCAL)
-		printf(" release_ms=%" PRIu64 " held_mib=%u held_ms=%.1f release_write_us=%" PRIu64, o.release_ms,
+		printf(" over_high_kib=%lld release_ms=%" PRIu64 " held_mib=%u held_ms=%.1f release_write_us=%" PRIu64,
+		       t_n ? ((long long)cur_n - (long long)high) / 1024 : 0, o.release_ms,
 		       t_release ? leaked_release - leaked_n : 0, t_release ? (double)(t_release - t_n) / 1000.0 : 0.0,
 		       release_write_us);
 	if (o.mode == MEMINFO)
