@@ -385,9 +385,21 @@ static bool node_deficit(const struct mt_node *n)
 	return n->ram_deficit > 0 || n->swap_deficit > 0;
 }
 
-bool mt_lc_node_danger(const struct mt_node *n, uint64_t eta_ms, uint64_t horizon_ms)
+bool mt_lc_node_danger(const struct mt_node *n, uint64_t eta_us, uint64_t horizon_ms)
 {
-	return node_deficit(n) || n->headroom <= n->reserve || (eta_ms != MT_NEVER && eta_ms <= horizon_ms);
+	return node_deficit(n) || n->headroom <= n->reserve || (eta_us != MT_GROWTH_NEVER && eta_us / 1000 <= horizon_ms);
+}
+
+static uint64_t next_tick_ms(const struct mt_lc_event *ev)
+{
+	static const struct mt_growth_interval_params p = {
+		.min_usec = MT_LC_TICK_MIN_MS * 1000,
+		.max_usec = MT_LC_TICK_MAX_MS * 1000,
+		.checks_before = MT_LC_TICK_CHECKS_BEFORE,
+	};
+	uint64_t us = p.max_usec;
+	mt_growth_interval(&p, node_deficit(&ev->tick.node) ? 0 : ev->tick.eta_us, &us);
+	return (us + 999) / 1000;
 }
 
 /* When to decide: on a deficit at every tick, near the bound at most every
@@ -455,7 +467,8 @@ static void on_event(struct step *s, const struct mt_lc_event *ev)
 		return;
 	}
 	case MT_LC_EV_TICK: {
-		bool danger = mt_lc_node_danger(&ev->tick.node, ev->tick.eta_ms, in->horizon_ms);
+		bool danger = mt_lc_node_danger(&ev->tick.node, ev->tick.eta_us, in->horizon_ms);
+		s->out->next_tick_ms = next_tick_ms(ev);
 		on_tick_node(s, ev, danger);
 		for (size_t i = 0; i < in->n_members; i++) {
 			on_tick_kill(s, &in->members[i]);
@@ -535,6 +548,7 @@ int mt_lc_step(const struct mt_lc_input *in, struct mt_lc_output *out)
 		mt_decision_free(&out->decision);
 	out->decided = false;
 	out->release_reply = 0;
+	out->next_tick_ms = MT_LC_TICK_MAX_MS;
 	for (size_t i = 0; i < in->n_events && !s.error; i++)
 		on_event(&s, &in->events[i]);
 	return s.error;

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "cgroup_events.h"
+#include "growth.h"
 #include "policy.h"
 #include "psi.h"
 #include "select.h"
@@ -97,6 +98,17 @@ struct mt_lc_group {
 	uint64_t pressure_last_ms;  /* the trigger's last signal */
 };
 
+/* When to look again (TICK: out->next_tick_ms): lib/growth.h's interval
+ * of the time to exhaustion, within these bounds. 20 ms: /proc/meminfo
+ * costs ~10 us to read and a leak of 1 GiB/s moves 20 MiB in that time,
+ * inside any sane reserve. 1 s while idle: sudden events arrive through
+ * memory.events and the PSI trigger, the timer only catches drift (earlyoom
+ * polls 100 ms - 1 s, oomd 1 - 5 s). 8 looks before the projected
+ * exhaustion leave time for a kill to complete. */
+#define MT_LC_TICK_MIN_MS 20
+#define MT_LC_TICK_MAX_MS 1000
+#define MT_LC_TICK_CHECKS_BEFORE 8
+
 /* The node's own state: when to decide. Zero-initialised, written only by
  * mt_lc_step(). */
 struct mt_lc_node {
@@ -150,7 +162,8 @@ struct mt_lc_event {
 		struct { const char *trigger, *detail; bool record_noop; } decide;
 		struct {
 			struct mt_node node;  /* computed (mt_node_compute) */
-			uint64_t eta_ms;      /* to exhaustion, MT_NEVER when not growing */
+			uint64_t eta_us;      /* to exhaustion (lib/growth.h), MT_GROWTH_NEVER
+			                       * when not growing */
 		} tick;
 		struct { bool on; } candidacy;
 		struct { struct mt_memory_events old, now; } events;
@@ -248,6 +261,7 @@ struct mt_lc_output {
 	bool decided;                /* a DECIDE ran: decision is set */
 	struct mt_decision decision; /* the last DECIDE's, owned */
 	int release_reply;           /* RELEASE: 0, or -ESRCH when not held */
+	uint64_t next_tick_ms;       /* TICK: when to look at the node again */
 };
 
 int mt_lc_step(const struct mt_lc_input *in, struct mt_lc_output *out);
@@ -260,7 +274,7 @@ bool mt_lc_kill_pending(const struct mt_lc_group *g, bool dry_run, uint64_t now_
 bool mt_lc_pressure_beyond(const struct mt_lc_group *g, const struct mt_policy *p, uint64_t now_ms);
 /* TICK: whether the node is in danger (a deficit, or the bound near): no
  * hold is calm then. */
-bool mt_lc_node_danger(const struct mt_node *n, uint64_t eta_ms, uint64_t horizon_ms);
+bool mt_lc_node_danger(const struct mt_node *n, uint64_t eta_us, uint64_t horizon_ms);
 /* TICK: whether the step will look at the group's memory.pressure. */
 bool mt_lc_wants_psi(const struct mt_lc_group *g, const struct mt_policy *p, bool danger, uint64_t now_ms);
 /* Whether TICK or SHUTDOWN has anything to do with the group. */

@@ -197,6 +197,7 @@ struct daemon {
 	uint64_t node_seen_ms;
 	int zram_read_error;      /* the last zram read's error, 0 when fine (logged once) */
 	int release_reply;        /* the last operator release's outcome */
+	uint64_t next_tick_ms;    /* when the node timer looks again (the last TICK's step) */
 
 	/* recorder.c */
 	struct mt_record_ring *records;

@@ -287,7 +287,7 @@ static void step(struct daemon *d, struct mt_lc_event *ev)
 		bool tick = ev->kind == MT_LC_EV_TICK;
 		struct active_ctx x = {
 			.d = d, .tick = tick,
-			.danger = tick && mt_lc_node_danger(&ev->tick.node, ev->tick.eta_ms, d->opts.horizon_ms),
+			.danger = tick && mt_lc_node_danger(&ev->tick.node, ev->tick.eta_us, d->opts.horizon_ms),
 		};
 		watch_for_each(d, active_cb, &x);
 		in.members = st.members;
@@ -315,6 +315,8 @@ static void step(struct daemon *d, struct mt_lc_event *ev)
 		measure_after(d, &st.out.items[i], &st.after[i]);
 	recorder_step(d, &in, &st.out, st.res, st.after);
 	after_step(d, &st.out);
+	if (ev->kind == MT_LC_EV_TICK)
+		d->next_tick_ms = st.out.next_tick_ms;
 	if (ev->kind == MT_LC_EV_RELEASE) {
 		d->release_reply = st.out.release_reply;
 		for (size_t i = 0; i < st.out.n_items; i++)

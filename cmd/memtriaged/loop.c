@@ -27,16 +27,6 @@
 #include "snapshot_read.h"
 #include "watch.h"
 
-/* Timer bounds. 20 ms: /proc/meminfo costs ~10 us to read and a leak of
- * 1 GiB/s moves 20 MiB in that time, inside any sane reserve. 1 s while idle:
- * sudden events arrive through memory.events and the PSI trigger, the timer
- * only catches drift (earlyoom polls 100 ms - 1 s, oomd 1 - 5 s). 8 looks
- * before the projected exhaustion leave time for a kill to complete. */
-static const struct mt_growth_interval_params tick_params = {
-	.min_usec = 20000,
-	.max_usec = 1000000,
-	.checks_before = 8,
-};
 /* ConfigMap updates swap a symlink and touch several entries: reload once
  * after the burst. */
 #define POLICY_DEBOUNCE_MS 200
@@ -45,7 +35,7 @@ static void on_tick(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
 	struct mt_node n = { 0 };
-	uint64_t next = tick_params.max_usec;
+	d->next_tick_ms = MT_LC_TICK_MAX_MS;
 	int r = decide_read_node(d, &n);
 	if (r < 0) {
 		log_msg(LOG_ERR, "reading the node's memory figures: %s", strerror(-r));
@@ -65,13 +55,11 @@ static void on_tick(uv_timer_t *t)
 	/* whether to decide, stuck kills, calm holds: the step's */
 	struct mt_lc_event ev = inbox_event(NULL, MT_LC_EV_TICK);
 	ev.tick.node = n;
-	ev.tick.eta_ms = d->last_eta_ms == UINT64_MAX ? MT_NEVER : d->last_eta_ms;
-	inbox_post(d, &ev);
-	bool deficit = n.ram_deficit > 0 || n.swap_deficit > 0;
-	mt_growth_interval(&tick_params, deficit ? 0 : eta, &next);
+	ev.tick.eta_us = eta;
+	inbox_post(d, &ev); /* its step sets d->next_tick_ms */
 rearm:
 	if (!d->stopping)
-		uv_timer_start(&d->tick, on_tick, (next + 999) / 1000, 0);
+		uv_timer_start(&d->tick, on_tick, d->next_tick_ms, 0);
 }
 
 static void on_node_psi(uv_poll_t *h, int status, int events)

@@ -149,7 +149,7 @@ static const char *run(struct world *w, const struct stepdef *sd)
 		if (sd->arg >= 0)
 			e.tick.node.mem_available = 32 * GiB;
 		CHECK_INT(mt_node_compute(&e.tick.node), 0);
-		e.tick.eta_ms = MT_NEVER;
+		e.tick.eta_us = MT_GROWTH_NEVER;
 		m.psi_valid = mt_lc_wants_psi(&w->g, m.policy, sd->arg < 0, w->now);
 		m.psi_some_avg10 = (double)sd->arg;
 		in.members = &m;
@@ -589,26 +589,30 @@ static void test_tick_decisions(void)
 {
 	struct mt_lc_node node = { 0 };
 	struct mt_lc_output out = { 0 };
-	struct mt_lc_event e = { .kind = MT_LC_EV_TICK, .tick.eta_ms = MT_NEVER };
+	struct mt_lc_event e = { .kind = MT_LC_EV_TICK, .tick.eta_us = MT_GROWTH_NEVER };
 	struct mt_lc_input in = { .now_ms = 100000, .horizon_ms = 30000, .node = &node, .events = &e, .n_events = 1 };
-	static const struct { uint64_t ram_over, avail, eta_ms, dt_ms; const char *want; } t[] = {
-		{ 0, 32 * GiB, MT_NEVER, 0, NULL },              /* far */
-		{ 0, 0, MT_NEVER, 0, "projected-exhaustion" },   /* near: headroom <= reserve */
-		{ 0, 0, MT_NEVER, 499, NULL },                   /* near again within 500 ms */
-		{ 0, 0, MT_NEVER, 1, "projected-exhaustion" },
-		{ 64 * MiB, 0, MT_NEVER, 0, "commit-over-bound" }, /* a deficit: every tick */
-		{ 64 * MiB, 0, MT_NEVER, 0, "commit-over-bound" },
-		{ 0, 32 * GiB, 29999, 500, "projected-exhaustion" }, /* far, but exhaustion within the horizon */
-		{ 0, 32 * GiB, 30001, 500, NULL },
+	/* next: the next look, eta / 8 within 20 ms - 1 s, 20 ms on a deficit */
+	static const struct { uint64_t ram_over, avail, eta_us, dt_ms; const char *want; uint64_t next; } t[] = {
+		{ 0, 32 * GiB, MT_GROWTH_NEVER, 0, NULL, 1000 },              /* far */
+		{ 0, 0, MT_GROWTH_NEVER, 0, "projected-exhaustion", 1000 },   /* near: headroom <= reserve */
+		{ 0, 0, MT_GROWTH_NEVER, 499, NULL, 1000 },                   /* near again within 500 ms */
+		{ 0, 0, MT_GROWTH_NEVER, 1, "projected-exhaustion", 1000 },
+		{ 64 * MiB, 0, MT_GROWTH_NEVER, 0, "commit-over-bound", 20 }, /* a deficit: every tick */
+		{ 64 * MiB, 0, 4000000, 0, "commit-over-bound", 20 },
+		{ 0, 32 * GiB, 29999000, 500, "projected-exhaustion", 1000 }, /* exhaustion within the horizon */
+		{ 0, 32 * GiB, 30001000, 500, NULL, 1000 },
+		{ 0, 32 * GiB, 4000000, 500, "projected-exhaustion", 500 },   /* 4 s to go: look every 500 ms */
+		{ 0, 32 * GiB, 80000, 500, "projected-exhaustion", 20 },      /* at most every 20 ms */
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		fx_node(&e.tick.node, t[i].ram_over, 0);
 		if (t[i].avail)
 			e.tick.node.mem_available = t[i].avail;
 		CHECK_INT(mt_node_compute(&e.tick.node), 0);
-		e.tick.eta_ms = t[i].eta_ms;
+		e.tick.eta_us = t[i].eta_us;
 		in.now_ms += t[i].dt_ms;
 		CHECK_INT(mt_lc_step(&in, &out), 0);
+		CHECK_U64(out.next_tick_ms, t[i].next);
 		if (!t[i].want) {
 			CHECK_INT(out.n_items, 0);
 			continue;
