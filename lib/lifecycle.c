@@ -292,9 +292,11 @@ static void on_killed(struct step *s, const struct mt_lc_event *ev)
 		it->failed.error = r;
 		kill_over(s, m, false, false, ev->at_us);
 	} else if (r < 0) {
-		/* vanished before the write: its processes are gone, the kill
-		 * is over (no populated 0 will ever come) */
-		kill_over(s, m, true, true, ev->at_us);
+		/* vanished before the write: nothing was killed, and no
+		 * populated 0 will ever come; its record ends */
+		if (!push(s, MT_LC_KILL_GONE, m, ev->at_us))
+			return;
+		kill_over(s, m, false, true, ev->at_us);
 	}
 	/* else: done when the group reports populated 0 */
 }

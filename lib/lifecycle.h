@@ -190,6 +190,7 @@ enum mt_lc_item_kind {
 	MT_LC_POLICY_KILL,   /* own-limit or pressure kill of one group */
 	MT_LC_KILL_DONE,     /* populated 0 or removed */
 	MT_LC_KILL_FAILED,
+	MT_LC_KILL_GONE,     /* the group vanished before cgroup.kill: nothing was killed */
 	MT_LC_KILL_STUCK,
 	MT_LC_OOM_SEEN,      /* the kernel's OOM killer struck inside the group */
 	MT_LC_HOLD_WRITTEN,  /* a hold's write finished */

@@ -268,8 +268,8 @@ static void keep_records(struct daemon *d, const struct mt_lc_input *in, const s
 /* --- pass 2: the log --- */
 static void log_kill(struct daemon *d, struct cg *c, const struct enact_result *r)
 {
-	if (r->r < 0 && !mt_errno_is_gone(r->r))
-		return; /* its failure is the next step's KILL_FAILED */
+	if (r->r < 0)
+		return; /* nothing killed: the next step's KILL_FAILED or KILL_GONE */
 	d->kills++;
 	log_event(LOG_WARNING, "kill",
 	          json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
@@ -350,6 +350,10 @@ static void log_item(struct daemon *d, const struct mt_lc_item *it, const struct
 		record_update(d, c->rec.kill_record_id, "kill-failed",
 		              json_pack("{s:s, s:s, s:s}", "cgroup", c->relpath, "outcome", "failed", "error",
 		                        strerror(-it->failed.error)));
+		return;
+	case MT_LC_KILL_GONE:
+		record_update(d, c->rec.kill_record_id, "kill-gone",
+		              json_pack("{s:s, s:s}", "cgroup", c->relpath, "outcome", "gone"));
 		return;
 	case MT_LC_KILL_STUCK:
 		record_update(d, c->rec.kill_record_id, "kill-stuck",

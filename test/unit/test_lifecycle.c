@@ -98,6 +98,7 @@ static const char *kind_word(const struct mt_lc_item *it, char *buf, size_t size
 	case MT_LC_POLICY_KILL: snprintf(buf, size, "POLICY:%s%s", it->trigger, it->dry ? "-dry" : ""); return buf;
 	case MT_LC_KILL_DONE: return it->done.removed ? "DONE-removed" : "DONE";
 	case MT_LC_KILL_FAILED: return "FAILED";
+	case MT_LC_KILL_GONE: return "GONE";
 	case MT_LC_KILL_STUCK: return "STUCK";
 	case MT_LC_OOM_SEEN: return "OOM";
 	case MT_LC_HOLD_WRITTEN: return "WRITTEN";
@@ -299,7 +300,7 @@ static const struct row rows[] = {
 	} },
 	{ "kill: the group vanished before the write", P_KILL, {
 		{ E_DECIDE_KILL, 0, 0, "DECISION KILL", NULL },
-		{ E_KILLED, -ENOENT, 0, "DONE-removed OVER", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_KILLED, -ENOENT, 0, "GONE OVER", "held=0 wp=0 rp=0 kill=none gone=0" },
 		{ E_GONE, 1, 0, "FORGET", "held=0 wp=0 rp=0 kill=none gone=1" },
 	} },
 	{ "kill: removed before populated 0 was seen", P_KILL, {
