@@ -33,4 +33,5 @@ struct mt_killset_item {
  * -ENOMEM. */
 int mt_killset_solve(struct mt_killset_item *items, size_t n, uint64_t ts, uint64_t tt,
 		     const struct mt_select_opts *o, bool *dropped, size_t *ret_chosen,
-		     size_t *ret_n, uint64_t *ret_cost, enum mt_method *ret_method);
+		     size_t *ret_n, uint64_t *ret_cost, uint64_t *ret_bound,
+		     enum mt_method *ret_method);

@@ -74,6 +74,8 @@ struct mt_decision {
 	uint64_t freed_ram;       /* by the chosen kill set */
 	uint64_t freed_swap;
 	uint64_t cost;            /* total cost of the chosen kill set */
+	uint64_t cost_bound;      /* KILL: proven lower bound on the optimum cost;
+	                           * == cost when method is exact */
 	size_t n_chosen;          /* victims or throttled groups */
 	size_t *chosen;           /* snapshot indexes, ascending; owned */
 	size_t n_explain;         /* == snapshot n_candidates */

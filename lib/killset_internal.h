@@ -1,0 +1,45 @@
+/* Shared between the covering search's two halves: lib/killset.c (the
+ * heuristic, the set order, the driver) and lib/killset_exact.c (the proof:
+ * LP bound, reduced-cost fixing, dominance, branch and bound). Not a public
+ * interface. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "killset.h"
+
+struct mt__ks_ctx {
+	struct mt_killset_item *it; /* in the caller's order; ties use rank order */
+	size_t n;
+	uint64_t ts, tt;
+};
+
+struct mt__ks_set {
+	size_t *pos;    /* positions in it[] */
+	size_t n;
+	uint64_t cost;
+};
+
+/* The documented candidate order (cost asc, growth desc, t desc, s desc,
+ * path, idx): whether it[a] ranks before it[b]. */
+bool mt__ks_rank_less(const struct mt__ks_ctx *c, size_t a, size_t b);
+/* qsort_r comparator on positions, arg = the context. */
+int mt__ks_rank_cmp_r(const void *a, const void *b, void *arg);
+/* The documented set order; both sets' pos sorted by rank. */
+bool mt__ks_set_better(const struct mt__ks_ctx *c, const struct mt__ks_set *a, const struct mt__ks_set *b);
+void mt__ks_set_copy(struct mt__ks_set *dst, const struct mt__ks_set *src);
+
+struct mt__ks_exact_result {
+	bool proven;     /* the search ended within the budget: best is optimal */
+	uint64_t bound;  /* proven lower bound on the optimum cost (<= best cost) */
+	uint64_t work;   /* work units spent */
+};
+
+/* Improves *best (a covering set, pruned or not) toward the optimum under the
+ * documented set order. Marks dropped[p] for items an optimal set never needs
+ * by dominance. search false: only the root bound is computed (no branch and
+ * bound). Returns 0 or -ENOMEM. */
+int mt__ks_exact(const struct mt__ks_ctx *c, const struct mt_select_opts *o, bool search,
+		 struct mt__ks_set *best, bool *dropped, struct mt__ks_exact_result *ret);
