@@ -43,3 +43,9 @@ struct mt__ks_exact_result {
  * bound). Returns 0 or -ENOMEM. */
 int mt__ks_exact(const struct mt__ks_ctx *c, const struct mt_select_opts *o, bool search,
 		 struct mt__ks_set *best, bool *dropped, struct mt__ks_exact_result *ret);
+
+/* Multipliers (ls, lt) >= 0 that (nearly) maximise the LP relaxation's
+ * Lagrangian dual L(ls, lt) = ls ts + lt tt + sum min(0, c - ls s - lt t),
+ * a lower bound on the cost of every covering set for any ls, lt >= 0. The
+ * items must reach both targets together. Returns 0 or -ENOMEM. */
+int mt__ks_lp_solve(const struct mt__ks_ctx *c, double *ret_ls, double *ret_lt);
