@@ -12,9 +12,6 @@
 
 #define item mt_killset_item
 
-/* Dominance counting is quadratic in the core; beyond this many items the
- * core is searched as it is (measured: 256 items take ~0.1 ms). */
-#define DOMINANCE_MAX 256
 /* Relative slack on every floating bound: sums of at most a few thousand
  * doubles err by far less (~1e-13); a bound is only ever rounded toward the
  * weaker side, so the proof holds. */
@@ -62,6 +59,23 @@ static bool dominates(const struct mt__ks_ctx *c, size_t b, size_t a)
 
 /* ---- reduction ---- */
 
+/* cost asc, t desc, s desc, growth desc, then rank: a dominator is always
+ * earlier (see dominates()). */
+static int dom_order_cmp(const void *a, const void *b, void *arg)
+{
+	const struct mt__ks_ctx *c = arg;
+	const struct item *x = &c->it[*(const size_t *)a], *y = &c->it[*(const size_t *)b];
+	if (x->cost != y->cost)
+		return x->cost < y->cost ? -1 : 1;
+	if (x->t != y->t)
+		return x->t > y->t ? -1 : 1;
+	if (x->s != y->s)
+		return x->s > y->s ? -1 : 1;
+	if (x->growth != y->growth)
+		return x->growth > y->growth ? -1 : 1;
+	return mt__ks_rank_cmp_r(a, b, arg);
+}
+
 struct core {
 	size_t *forced, nf;   /* in every set that can win or tie */
 	size_t *pos, m;       /* the items left to search */
@@ -77,7 +91,7 @@ struct core {
  * set at least as good in the set order (a dominator's reduced cost is no
  * higher, so it is never fixed out). */
 static void reduce(const struct mt__ks_ctx *c, const double *d, double lag, double eps, uint64_t ub,
-		   bool *dropped, struct core *k, uint64_t *work)
+		   bool *dropped, struct core *k, uint64_t *work, uint64_t budget)
 {
 	double gap = (double)ub - lag + eps;
 	uint64_t cmin = UINT64_MAX;
@@ -98,20 +112,26 @@ static void reduce(const struct mt__ks_ctx *c, const double *d, double lag, doub
 			cmin = min64(cmin, c->it[p].cost);
 		}
 	}
-	if (k->m == 0 || k->m > DOMINANCE_MAX || ub < k->cost)
+	if (k->m == 0 || ub < k->cost)
 		return;
+	/* In dominance order every dominator of an item comes before it; an
+	 * item stops scanning at its kmax-th dominator. The scan counts as work
+	 * and stops dropping once the budget is spent (dropping less is safe). */
 	uint64_t kmax = (ub - k->cost) / cmin;
+	if (kmax == 0)
+		return;
+	qsort_r(k->pos, k->m, sizeof(size_t), dom_order_cmp, (void *)c);
 	size_t kept = 0;
 	for (size_t a = 0; a < k->m; a++) {
 		uint64_t cnt = 0;
-		for (size_t q = 0; q < k->m && cnt < kmax; q++)
-			if (q != a && dominates(c, k->pos[q], k->pos[a]))
+		size_t p = k->pos[a];
+		for (size_t q = 0; q < a && cnt < kmax && *work < budget; q++, (*work)++)
+			if (dominates(c, k->pos[q], p))
 				cnt++;
-		*work += k->m;
-		if (kmax > 0 && cnt >= kmax)
-			dropped[k->pos[a]] = true;
+		if (cnt >= kmax)
+			dropped[p] = true;
 		else
-			k->pos[kept++] = k->pos[a];
+			k->pos[kept++] = p;
 	}
 	k->m = kept;
 }
@@ -135,6 +155,9 @@ struct bnb {
 	uint64_t *sufs, *suft;
 	size_t *by_s, *by_t;     /* search indexes by cost per byte of s, of t */
 	size_t *by_g, ng;        /* growers by growth per cost, descending */
+	size_t *by_gd, ngd;      /* growers of positive reduced cost by growth per
+	                          * reduced cost, descending */
+	uint64_t *sufg0;         /* suffix sums of growth where reduced cost <= 0 */
 	size_t *big_s, *big_t;   /* search indexes by s, by t, descending */
 	const double *d;
 	double ls, lt, eps;
@@ -190,6 +213,31 @@ static uint64_t growth_bound(struct bnb *b, size_t i, uint64_t left)
 		} else {
 			sum += (unsigned __int128)x->growth * left / x->cost;
 			left = 0;
+		}
+	}
+	return sum > UINT64_MAX ? UINT64_MAX : (uint64_t)sum;
+}
+
+/* The same bound through the reduced costs: a completion that ties costs
+ * at least the node's Lagrangian bound plus the positive reduced costs it
+ * takes, so those may add up to pen = best cost - bound at most; growers of
+ * reduced cost <= 0 come free. Rounded up: never below the true bound. */
+static uint64_t growth_bound_rc(struct bnb *b, size_t i, double pen)
+{
+	unsigned __int128 sum = b->sufg0[i];
+	for (size_t k = 0; k < b->ngd && pen > 0; k++) {
+		size_t q = b->by_gd[k];
+		b->work++;
+		if (q < i)
+			continue;
+		const struct item *x = &b->c->it[b->order[q]];
+		double dv = b->d[b->order[q]];
+		if (dv <= pen) {
+			sum += x->growth;
+			pen -= dv;
+		} else {
+			sum += (uint64_t)((double)x->growth * (pen / dv)) + 1;
+			pen = 0;
 		}
 	}
 	return sum > UINT64_MAX ? UINT64_MAX : (uint64_t)sum;
@@ -262,6 +310,9 @@ static void bnb_visit(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, uint64_
 		return;
 	if (b->phase == 2) {
 		uint64_t gub = add_sat(growth, growth_bound(b, i, b->best->cost - cost));
+		double pen = (double)b->best->cost - lag + b->eps;
+		uint64_t gr = add_sat(growth, growth_bound_rc(b, i, pen));
+		gub = gr < gub ? gr : gub;
 		if (gub < b->best_growth)
 			return;
 		if (gub == b->best_growth) {
@@ -284,7 +335,9 @@ static void bnb_visit(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, uint64_
 struct dim_arg {
 	const struct mt__ks_ctx *c;
 	const size_t *order;
-	int key; /* 0: cost per s, 1: cost per t, 2: growth per cost desc, 3: s desc, 4: t desc */
+	int key; /* 0: cost per s, 1: cost per t, 2: growth per cost desc, 3: s desc, 4: t desc,
+	          * 5: growth per reduced cost desc */
+	const double *d;
 };
 
 /* The orders the bounds scan, over search indexes; ties by search index. */
@@ -294,6 +347,12 @@ static int by_dim_cmp(const void *a, const void *b, void *arg)
 	size_t qa = *(const size_t *)a, qb = *(const size_t *)b;
 	const struct item *x = &da->c->it[da->order[qa]], *y = &da->c->it[da->order[qb]];
 	unsigned __int128 l = 0, r = 0;
+	if (da->key == 5) {
+		double ka = (double)x->growth / da->d[da->order[qa]], kb = (double)y->growth / da->d[da->order[qb]];
+		if (ka != kb)
+			return ka > kb ? -1 : 1;
+		return qa < qb ? -1 : qa > qb;
+	}
 	switch (da->key) {
 	case 0:
 	case 1: {
@@ -353,7 +412,8 @@ static void bnb_prepare(struct bnb *b, const struct core *k, int phase)
 	uint64_t gc = 0;
 	b->sufneg[b->m] = 0;
 	b->sufs[b->m] = b->suft[b->m] = 0;
-	b->ng = 0;
+	b->ng = b->ngd = 0;
+	b->sufg0[b->m] = 0;
 	for (size_t i = b->m; i-- > 0;) {
 		const struct item *x = &c->it[b->order[i]];
 		double dv = b->d[b->order[i]];
@@ -363,15 +423,19 @@ static void bnb_prepare(struct bnb *b, const struct core *k, int phase)
 		b->by_s[i] = b->by_t[i] = b->big_s[i] = b->big_t[i] = i;
 		if (x->growth > 0)
 			b->by_g[b->ng++] = i;
+		if (x->growth > 0 && dv > 0)
+			b->by_gd[b->ngd++] = i;
+		b->sufg0[i] = add_sat(b->sufg0[i + 1], dv <= 0 ? x->growth : 0);
 		gc = gcd64(gc, x->cost);
 	}
 	b->g = gc ? gc : 1;
-	struct dim_arg as = { c, b->order, 0 }, at = { c, b->order, 1 }, ag = { c, b->order, 2 };
-	struct dim_arg bs = { c, b->order, 3 }, bt = { c, b->order, 4 };
+	struct dim_arg as = { c, b->order, 0, NULL }, at = { c, b->order, 1, NULL }, ag = { c, b->order, 2, NULL };
+	struct dim_arg bs = { c, b->order, 3, NULL }, bt = { c, b->order, 4, NULL }, gd = { c, b->order, 5, b->d };
 	qsort_r(b->by_s, b->m, sizeof(size_t), by_dim_cmp, &as);
 	qsort_r(b->by_t, b->m, sizeof(size_t), by_dim_cmp, &at);
 	if (phase == 2) {
 		qsort_r(b->by_g, b->ng, sizeof(size_t), by_dim_cmp, &ag);
+		qsort_r(b->by_gd, b->ngd, sizeof(size_t), by_dim_cmp, &gd);
 		qsort_r(b->big_s, b->m, sizeof(size_t), by_dim_cmp, &bs);
 		qsort_r(b->big_t, b->m, sizeof(size_t), by_dim_cmp, &bt);
 	}
@@ -406,21 +470,21 @@ int mt__ks_exact(const struct mt__ks_ctx *c, const struct mt_select_opts *o, boo
 		return 0;
 
 	/* one allocation for every array of the search, n + 1 entries each */
-	enum { Z_FORCED, Z_POS, Z_ORDER, Z_BYS, Z_BYT, Z_BYG, Z_BIGS, Z_BIGT, Z_STACK, Z_CAND, Z_N };
+	enum { Z_FORCED, Z_POS, Z_ORDER, Z_BYS, Z_BYT, Z_BYG, Z_BYGD, Z_BIGS, Z_BIGT, Z_STACK, Z_CAND, Z_N };
 	_cleanup_free_ size_t *z = calloc((n + 1) * Z_N, sizeof(size_t));
 	_cleanup_free_ double *sufneg = calloc(n + 1, sizeof(double));
-	_cleanup_free_ uint64_t *sufs = calloc(2 * (n + 1), sizeof(uint64_t));
+	_cleanup_free_ uint64_t *sufs = calloc(3 * (n + 1), sizeof(uint64_t));
 	if (!z || !sufneg || !sufs)
 		return -ENOMEM;
 #define Z(k) (z + (size_t)(k) * (n + 1))
 	struct core k = { .forced = Z(Z_FORCED), .pos = Z(Z_POS) };
-	struct bnb b = { .c = c, .order = Z(Z_ORDER), .sufneg = sufneg, .sufs = sufs, .suft = sufs + n + 1,
-	                 .by_s = Z(Z_BYS), .by_t = Z(Z_BYT), .by_g = Z(Z_BYG), .big_s = Z(Z_BIGS),
+	struct bnb b = { .c = c, .order = Z(Z_ORDER), .sufneg = sufneg, .sufs = sufs, .suft = sufs + n + 1, .sufg0 = sufs + 2 * (n + 1),
+	                 .by_s = Z(Z_BYS), .by_t = Z(Z_BYT), .by_g = Z(Z_BYG), .by_gd = Z(Z_BYGD), .big_s = Z(Z_BIGS),
 	                 .big_t = Z(Z_BIGT), .d = d, .ls = ls, .lt = lt, .eps = eps, .stack = Z(Z_STACK),
 	                 .best = best, .cand = { .pos = Z(Z_CAND) }, .best_growth = set_growth(c, best),
 	                 .budget = o->node_budget, .open = UINT64_MAX };
 #undef Z
-	reduce(c, d, lag, eps, best->cost, dropped, &k, &b.work);
+	reduce(c, d, lag, eps, best->cost, dropped, &k, &b.work, b.budget);
 	if (k.m > o->exact_max)
 		return 0;
 	bnb_prepare(&b, &k, 1);
@@ -432,7 +496,7 @@ int mt__ks_exact(const struct mt__ks_ctx *c, const struct mt_select_opts *o, boo
 	}
 	ret->bound = best->cost;
 
-	reduce(c, d, lag, eps, best->cost, dropped, &k, &b.work);
+	reduce(c, d, lag, eps, best->cost, dropped, &k, &b.work, b.budget);
 	bnb_prepare(&b, &k, 2);
 	b.strict = false;
 	uint64_t fg = 0;
