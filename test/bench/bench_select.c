@@ -130,7 +130,7 @@ static int families(size_t runs, bool ilp)
 				victims += d.n_chosen;
 				gap = d.cost - d.cost_bound > gap ? d.cost - d.cost_bound : gap;
 				if (ilp) {
-					struct fam_check c = fam_check(&s, &d, dir, r, fam_list[f].name, sizes[k]);
+					struct fam_check c = fam_check(&s, &d, dir, r, fam_list[f].name, sizes[k], true);
 					optimal += c.optimal;
 					bad += !c.ok;
 				}
