@@ -169,7 +169,9 @@ struct bnb {
 	bool exhausted;
 	uint64_t open;           /* least bound of a subtree left unexplored */
 	int phase;
-	bool strict;             /* phase 2: the best is the first of its class met */
+	bool strict;
+	struct item *sub;        /* scratch: the node's residual instance */
+	void *lpscratch;             /* phase 2: the best is the first of its class met */
 };
 
 /* Fractional covering bound of one dimension over search indexes >= i. */
@@ -259,6 +261,34 @@ static size_t count_bound(struct bnb *b, const size_t *big, bool use_s, size_t i
 	return cnt;
 }
 
+/* The LP bound of the node's residual instance: the free items with their
+ * contributions capped at what is still needed, multipliers re-fitted. */
+static double node_lp(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, double *ret_mag)
+{
+	size_t k = 0;
+	for (size_t q = i; q < b->m; q++) {
+		struct item x = b->c->it[b->order[q]];
+		x.s = min64(x.s, ns);
+		x.t = min64(x.t, nt);
+		if (x.s || x.t)
+			b->sub[k++] = x;
+	}
+	struct mt__ks_ctx sc = { .it = b->sub, .n = k, .ts = ns, .tt = nt };
+	double ls, lt;
+	int ev = mt__ks_lp_solve(&sc, b->lpscratch, &ls, &lt);
+	b->work += (uint64_t)(ev > 0 ? ev : 1) * k + (b->m - i);
+	double lag = ls * (double)ns + lt * (double)nt, mag = fabs(lag);
+	for (size_t q = 0; q < k; q++) {
+		double dv = (double)b->sub[q].cost - ls * (double)b->sub[q].s - lt * (double)b->sub[q].t;
+		if (dv < 0) {
+			lag += dv;
+			mag -= dv;
+		}
+	}
+	*ret_mag = mag;
+	return lag;
+}
+
 static uint64_t set_growth(const struct mt__ks_ctx *c, const struct mt__ks_set *x)
 {
 	uint64_t g = 0;
@@ -285,6 +315,7 @@ static void bnb_leaf(struct bnb *b, uint64_t cost)
 static void bnb_visit(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, uint64_t cost, uint64_t growth)
 {
 	if (ns == 0 && nt == 0) {
+		b->work += b->depth; /* the leaf's sort and comparison */
 		bnb_leaf(b, cost);
 		return;
 	}
@@ -306,6 +337,11 @@ static void bnb_visit(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, uint64_
 	double fs = frac_bound(b, b->by_s, true, i, ns), ft = frac_bound(b, b->by_t, false, i, nt);
 	uint64_t lf = round_bound(cost, (double)cost + (fs > ft ? fs : ft), b->eps, b->g);
 	lb = lf > lb ? lf : lb;
+	if (lb >= cut)
+		return;
+	double mag, nl = node_lp(b, i, ns, nt, &mag);
+	uint64_t ln = round_bound(cost, (double)cost + nl, REL_EPS * (mag + (double)cost + 1), b->g);
+	lb = ln > lb ? ln : lb;
 	if (lb >= cut)
 		return;
 	if (b->phase == 2) {
@@ -452,7 +488,7 @@ int mt__ks_exact(const struct mt__ks_ctx *c, const struct mt_select_opts *o, boo
 	if (!d)
 		return -ENOMEM;
 	double ls, lt;
-	if (mt__ks_lp_solve(c, &ls, &lt) < 0)
+	if (mt__ks_lp_solve(c, NULL, &ls, &lt) < 0)
 		return -ENOMEM;
 	double lag = ls * (double)c->ts + lt * (double)c->tt, mag = lag;
 	uint64_t g = 0;
@@ -474,7 +510,9 @@ int mt__ks_exact(const struct mt__ks_ctx *c, const struct mt_select_opts *o, boo
 	_cleanup_free_ size_t *z = calloc((n + 1) * Z_N, sizeof(size_t));
 	_cleanup_free_ double *sufneg = calloc(n + 1, sizeof(double));
 	_cleanup_free_ uint64_t *sufs = calloc(3 * (n + 1), sizeof(uint64_t));
-	if (!z || !sufneg || !sufs)
+	_cleanup_free_ struct item *sub = calloc(n + 1, sizeof(*sub));
+	_cleanup_free_ void *lpscratch = mt__ks_lp_scratch_new(n);
+	if (!z || !sufneg || !sufs || !sub || !lpscratch)
 		return -ENOMEM;
 #define Z(k) (z + (size_t)(k) * (n + 1))
 	struct core k = { .forced = Z(Z_FORCED), .pos = Z(Z_POS) };
@@ -482,7 +520,7 @@ int mt__ks_exact(const struct mt__ks_ctx *c, const struct mt_select_opts *o, boo
 	                 .by_s = Z(Z_BYS), .by_t = Z(Z_BYT), .by_g = Z(Z_BYG), .by_gd = Z(Z_BYGD), .big_s = Z(Z_BIGS),
 	                 .big_t = Z(Z_BIGT), .d = d, .ls = ls, .lt = lt, .eps = eps, .stack = Z(Z_STACK),
 	                 .best = best, .cand = { .pos = Z(Z_CAND) }, .best_growth = set_growth(c, best),
-	                 .budget = o->node_budget, .open = UINT64_MAX };
+	                 .budget = o->node_budget, .open = UINT64_MAX, .sub = sub, .lpscratch = lpscratch };
 #undef Z
 	reduce(c, d, lag, eps, best->cost, dropped, &k, &b.work, b.budget);
 	if (k.m > o->exact_max)

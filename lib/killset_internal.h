@@ -47,5 +47,8 @@ int mt__ks_exact(const struct mt__ks_ctx *c, const struct mt_select_opts *o, boo
 /* Multipliers (ls, lt) >= 0 that (nearly) maximise the LP relaxation's
  * Lagrangian dual L(ls, lt) = ls ts + lt tt + sum min(0, c - ls s - lt t),
  * a lower bound on the cost of every covering set for any ls, lt >= 0. The
- * items must reach both targets together. Returns 0 or -ENOMEM. */
-int mt__ks_lp_solve(const struct mt__ks_ctx *c, double *ret_ls, double *ret_lt);
+ * items must reach both targets together. scratch: NULL, or from
+ * mt__ks_lp_scratch_new() for at least c->n items (free() it). Returns the
+ * number of O(n) evaluations it took (>= 1), or -ENOMEM. */
+int mt__ks_lp_solve(const struct mt__ks_ctx *c, void *scratch, double *ret_ls, double *ret_lt);
+void *mt__ks_lp_scratch_new(size_t n);

@@ -122,11 +122,17 @@ static double lp_eval(const struct mt__ks_ctx *c, double ls, struct lpent *e, do
 	return val;
 }
 
-int mt__ks_lp_solve(const struct mt__ks_ctx *c, double *ret_ls, double *ret_lt)
+void *mt__ks_lp_scratch_new(size_t n)
 {
-	struct lpent *e = calloc(c->n + 1, sizeof(*e));
+	return calloc(n + 1, sizeof(struct lpent));
+}
+
+int mt__ks_lp_solve(const struct mt__ks_ctx *c, void *scratch, double *ret_ls, double *ret_lt)
+{
+	struct lpent *e = scratch ? scratch : mt__ks_lp_scratch_new(c->n);
 	if (!e)
 		return -ENOMEM;
+	int evals = 1;
 	double g0, lt0, v0 = lp_eval(c, 0, e, &g0, &lt0);
 	double best = v0, bls = 0, blt = lt0;
 	if (g0 > 0 && c->ts > 0) {
@@ -136,6 +142,7 @@ int mt__ks_lp_solve(const struct mt__ks_ctx *c, double *ret_ls, double *ret_lt)
 				hi = (double)c->it[p].cost / (double)c->it[p].s;
 		/* at hi every item with swap is free: the slope is ts - all s <= 0 */
 		double g1, lt1, v1 = lp_eval(c, hi, e, &g1, &lt1);
+		evals++;
 		if (v1 > best) {
 			best = v1;
 			bls = hi;
@@ -146,6 +153,7 @@ int mt__ks_lp_solve(const struct mt__ks_ctx *c, double *ret_ls, double *ret_lt)
 			if (!(x > lo && x < hi))
 				break;
 			double top = v0 + g0 * (x - lo), g, lt, v = lp_eval(c, x, e, &g, &lt);
+			evals++;
 			if (v > best) {
 				best = v;
 				bls = x;
@@ -164,9 +172,10 @@ int mt__ks_lp_solve(const struct mt__ks_ctx *c, double *ret_ls, double *ret_lt)
 			}
 		}
 	}
-	free(e);
+	if (!scratch)
+		free(e);
 	*ret_ls = bls;
 	*ret_lt = blt;
-	return 0;
+	return evals;
 }
 
