@@ -171,6 +171,7 @@ struct bnb {
 	int phase;
 	bool strict;
 	struct item *sub;        /* scratch: the node's residual instance */
+	uint64_t K;              /* phase 2: cost weight of the growth LP bound; 0 = none */
 	void *lpscratch;             /* phase 2: the best is the first of its class met */
 };
 
@@ -262,12 +263,15 @@ static size_t count_bound(struct bnb *b, const size_t *big, bool use_s, size_t i
 }
 
 /* The LP bound of the node's residual instance: the free items with their
- * contributions capped at what is still needed, multipliers re-fitted. */
-static double node_lp(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, double *ret_mag)
+ * contributions capped at what is still needed, multipliers re-fitted. With
+ * K > 0 the costs are K c - g instead (the growth bound below). */
+static double node_lp(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, uint64_t K, double *ret_mag)
 {
 	size_t k = 0;
 	for (size_t q = i; q < b->m; q++) {
 		struct item x = b->c->it[b->order[q]];
+		if (K)
+			x.cost = K * x.cost - x.growth; /* >= 1 by the choice of K */
 		x.s = min64(x.s, ns);
 		x.t = min64(x.t, nt);
 		if (x.s || x.t)
@@ -287,6 +291,36 @@ static double node_lp(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, double 
 	}
 	*ret_mag = mag;
 	return lag;
+}
+
+/* The cost weight K for the growth bound at the root of phase 2: the
+ * bound K B - LP(K c - g) is convex in K; golden section over [Kmin,
+ * 1024 Kmin], Kmin the least K that keeps every cost K c - g >= 1. 0 when
+ * there is no grower or K c would not fit in 62 bits. */
+static uint64_t growth_weight(struct bnb *b, uint64_t ns, uint64_t nt, uint64_t B)
+{
+	uint64_t kmin = 0, cmax = 0;
+	for (size_t q = 0; q < b->m; q++) {
+		const struct item *x = &b->c->it[b->order[q]];
+		uint64_t k = x->growth / x->cost + 1;
+		kmin = k > kmin ? k : kmin;
+		cmax = x->cost > cmax ? x->cost : cmax;
+	}
+	if (b->ng == 0 || kmin > (UINT64_C(1) << 52) / cmax || b->m == 0)
+		return 0;
+	const double phi = 0.6180339887498949;
+	double lo = (double)kmin, hi = 1024.0 * (double)kmin, mag;
+	for (int it = 0; it < 24; it++) {
+		double x1 = hi - phi * (hi - lo), x2 = lo + phi * (hi - lo);
+		uint64_t k1 = (uint64_t)x1, k2 = (uint64_t)x2;
+		double f1 = (double)k1 * (double)B - node_lp(b, 0, ns, nt, k1, &mag);
+		double f2 = (double)k2 * (double)B - node_lp(b, 0, ns, nt, k2, &mag);
+		if (f1 <= f2)
+			hi = x2;
+		else
+			lo = x1;
+	}
+	return (uint64_t)((lo + hi) / 2);
 }
 
 static uint64_t set_growth(const struct mt__ks_ctx *c, const struct mt__ks_set *x)
@@ -339,7 +373,7 @@ static void bnb_visit(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, uint64_
 	lb = lf > lb ? lf : lb;
 	if (lb >= cut)
 		return;
-	double mag, nl = node_lp(b, i, ns, nt, &mag);
+	double mag, nl = node_lp(b, i, ns, nt, 0, &mag);
 	uint64_t ln = round_bound(cost, (double)cost + nl, REL_EPS * (mag + (double)cost + 1), b->g);
 	lb = ln > lb ? ln : lb;
 	if (lb >= cut)
@@ -351,6 +385,17 @@ static void bnb_visit(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, uint64_
 		gub = gr < gub ? gr : gub;
 		if (gub < b->best_growth)
 			return;
+		if (gub >= b->best_growth && b->K) {
+			/* a tie with growth G costs K C* - G in costs K c - g, and no
+			 * covering set costs less than the LP bound */
+			double gm, lp = node_lp(b, i, ns, nt, b->K, &gm);
+			double u = (double)growth + (double)b->K * (double)(b->best->cost - cost) - lp;
+			u = floor(u + REL_EPS * (gm + (double)b->K * (double)b->best->cost) + 1e-6);
+			uint64_t gl = u <= 0 ? 0 : u >= 1.8e19 ? UINT64_MAX : (uint64_t)u;
+			gub = gl < gub ? gl : gub;
+			if (gub < b->best_growth)
+				return;
+		}
 		if (gub == b->best_growth) {
 			size_t cs = count_bound(b, b->big_s, true, i, ns), ct = count_bound(b, b->big_t, false, i, nt);
 			size_t nlb = b->depth + (cs > ct ? cs : ct);
@@ -540,6 +585,7 @@ int mt__ks_exact(const struct mt__ks_ctx *c, const struct mt_select_opts *o, boo
 	uint64_t fg = 0;
 	for (size_t i = 0; i < k.nf; i++)
 		fg = add_sat(fg, c->it[k.forced[i]].growth);
+	b.K = growth_weight(&b, k.ns, k.nt, best->cost - k.cost);
 	bnb_visit(&b, 0, k.ns, k.nt, k.cost, fg);
 	ret->work = b.work;
 	ret->proven = !b.exhausted;
