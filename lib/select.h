@@ -34,8 +34,10 @@ enum mt_action {
 
 enum mt_method {
 	MT_METHOD_NONE,      /* no kill search ran */
-	MT_METHOD_EXACT,     /* branch and bound proved the cost optimal */
-	MT_METHOD_HEURISTIC, /* ratio-greedy, completion, pruning; not proven */
+	MT_METHOD_EXACT,     /* proven best: optimal cost, tie-breaks settled */
+	MT_METHOD_HEURISTIC, /* not proven (exact_max 0, or the work budget ran
+	                      * out): the best set found; cost_bound says how
+	                      * far from the optimum it can be */
 	MT_METHOD__COUNT,
 };
 
