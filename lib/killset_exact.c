@@ -121,18 +121,21 @@ static void reduce(const struct mt__ks_ctx *c, const double *d, double lag, doub
 	if (kmax == 0)
 		return;
 	qsort_r(k->pos, k->m, sizeof(size_t), dom_order_cmp, (void *)c);
-	size_t kept = 0;
 	for (size_t a = 0; a < k->m; a++) {
 		uint64_t cnt = 0;
 		size_t p = k->pos[a];
+		/* distinct dominators, dropped ones included: the swap argument
+		 * needs only that one of them is outside the set */
 		for (size_t q = 0; q < a && cnt < kmax && *work < budget; q++, (*work)++)
 			if (dominates(c, k->pos[q], p))
 				cnt++;
 		if (cnt >= kmax)
 			dropped[p] = true;
-		else
-			k->pos[kept++] = p;
 	}
+	size_t kept = 0;
+	for (size_t a = 0; a < k->m; a++)
+		if (!dropped[k->pos[a]])
+			k->pos[kept++] = k->pos[a];
 	k->m = kept;
 }
 
