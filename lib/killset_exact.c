@@ -43,102 +43,6 @@ static uint64_t round_bound(uint64_t base, double lb, double eps, uint64_t g)
 	return add_sat(base, (uint64_t)q * g);
 }
 
-/* ---- dominance ---- */
-
-/* b dominates a: costs no more, frees at least as much toward both targets
- * and grows at least as fast (so swapping it in keeps the growth tie-break);
- * equal items are ordered by rank so the relation is a strict order. */
-static bool dominates(const struct mt__ks_ctx *c, size_t b, size_t a)
-{
-	const struct item *x = &c->it[b], *y = &c->it[a];
-	if (x->cost > y->cost || x->s < y->s || x->t < y->t || x->growth < y->growth)
-		return false;
-	return x->cost < y->cost || x->s > y->s || x->t > y->t || x->growth > y->growth ||
-	       mt__ks_rank_less(c, b, a);
-}
-
-/* ---- reduction ---- */
-
-/* cost asc, t desc, s desc, growth desc, then rank: a dominator is always
- * earlier (see dominates()). */
-static int dom_order_cmp(const void *a, const void *b, void *arg)
-{
-	const struct mt__ks_ctx *c = arg;
-	const struct item *x = &c->it[*(const size_t *)a], *y = &c->it[*(const size_t *)b];
-	if (x->cost != y->cost)
-		return x->cost < y->cost ? -1 : 1;
-	if (x->t != y->t)
-		return x->t > y->t ? -1 : 1;
-	if (x->s != y->s)
-		return x->s > y->s ? -1 : 1;
-	if (x->growth != y->growth)
-		return x->growth > y->growth ? -1 : 1;
-	return mt__ks_rank_cmp_r(a, b, arg);
-}
-
-struct core {
-	size_t *forced, nf;   /* in every set that can win or tie */
-	size_t *pos, m;       /* the items left to search */
-	uint64_t cost, ns, nt; /* the forced items' cost, the needs they leave */
-};
-
-/* Reduced-cost fixing against the upper bound ub, then dominance. A set of
- * cost <= ub costs at least lag plus every positive reduced cost it takes and
- * every negative one it leaves, so an item beyond the gap either way is out
- * of (or in) every set that can still win or tie. Then, within what is left,
- * any such set has at most kmax searched victims; an item with kmax
- * dominators among them has one outside the set, and swapping it in gives a
- * set at least as good in the set order (a dominator's reduced cost is no
- * higher, so it is never fixed out). */
-static void reduce(const struct mt__ks_ctx *c, const double *d, double lag, double eps, uint64_t ub,
-		   bool *dropped, struct core *k, uint64_t *work, uint64_t budget)
-{
-	double gap = (double)ub - lag + eps;
-	uint64_t cmin = UINT64_MAX;
-	k->nf = k->m = 0;
-	k->cost = 0;
-	k->ns = c->ts;
-	k->nt = c->tt;
-	for (size_t p = 0; p < c->n; p++) {
-		if (d[p] > gap || dropped[p])
-			continue;
-		if (d[p] < -gap) {
-			k->forced[k->nf++] = p;
-			k->cost += c->it[p].cost;
-			k->ns -= min64(c->it[p].s, k->ns);
-			k->nt -= min64(c->it[p].t, k->nt);
-		} else {
-			k->pos[k->m++] = p;
-			cmin = min64(cmin, c->it[p].cost);
-		}
-	}
-	if (k->m == 0 || ub < k->cost)
-		return;
-	/* In dominance order every dominator of an item comes before it; an
-	 * item stops scanning at its kmax-th dominator. The scan counts as work
-	 * and stops dropping once the budget is spent (dropping less is safe). */
-	uint64_t kmax = (ub - k->cost) / cmin;
-	if (kmax == 0)
-		return;
-	qsort_r(k->pos, k->m, sizeof(size_t), dom_order_cmp, (void *)c);
-	for (size_t a = 0; a < k->m; a++) {
-		uint64_t cnt = 0;
-		size_t p = k->pos[a];
-		/* distinct dominators, dropped ones included: the swap argument
-		 * needs only that one of them is outside the set */
-		for (size_t q = 0; q < a && cnt < kmax && *work < budget; q++, (*work)++)
-			if (dominates(c, k->pos[q], p))
-				cnt++;
-		if (cnt >= kmax)
-			dropped[p] = true;
-	}
-	size_t kept = 0;
-	for (size_t a = 0; a < k->m; a++)
-		if (!dropped[k->pos[a]])
-			k->pos[kept++] = k->pos[a];
-	k->m = kept;
-}
-
 /* ---- branch and bound ----
  * Phase 1 proves the optimum cost: depth-first, include first, in reduced
  * cost order (good sets early), a node cut when its bound cannot beat the
@@ -175,6 +79,10 @@ struct bnb {
 	bool strict;
 	struct item *sub;        /* scratch: the node's residual instance */
 	uint64_t K;              /* phase 2: cost weight of the growth LP bound; 0 = none */
+	uint64_t *reach;         /* phase 2: per search index, the bitset of the
+	                          * sums (in units of g) its suffix can make, up to
+	                          * the best cost; NULL when too large */
+	size_t words;
 	void *lpscratch;             /* phase 2: the best is the first of its class met */
 };
 
@@ -326,6 +234,37 @@ static uint64_t growth_weight(struct bnb *b, uint64_t ns, uint64_t nt, uint64_t 
 	return (uint64_t)((lo + hi) / 2);
 }
 
+/* The subset sums of every suffix of the search order, as bitsets over
+ * 0..top (costs in units of g). Skipped (NULL) beyond REACH_WORDS words. */
+#define REACH_WORDS (1u << 16)
+static uint64_t *reach_new(struct bnb *b, uint64_t top)
+{
+	size_t words = (size_t)(top / 64 + 1);
+	if (top > (UINT64_C(1) << 32) || (b->m + 1) > REACH_WORDS / words)
+		return NULL;
+	uint64_t *r = calloc((b->m + 1) * words, sizeof(uint64_t));
+	if (!r)
+		return NULL;
+	r[b->m * words] = 1; /* the empty sum */
+	for (size_t i = b->m; i-- > 0;) {
+		const uint64_t *nx = r + (i + 1) * words;
+		uint64_t *cur = r + i * words, sh = b->c->it[b->order[i]].cost / b->g;
+		size_t ws = (size_t)(sh / 64), bs = (size_t)(sh % 64);
+		for (size_t w = 0; w < words; w++) {
+			uint64_t v = nx[w];
+			if (w >= ws) {
+				v |= nx[w - ws] << bs;
+				if (bs && w > ws)
+					v |= nx[w - ws - 1] >> (64 - bs);
+			}
+			cur[w] = v;
+		}
+		b->work += words;
+	}
+	b->words = words;
+	return r;
+}
+
 static uint64_t set_growth(const struct mt__ks_ctx *c, const struct mt__ks_set *x)
 {
 	uint64_t g = 0;
@@ -381,6 +320,12 @@ static void bnb_visit(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, uint64_
 	lb = ln > lb ? ln : lb;
 	if (lb >= cut)
 		return;
+	if (b->phase == 2 && b->reach) {
+		/* a tie costs exactly the best: the rest must be a subset sum */
+		uint64_t r = (b->best->cost - cost) / b->g;
+		if (!(b->reach[i * b->words + r / 64] >> (r % 64) & 1))
+			return;
+	}
 	if (b->phase == 2) {
 		uint64_t gub = add_sat(growth, growth_bound(b, i, b->best->cost - cost));
 		double pen = (double)b->best->cost - lag + b->eps;
@@ -482,7 +427,7 @@ static int by_rc_cmp(const void *a, const void *b, void *arg)
 
 /* Sorts the core into search order for the phase and fills the suffix sums
  * and the bounds' orders; starts the stack with the forced items. */
-static void bnb_prepare(struct bnb *b, const struct core *k, int phase)
+static void bnb_prepare(struct bnb *b, const struct mt__ks_core *k, int phase)
 {
 	const struct mt__ks_ctx *c = b->c;
 	struct rc_arg ra = { c, b->d };
@@ -563,14 +508,14 @@ int mt__ks_exact(const struct mt__ks_ctx *c, const struct mt_select_opts *o, boo
 	if (!z || !sufneg || !sufs || !sub || !lpscratch)
 		return -ENOMEM;
 #define Z(k) (z + (size_t)(k) * (n + 1))
-	struct core k = { .forced = Z(Z_FORCED), .pos = Z(Z_POS) };
+	struct mt__ks_core k = { .forced = Z(Z_FORCED), .pos = Z(Z_POS) };
 	struct bnb b = { .c = c, .order = Z(Z_ORDER), .sufneg = sufneg, .sufs = sufs, .suft = sufs + n + 1, .sufg0 = sufs + 2 * (n + 1),
 	                 .by_s = Z(Z_BYS), .by_t = Z(Z_BYT), .by_g = Z(Z_BYG), .by_gd = Z(Z_BYGD), .big_s = Z(Z_BIGS),
 	                 .big_t = Z(Z_BIGT), .d = d, .ls = ls, .lt = lt, .eps = eps, .stack = Z(Z_STACK),
 	                 .best = best, .cand = { .pos = Z(Z_CAND) }, .best_growth = set_growth(c, best),
 	                 .budget = o->node_budget, .open = UINT64_MAX, .sub = sub, .lpscratch = lpscratch };
 #undef Z
-	reduce(c, d, lag, eps, best->cost, dropped, &k, &b.work, b.budget);
+	mt__ks_reduce(c, d, lag, eps, best->cost, dropped, &k, &b.work, b.budget);
 	if (k.m > o->exact_max)
 		return 0;
 	bnb_prepare(&b, &k, 1);
@@ -582,13 +527,16 @@ int mt__ks_exact(const struct mt__ks_ctx *c, const struct mt_select_opts *o, boo
 	}
 	ret->bound = best->cost;
 
-	reduce(c, d, lag, eps, best->cost, dropped, &k, &b.work, b.budget);
+	mt__ks_reduce(c, d, lag, eps, best->cost, dropped, &k, &b.work, b.budget);
 	bnb_prepare(&b, &k, 2);
 	b.strict = false;
 	uint64_t fg = 0;
 	for (size_t i = 0; i < k.nf; i++)
 		fg = add_sat(fg, c->it[k.forced[i]].growth);
-	b.K = growth_weight(&b, k.ns, k.nt, best->cost - k.cost);
+	b.K = best->cost >= k.cost ? growth_weight(&b, k.ns, k.nt, best->cost - k.cost) : 0;
+	_cleanup_free_ uint64_t *reach = NULL;
+	if (best->cost >= k.cost && (best->cost - k.cost) % b.g == 0)
+		b.reach = reach = reach_new(&b, (best->cost - k.cost) / b.g);
 	bnb_visit(&b, 0, k.ns, k.nt, k.cost, fg);
 	ret->work = b.work;
 	ret->proven = !b.exhausted;

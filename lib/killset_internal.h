@@ -52,3 +52,24 @@ int mt__ks_exact(const struct mt__ks_ctx *c, const struct mt_select_opts *o, boo
  * number of O(n) evaluations it took (>= 1), or -ENOMEM. */
 int mt__ks_lp_solve(const struct mt__ks_ctx *c, void *scratch, double *ret_ls, double *ret_lt);
 void *mt__ks_lp_scratch_new(size_t n);
+
+struct mt__ks_core {
+	size_t *forced, nf;    /* in every set that can win or tie */
+	size_t *pos, m;        /* the items left to search */
+	uint64_t cost, ns, nt; /* the forced items' cost, the needs they leave */
+};
+
+/* Reduced-cost fixing against the upper bound ub, then dominance. A set of
+ * cost <= ub costs at least lag plus every positive reduced cost it takes and
+ * every negative one it leaves, so an item beyond the gap either way is out
+ * of (or in) every set that can still win or tie. Then, within what is left,
+ * any such set has at most kmax searched victims; an item with kmax
+ * dominators among them has one outside the set, and swapping it in gives a
+ * set at least as good in the set order (a dominator's reduced cost is no
+ * higher, so it is never fixed out).
+ * d[] are the reduced costs at multipliers whose Lagrangian bound is lag
+ * (eps its floating slack); k->forced and k->pos need c->n entries each.
+ * Marks dropped[] (and skips items already dropped); counts the dominance
+ * scan in *work, dropping no more once it reaches budget. */
+void mt__ks_reduce(const struct mt__ks_ctx *c, const double *d, double lag, double eps, uint64_t ub,
+		   bool *dropped, struct mt__ks_core *k, uint64_t *work, uint64_t budget);
