@@ -78,6 +78,11 @@ struct bnb {
 	int phase;
 	bool strict;
 	struct item *sub;        /* scratch: the node's residual instance */
+	size_t *subq, nsub;      /* its items' search indexes */
+	double sub_ls, sub_lt;   /* its multipliers */
+	uint8_t *fix;            /* per search index: FIX_OUT, FIX_IN by an
+	                          * ancestor's reduced costs, else 0 */
+	size_t *undo, nundo;
 	uint64_t K;              /* phase 2: cost weight of the growth LP bound; 0 = none */
 	uint64_t *reach;         /* phase 2: per search index, the bitset of the
 	                          * sums (in units of g) its suffix can make, up to
@@ -85,6 +90,8 @@ struct bnb {
 	size_t words;
 	void *lpscratch;             /* phase 2: the best is the first of its class met */
 };
+
+enum { FIX_OUT = 1, FIX_IN = 2 };
 
 /* Fractional covering bound of one dimension over search indexes >= i. */
 static double frac_bound(struct bnb *b, const size_t *by, bool use_s, size_t i, uint64_t need)
@@ -94,7 +101,7 @@ static double frac_bound(struct bnb *b, const size_t *by, bool use_s, size_t i, 
 	for (size_t k = 0; k < b->m && rem > 0; k++) {
 		size_t q = by[k];
 		b->work++;
-		if (q < i)
+		if (q < i || b->fix[q] == FIX_OUT)
 			continue;
 		const struct item *x = &b->c->it[b->order[q]];
 		uint64_t v = use_s ? x->s : x->t;
@@ -180,17 +187,24 @@ static double node_lp(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, uint64_
 {
 	size_t k = 0;
 	for (size_t q = i; q < b->m; q++) {
+		if (b->fix[q] == FIX_OUT)
+			continue;
 		struct item x = b->c->it[b->order[q]];
 		if (K)
 			x.cost = K * x.cost - x.growth; /* >= 1 by the choice of K */
 		x.s = min64(x.s, ns);
 		x.t = min64(x.t, nt);
-		if (x.s || x.t)
+		if (x.s || x.t) {
+			b->subq[k] = q;
 			b->sub[k++] = x;
+		}
 	}
 	struct mt__ks_ctx sc = { .it = b->sub, .n = k, .ts = ns, .tt = nt };
 	double ls, lt;
 	int ev = mt__ks_lp_solve(&sc, b->lpscratch, &ls, &lt);
+	b->nsub = k;
+	b->sub_ls = ls;
+	b->sub_lt = lt;
 	b->work += (uint64_t)(ev > 0 ? ev : 1) * k + (b->m - i);
 	double lag = ls * (double)ns + lt * (double)nt, mag = fabs(lag);
 	for (size_t q = 0; q < k; q++) {
@@ -297,6 +311,19 @@ static void bnb_visit(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, uint64_
 	}
 	if (i == b->m || b->sufs[i] < ns || b->suft[i] < nt)
 		return;
+	if (b->fix[i]) {
+		/* settled by an ancestor: one branch, bounded there */
+		const struct item *x = &b->c->it[b->order[i]];
+		if (b->fix[i] == FIX_OUT) {
+			bnb_visit(b, i + 1, ns, nt, cost, growth);
+			return;
+		}
+		b->stack[b->depth++] = b->order[i];
+		bnb_visit(b, i + 1, ns - min64(x->s, ns), nt - min64(x->t, nt), cost + x->cost,
+			  add_sat(growth, x->growth));
+		b->depth--;
+		return;
+	}
 	if (++b->work > b->budget) {
 		b->exhausted = true;
 		if (cost < b->open)
@@ -320,6 +347,22 @@ static void bnb_visit(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, uint64_
 	lb = ln > lb ? ln : lb;
 	if (lb >= cut)
 		return;
+	/* Reduced-cost fixing for the subtree, at the node's multipliers: what
+	 * can still win costs at most cut - 1. */
+	size_t undo0 = b->nundo;
+	double gap = (double)(cut - 1) - ((double)cost + nl) + REL_EPS * (mag + (double)cost + 1);
+	for (size_t k = 0; k < b->nsub; k++) {
+		size_t q = b->subq[k];
+		if (b->fix[q])
+			continue;
+		const struct item *y = &b->sub[k];
+		double dv = (double)y->cost - b->sub_ls * (double)y->s - b->sub_lt * (double)y->t;
+		if (dv > gap || dv < -gap) {
+			b->fix[q] = dv > gap ? FIX_OUT : FIX_IN;
+			b->undo[b->nundo++] = q;
+		}
+	}
+	b->work += b->nsub;
 	if (b->phase == 2 && b->reach) {
 		/* a tie costs exactly the best: the rest must be a subset sum */
 		uint64_t r = (b->best->cost - cost) / b->g;
@@ -352,11 +395,16 @@ static void bnb_visit(struct bnb *b, size_t i, uint64_t ns, uint64_t nt, uint64_
 		}
 	}
 	const struct item *x = &b->c->it[b->order[i]];
-	b->stack[b->depth++] = b->order[i];
-	bnb_visit(b, i + 1, ns - min64(x->s, ns), nt - min64(x->t, nt), cost + x->cost, add_sat(growth, x->growth));
-	b->depth--;
-	if (!b->exhausted)
+	if (b->fix[i] != FIX_OUT) {
+		b->stack[b->depth++] = b->order[i];
+		bnb_visit(b, i + 1, ns - min64(x->s, ns), nt - min64(x->t, nt), cost + x->cost,
+			  add_sat(growth, x->growth));
+		b->depth--;
+	}
+	if (!b->exhausted && b->fix[i] != FIX_IN)
 		bnb_visit(b, i + 1, ns, nt, cost, growth);
+	while (b->nundo > undo0)
+		b->fix[b->undo[--b->nundo]] = 0;
 	if (b->exhausted && lb < b->open)
 		b->open = lb; /* this subtree was not finished */
 }
@@ -499,13 +547,14 @@ int mt__ks_exact(const struct mt__ks_ctx *c, const struct mt_select_opts *o, boo
 		return 0;
 
 	/* one allocation for every array of the search, n + 1 entries each */
-	enum { Z_FORCED, Z_POS, Z_ORDER, Z_BYS, Z_BYT, Z_BYG, Z_BYGD, Z_BIGS, Z_BIGT, Z_STACK, Z_CAND, Z_N };
+	enum { Z_FORCED, Z_POS, Z_ORDER, Z_BYS, Z_BYT, Z_BYG, Z_BYGD, Z_BIGS, Z_BIGT, Z_STACK, Z_CAND, Z_SUBQ, Z_UNDO, Z_N };
 	_cleanup_free_ size_t *z = calloc((n + 1) * Z_N, sizeof(size_t));
 	_cleanup_free_ double *sufneg = calloc(n + 1, sizeof(double));
 	_cleanup_free_ uint64_t *sufs = calloc(3 * (n + 1), sizeof(uint64_t));
 	_cleanup_free_ struct item *sub = calloc(n + 1, sizeof(*sub));
 	_cleanup_free_ void *lpscratch = mt__ks_lp_scratch_new(n);
-	if (!z || !sufneg || !sufs || !sub || !lpscratch)
+	_cleanup_free_ uint8_t *fix = calloc(n + 1, 1);
+	if (!z || !sufneg || !sufs || !sub || !lpscratch || !fix)
 		return -ENOMEM;
 #define Z(k) (z + (size_t)(k) * (n + 1))
 	struct mt__ks_core k = { .forced = Z(Z_FORCED), .pos = Z(Z_POS) };
@@ -513,7 +562,8 @@ int mt__ks_exact(const struct mt__ks_ctx *c, const struct mt_select_opts *o, boo
 	                 .by_s = Z(Z_BYS), .by_t = Z(Z_BYT), .by_g = Z(Z_BYG), .by_gd = Z(Z_BYGD), .big_s = Z(Z_BIGS),
 	                 .big_t = Z(Z_BIGT), .d = d, .ls = ls, .lt = lt, .eps = eps, .stack = Z(Z_STACK),
 	                 .best = best, .cand = { .pos = Z(Z_CAND) }, .best_growth = set_growth(c, best),
-	                 .budget = o->node_budget, .open = UINT64_MAX, .sub = sub, .lpscratch = lpscratch };
+	                 .budget = o->node_budget, .open = UINT64_MAX, .sub = sub, .lpscratch = lpscratch,
+	                 .subq = Z(Z_SUBQ), .fix = fix, .undo = Z(Z_UNDO) };
 #undef Z
 	mt__ks_reduce(c, d, lag, eps, best->cost, dropped, &k, &b.work, b.budget);
 	if (k.m > o->exact_max)
