@@ -1,7 +1,8 @@
 /* The exact half of the covering search (doc/selection.md, "The covering
- * search"): the LP relaxation's bound and multipliers, reduced-cost fixing,
- * dominance, then a depth-first branch and bound over what is left, under a
- * deterministic work budget. Pure. */
+ * search"): from the LP bound (lib/killset_lp.c) and the reduction
+ * (lib/killset_reduce.c), a depth-first branch and bound in two phases, the
+ * optimum cost and then its tie-breaks, under a deterministic work budget.
+ * Pure. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
