@@ -3,12 +3,13 @@
 # already there. Usage: install-deps.sh run|test
 set -eu
 
-build_pkgs="gcc meson ninja-build pkg-config libuv1-dev libjansson-dev libcgroup-dev"
+build_pkgs="gcc meson ninja-build pkg-config libuv1-dev libjansson-dev libcgroup-dev libncurses-dev"
 # The real-kernel bed: QEMU under TCG, a busybox userland, cpio for the initramfs.
 vm_pkgs="qemu-system-x86 busybox-static cpio"
 # Tests only: clang with libFuzzer and the sanitizer runtimes; promtool; systemd-analyze;
-# glpsol, the exact ILP solver the kill-set search is checked against (unit test select_ilp).
-test_pkgs="clang libclang-rt-14-dev prometheus systemd python3 python3-yaml glpk-utils"
+# tmux (a real terminal for `memtriage top`); glpsol, the exact ILP solver the
+# kill-set search is checked against (unit test select_ilp).
+test_pkgs="clang libclang-rt-14-dev prometheus systemd python3 python3-yaml tmux glpk-utils"
 
 case "${1:-test}" in
 	run)  want="$build_pkgs $vm_pkgs" ;;
