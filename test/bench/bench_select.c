@@ -96,8 +96,8 @@ static int sizes_bench(void)
 }
 
 /* The families of select_families.h: time as above, whether the search
- * proved its set optimal, and whether it costs exactly glpsol's optimum
- * (skipped with --no-ilp). */
+ * proved its set optimal, and whether it costs exactly the reference's
+ * optimum (glpsol, cbc where glpsol disagrees; skipped with --no-ilp). */
 static int families(size_t runs, bool ilp)
 {
 	static const size_t sizes[] = { 20, 100, 300, 1000 };
