@@ -202,7 +202,8 @@ static inline bool fam_covers(const struct mt_snapshot *s, const struct fam_inst
 	return sw >= in->ts && tot >= in->tt;
 }
 
-/* Runs glpsol on the instance (files under dir). Returns 0 and the optimum
+/* Runs glpsol on the instance (files under dir; one term a line: CBC 2.10's LP
+ * reader rejected a 2,046-character row, "Unable to read row monomial"). Returns 0 and the optimum
  * cost in *ret_cost and its set (snapshot indexes) in ret_set/ret_n, or -1
  * with a message when glpsol fails or reports anything but an integer
  * optimum. */
@@ -218,20 +219,20 @@ static inline int fam_ilp(const struct fam_inst *in, const char *dir, uint64_t *
 		return -1;
 	fprintf(f, "Minimize\n obj:");
 	for (size_t k = 0; k < in->n; k++)
-		fprintf(f, " + %" PRIu64 " x%zu", in->c[k], k);
+		fprintf(f, "\n + %" PRIu64 " x%zu", in->c[k], k);
 	fprintf(f, "\nSubject To\n");
 	if (in->ts > 0) {
 		fprintf(f, " swap:");
 		for (size_t k = 0; k < in->n; k++)
 			if (in->s[k])
-				fprintf(f, " + %.17g x%zu", (double)in->s[k] / (double)in->ts, k);
+				fprintf(f, "\n + %.17g x%zu", (double)in->s[k] / (double)in->ts, k);
 		fprintf(f, " >= 1\n");
 	}
 	if (in->tt > 0) {
 		fprintf(f, " total:");
 		for (size_t k = 0; k < in->n; k++)
 			if (in->t[k])
-				fprintf(f, " + %.17g x%zu", (double)in->t[k] / (double)in->tt, k);
+				fprintf(f, "\n + %.17g x%zu", (double)in->t[k] / (double)in->tt, k);
 		fprintf(f, " >= 1\n");
 	}
 	fprintf(f, "Binary\n");
