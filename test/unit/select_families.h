@@ -202,11 +202,11 @@ static inline bool fam_covers(const struct mt_snapshot *s, const struct fam_inst
 	return sw >= in->ts && tot >= in->tt;
 }
 
-/* Runs glpsol on the instance (files under dir; one term a line: CBC 2.10's LP
- * reader rejected a 2,046-character row, "Unable to read row monomial"). Returns 0 and the optimum
- * cost in *ret_cost and its set (snapshot indexes) in ret_set/ret_n, or -1
- * with a message when glpsol fails or reports anything but an integer
- * optimum. */
+/* Runs glpsol on the instance (files under dir; one term a line: CBC
+ * 2.10's LP reader rejected a 2,046-character row, "Unable to read row
+ * monomial"). Returns 0 and the optimum cost in *ret_cost and its set
+ * (snapshot indexes) in ret_set/ret_n, or -1 with a message when glpsol
+ * fails or reports anything but an integer optimum. */
 static inline int fam_ilp(const struct fam_inst *in, const char *dir, uint64_t *ret_cost, size_t *ret_set,
 			  size_t *ret_n)
 {
