@@ -99,7 +99,11 @@ static int release(struct step *s, const struct mt_lc_member *m, const char *why
 	if (!g->held)
 		return -ESRCH;
 	if (g->write_pending) {
+		/* an operator's or a calm release says it waited; losing the
+		 * candidacy keeps its reason */
 		g->release_pending = true;
+		if (!g->release_why || strcmp(why, "operator") != 0)
+			g->release_why = strcmp(why, "operator") == 0 || strcmp(why, "calm") == 0 ? "deferred" : why;
 		return 0;
 	}
 	restore(s, m, why);
@@ -165,9 +169,11 @@ static void on_written(struct step *s, const struct mt_lc_event *ev)
 	if (it)
 		it->written = ev->write;
 	if (g->release_pending || s->in->stopping) {
+		const char *why = s->in->stopping ? "shutdown" : g->release_why ? g->release_why : "deferred";
 		g->release_pending = false;
+		g->release_why = NULL;
 		if (g->held)
-			restore(s, m, s->in->stopping ? "shutdown" : "deferred");
+			restore(s, m, why);
 	}
 }
 

@@ -73,6 +73,7 @@ struct mt_lc_group {
 	bool held;                 /* memory.high is ours */
 	bool write_pending;        /* a memory.high write is on the thread pool */
 	bool release_pending;      /* release once that write is done */
+	const char *release_why;   /* ... saying why (static text) */
 	bool swap_held;            /* memory.swap.high lowered too (it exists, written) */
 	uint64_t level;            /* memory.high we wrote */
 	uint64_t saved_high;       /* memory.high before the first write */

@@ -264,7 +264,7 @@ static const struct row rows[] = {
 		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
 		{ E_POLICY, P_PROT, 0, "", NULL },
 		{ E_CAND, 0, 0, "", "held=1 wp=1 rp=1 kill=none gone=0" },
-		{ E_WRITTEN, 0, 0, "WRITTEN RESTORE:deferred", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_WRITTEN, 0, 0, "WRITTEN RESTORE:protected", "held=0 wp=0 rp=0 kill=none gone=0" }, /* its reason kept */
 	} },
 	{ "hold: shutdown during a write restores when it ends", P_KILL, {
 		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
