@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "fileio.h"
+#include "candidacy.h"
 #include "k8s.h"
 #include "policy.h"
 #include "verbs.h"
@@ -26,7 +27,10 @@ static void help(FILE *f)
 		"\n"
 		"Validates the policy directory DIR (or the compiled-in default set) exactly\n"
 		"as memtriaged loads it. With --root, prints the policy every cgroup below\n"
-		"CGROUP_ROOT gets (a live /sys/fs/cgroup or a fixture tree).\n"
+		"CGROUP_ROOT gets (a live /sys/fs/cgroup or a fixture tree) and whether it\n"
+		"is a candidate: \"yes\", or why not (protected, self, structure,\n"
+		"child-eligible: a group below is the candidate, holds-guarded(G): the\n"
+		"protected or own group G lies below it, so killing it would kill G).\n"
 		"\n"
 		"  --embedded         check the compiled-in default set instead of DIR\n"
 		"  --root DIR         cgroup v2 tree to match against\n"
@@ -40,6 +44,9 @@ static void help(FILE *f)
 
 struct row {
 	char *cgroup, *k8s, *qos, *policy, *priority, *response;
+	ssize_t parent;                  /* row index of the parent cgroup, -1: a top one */
+	struct mt_candidacy_own own;
+	char *candidate;                 /* filled after the walk */
 };
 
 struct table {
@@ -73,7 +80,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int describe(struct walk *w, const char *relpath)
+static int describe(struct walk *w, const char *relpath, ssize_t parent)
 {
 	struct mt_k8s_identity id;
 	const struct mt_policy *p;
@@ -95,10 +102,17 @@ static int describe(struct walk *w, const char *relpath)
 	    (p->is_protected ? asprintf(&r.priority, "-") : asprintf(&r.priority, "%d", p->priority)) < 0 ||
 	    asprintf(&r.response, "%s", p->is_protected ? "protected" : mt_response_to_string(p->response)) < 0)
 		return -ENOMEM;
+	r.parent = parent;
+	r.own = (struct mt_candidacy_own){
+		.has_policy = true,
+		.is_protected = p->is_protected,
+		.kind_is_candidate = mt_k8s_kind_is_candidate(id.path.kind),
+		.is_self = mt_candidacy_path_holds(relpath, w->own),
+	};
 	return table_add(&w->rows, r);
 }
 
-static int walk(struct walk *w, int dfd, const char *relpath, int depth)
+static int walk(struct walk *w, int dfd, const char *relpath, ssize_t row, int depth)
 {
 	if (depth > WALK_DEPTH_MAX)
 		return -ELOOP;
@@ -147,7 +161,8 @@ static int walk(struct walk *w, int dfd, const char *relpath, int depth)
 			r = -ENOMEM;
 			break;
 		}
-		if ((r = describe(w, child)) < 0)
+		ssize_t child_row = (ssize_t)w->rows.n;
+		if ((r = describe(w, child, row)) < 0)
 			break;
 		_cleanup_close_ int cfd = mt_dir_open(dfd, kids[i]);
 		if (cfd < 0) {
@@ -156,7 +171,7 @@ static int walk(struct walk *w, int dfd, const char *relpath, int depth)
 			r = cfd;
 			break;
 		}
-		r = walk(w, cfd, child, depth + 1);
+		r = walk(w, cfd, child, child_row, depth + 1);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(kids[i]);
@@ -164,25 +179,57 @@ static int walk(struct walk *w, int dfd, const char *relpath, int depth)
 	return r;
 }
 
+/* The CANDIDATE column: "yes", or why not; a group held out by a guarded
+ * group below names it. */
+static int judge_candidacy(struct table *t)
+{
+	if (t->n == 0)
+		return 0;
+	_cleanup_free_ struct mt_candidacy_own *own = calloc(t->n, sizeof(*own));
+	_cleanup_free_ ssize_t *parent = calloc(t->n, sizeof(*parent));
+	_cleanup_free_ ssize_t *guard = calloc(t->n, sizeof(*guard));
+	_cleanup_free_ struct mt_candidacy *res = calloc(t->n, sizeof(*res));
+	if (!own || !parent || !guard || !res)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n; i++) {
+		own[i] = t->v[i].own;
+		parent[i] = t->v[i].parent;
+	}
+	int r = mt_candidacy_tree(own, parent, t->n, res, guard);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < t->n; i++) {
+		const char *why = mt_candidacy_why_to_string(res[i].why);
+		if (res[i].why == MT_CANDIDACY_HOLDS_GUARDED && guard[i] >= 0)
+			r = asprintf(&t->v[i].candidate, "no:%s(%s)", why, t->v[guard[i]].cgroup);
+		else
+			r = asprintf(&t->v[i].candidate, "%s%s", res[i].candidate ? "" : "no:", why);
+		if (r < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static void print_table(const struct table *t)
 {
-	static const char *const head[] = { "CGROUP", "K8S", "QOS", "POLICY", "PRIORITY", "RESPONSE" };
-	size_t wd[6];
-	for (size_t c = 0; c < 6; c++)
+	enum { NCOL = 7 };
+	static const char *const head[NCOL] = { "CGROUP", "K8S", "QOS", "POLICY", "PRIORITY", "RESPONSE", "CANDIDATE" };
+	size_t wd[NCOL];
+	for (size_t c = 0; c < NCOL; c++)
 		wd[c] = strlen(head[c]);
 	for (size_t i = 0; i < t->n; i++) {
-		const char *cells[] = { t->v[i].cgroup, t->v[i].k8s, t->v[i].qos, t->v[i].policy, t->v[i].priority,
-					t->v[i].response };
-		for (size_t c = 0; c < 6; c++)
+		const char *cells[NCOL] = { t->v[i].cgroup, t->v[i].k8s, t->v[i].qos, t->v[i].policy, t->v[i].priority,
+		                            t->v[i].response, t->v[i].candidate };
+		for (size_t c = 0; c < NCOL; c++)
 			if (strlen(cells[c]) > wd[c])
 				wd[c] = strlen(cells[c]);
 	}
-	printf("%-*s  %-*s  %-*s  %-*s  %*s  %s\n", (int)wd[0], head[0], (int)wd[1], head[1], (int)wd[2], head[2],
-	       (int)wd[3], head[3], (int)wd[4], head[4], head[5]);
+	printf("%-*s  %-*s  %-*s  %-*s  %*s  %-*s  %s\n", (int)wd[0], head[0], (int)wd[1], head[1], (int)wd[2], head[2],
+	       (int)wd[3], head[3], (int)wd[4], head[4], (int)wd[5], head[5], head[6]);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct row *r = &t->v[i];
-		printf("%-*s  %-*s  %-*s  %-*s  %*s  %s\n", (int)wd[0], r->cgroup, (int)wd[1], r->k8s, (int)wd[2],
-		       r->qos, (int)wd[3], r->policy, (int)wd[4], r->priority, r->response);
+		printf("%-*s  %-*s  %-*s  %-*s  %*s  %-*s  %s\n", (int)wd[0], r->cgroup, (int)wd[1], r->k8s, (int)wd[2],
+		       r->qos, (int)wd[3], r->policy, (int)wd[4], r->priority, (int)wd[5], r->response, r->candidate);
 	}
 }
 
@@ -190,7 +237,8 @@ static void table_free(struct table *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		struct row *r = &t->v[i];
-		free(r->cgroup), free(r->k8s), free(r->qos), free(r->policy), free(r->priority), free(r->response);
+		free(r->cgroup), free(r->k8s), free(r->qos), free(r->policy), free(r->priority), free(r->response),
+			free(r->candidate);
 	}
 	free(t->v);
 }
@@ -253,7 +301,9 @@ int mt_verb_check_policy(int argc, char **argv)
 			goto out;
 		}
 		struct walk w = { .set = set, .names = names, .own = own };
-		r = walk(&w, rfd, "", 0);
+		r = walk(&w, rfd, "", -1, 0);
+		if (r >= 0)
+			r = judge_candidacy(&w.rows);
 		if (r < 0) {
 			fprintf(stderr, "memtriage check-policy: walking %s: %s\n", root, strerror(-r));
 			status = MT_EXIT_FAILURE;

@@ -14,6 +14,7 @@
 #include "psi.h"
 #include "snapshot.h"
 #include "cgroup_events.h"
+#include "candidacy.h"
 
 struct mt_record_ring;
 
@@ -64,8 +65,9 @@ struct cg {
 
 	struct mt_k8s_identity id;
 	const struct mt_policy *policy;  /* borrowed from d->policies */
-	bool eligible;            /* unprotected policy, a candidate kind */
-	bool candidate;           /* eligible and no eligible child */
+	struct mt_candidacy_own own;    /* inputs of lib/candidacy.h */
+	struct mt_candidacy cand;       /* its judgement (why it is or is not one) */
+	bool candidate;           /* cand.candidate: eligible, nothing guarded or eligible below */
 	uint64_t appeared_ms;
 
 	/* candidate: memory.events (the poll only in WATCH_POLL mode) */
@@ -193,6 +195,9 @@ void watch_resolve_all(struct daemon *d);
 struct cg *watch_find(struct daemon *d, const char *relpath);
 /* for each candidate; stop when fn returns non-zero */
 void watch_for_each_candidate(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud);
+/* for each group eligible by itself but held out because a protected or own
+ * group (guard) lies below it; stop when fn returns non-zero */
+void watch_for_each_held_out(struct daemon *d, int (*fn)(struct cg *c, struct cg *guard, void *ud), void *ud);
 void watch_cg_kill_started(struct cg *c);
 void watch_cg_kill_done(struct cg *c);
 /* Drops a reference taken with c->open_handles++ (frees a dropped cgroup). */
