@@ -36,9 +36,18 @@ enum mt_kill_method {
 	MT_KILL_FREEZE_SIGNAL, /* fallback: freeze, SIGKILL each pid through a pidfd, thaw */
 };
 
+/* Pinning walks at most this many cgroups below the victim: a kill's
+ * latency must not grow with a subtree someone built to slow it down, and
+ * no container layout comes near it. */
+#define MT_ACT_PIN_GROUPS_MAX 4096
+
 struct mt_kill_result {
 	enum mt_kill_method method;
-	unsigned pids;        /* processes found in the subtree before the kill */
+	unsigned pids;        /* processes found in the subtree before the kill
+	                       * (those the bounded pinning saw) */
+	int pin_error;        /* 0: every victim pinned; else why pinning stopped
+	                       * early (-ELOOP, -EFBIG, -EMFILE, -E2BIG, ...): the
+	                       * kill went ahead regardless */
 	unsigned signalled;   /* fallback only: pidfd_send_signal that succeeded */
 	int thaw_error;       /* fallback: 0, or the negative errno of the thaw */
 };
@@ -50,7 +59,11 @@ const char *mt_kill_method_to_string(enum mt_kill_method m);
  * mt_act_pins_free(). */
 struct mt_kill_pins;
 
-/* Kills every process of the cgroup and its descendants. Tries cgroup.kill;
+/* Kills every process of the cgroup and its descendants. cgroup.kill is
+ * opened first and written before anything that depends on the subtree's
+ * shape can fail: pinning the victims' pidfds is best effort and bounded
+ * (MT_ACT_PIDFDS_MAX pids, MT_ACT_PIN_GROUPS_MAX groups, the fd table's
+ * room; the reason it stopped early in ret->pin_error). Tries cgroup.kill;
  * where it is absent (-ENOENT while cgroup.procs exists) or refused
  * (-EOPNOTSUPP: threaded subtrees) falls back to freeze + SIGKILL of every
  * pid through pidfd_send_signal + thaw, thawing even when a step failed.
@@ -66,6 +79,14 @@ int mt_act_kill_group(int cg_fd, struct mt_kill_result *ret, struct mt_kill_pins
  * NULL-safe. */
 int mt_act_mrelease(struct mt_kill_pins *pins);
 void mt_act_pins_free(struct mt_kill_pins *pins);
+
+/* A group whose kill failed is not chosen again for this long after its
+ * n-th consecutive failure: 5 s doubling to 5 min. Five seconds covers a
+ * transient EBUSY/EAGAIN within a few ticks; five minutes bounds what a
+ * persistently broken group costs (a log line and one attempt). */
+#define MT_ACT_KILL_BACKOFF_MIN_MS 5000u
+#define MT_ACT_KILL_BACKOFF_MAX_MS 300000u
+uint64_t mt_act_kill_backoff_ms(unsigned failures);
 
 /* Sends `sig` (SIGTERM for a grace period) to every process of the cgroup and
  * its descendants through pidfds. Returns the number signalled. */

@@ -117,6 +117,8 @@ struct cg {
 	uint64_t kill_before_swap;       /* memory.swap.current before */
 	uint64_t kill_node_before;       /* node MemAvailable + SwapFree before */
 	bool kill_reported_stuck;
+	unsigned kill_failures;         /* consecutive failed kills */
+	uint64_t kill_backoff_until_ms; /* not chosen for a kill before (lib/act.h) */
 	uint64_t dry_kill_until_ms; /* dry run: a pretend kill in flight until then */
 	int cgevents_fd;
 	struct cg_poll *cgevents_poll;
@@ -170,6 +172,7 @@ struct daemon {
 
 	uv_signal_t sig_term, sig_int, sig_hup;
 	bool stopping;
+	bool kill_failed_redecide;  /* a chosen kill failed: choose the next set at once */
 
 	struct mt_record_ring *records;
 	void *last_snapshot;      /* json_t *: the newest snapshot */

@@ -33,13 +33,21 @@ static void kill_now(struct cg *c)
 	uint64_t t2 = now_us();
 	mt_act_pins_free(pins);
 	if (r < 0 && !mt_errno_is_gone(r)) {
+		/* Excluded for a back-off, and the next set chosen at once: one
+		 * group that cannot be killed must not block every kill. */
+		c->kill_failures++;
+		uint64_t backoff = mt_act_kill_backoff_ms(c->kill_failures);
+		c->kill_backoff_until_ms = now_ms() + backoff;
+		d->kill_failed_redecide = true;
 		decide_record_update(d, c->kill_record_id, "kill-failed",
-		              json_pack("{s:s, s:s, s:s}", "cgroup", c->relpath, "outcome", "failed", "error", strerror(-r)));
+		              json_pack("{s:s, s:s, s:s, s:I}", "cgroup", c->relpath, "outcome", "failed", "error",
+		                        strerror(-r), "backoff_ms", (json_int_t)backoff));
 		c->kill_in_flight = false;
 		view_changed(d);
 		promfile_action_failed(d, true); /* metrics */
 		return;
 	}
+	c->kill_failures = 0;
 	d->kills++;
 	log_event(LOG_WARNING, "kill",
 	          json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
@@ -47,6 +55,10 @@ static void kill_now(struct cg *c)
 	                    "signalled", res.signalled, "notified_us", (json_int_t)c->kill_notified_us, "acted_us",
 	                    (json_int_t)t1, "kill_us", (json_int_t)(t1 - t0), "mrelease_us", (json_int_t)(t2 - t1),
 	                    "decision", (json_int_t)c->kill_record_id));
+	if (res.pin_error < 0)
+		/* the kill went ahead; only process_mrelease misses the unpinned */
+		log_msg(LOG_NOTICE, "%s: pinned %s of its processes before the kill (%s)", c->relpath,
+		        res.pids ? "only some" : "none", strerror(-res.pin_error));
 	if (res.thaw_error < 0 && !mt_errno_is_gone(res.thaw_error))
 		/* a survivor of the fallback kill stays frozen: say so */
 		log_msg(LOG_ERR, "%s: thawing after the fallback kill: %s; a surviving process stays frozen",
