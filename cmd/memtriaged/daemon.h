@@ -15,6 +15,7 @@
 #include "snapshot.h"
 #include "cgroup_events.h"
 #include "candidacy.h"
+#include "holds.h"
 
 struct mt_record_ring;
 
@@ -42,6 +43,7 @@ struct daemon_opts {
 	/* node PSI trigger: stall and window in microseconds; 0 = none */
 	uint64_t psi_stall_us, psi_window_us;
 	uint64_t kill_timeout_ms;  /* a kill not done by then is "stuck" */
+	const char *hold_file;     /* lowered limits on disk (holdfile.h); NULL/"" = none */
 };
 
 /* A POLLPRI watch on one of a cgroup's files. Allocated per start and freed
@@ -172,6 +174,11 @@ struct daemon {
 
 	uv_signal_t sig_term, sig_int, sig_hup;
 	bool stopping;
+	/* the hold file (holdfile.c) */
+	int hold_dir_fd;
+	const char *hold_name;
+	struct mt_holds holds;
+	bool hold_error_reported;
 	bool kill_failed_redecide;  /* a chosen kill failed: choose the next set at once */
 
 	struct mt_record_ring *records;
@@ -198,6 +205,8 @@ void watch_resolve_all(struct daemon *d);
 struct cg *watch_find(struct daemon *d, const char *relpath);
 /* for each candidate; stop when fn returns non-zero */
 void watch_for_each_candidate(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud);
+/* for each cgroup below the root, candidate or not; stop when fn returns non-zero */
+void watch_for_each_cgroup(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud);
 /* for each group eligible by itself but held out because a protected or own
  * group (guard) lies below it; stop when fn returns non-zero */
 void watch_for_each_held_out(struct daemon *d, int (*fn)(struct cg *c, struct cg *guard, void *ud), void *ud);

@@ -19,6 +19,7 @@
 #include "record.h"
 #include "promfile.h" /* metrics */
 #include "report.h"
+#include "holdfile.h"
 
 /* --- act: kill --- */
 static void kill_now(struct cg *c)
@@ -222,6 +223,8 @@ static int restore_limits(struct cg *c, int fd, const char *why)
 	}
 	c->throttled = false;
 	view_changed(d);
+	if ((r >= 0 || mt_errno_is_gone(r)) && (rs >= 0 || mt_errno_is_gone(rs)))
+		holdfile_forget(c); /* a failed restore is tried again at the next start */
 	c->swap_held = false;
 	c->calm_since_ms = 0;
 	d->releases++;
@@ -285,6 +288,8 @@ void enact_throttle(struct cg *c, const struct mt_candidate *m, uint64_t to, uin
 		return;
 	}
 	h->swap_value = SWAP_KEEP;
+	bool first = !c->throttled;
+	uint64_t prev_held = c->held_high;
 	if (!c->throttled) {
 		/* usage and swap as the snapshot read them this pass; only
 		 * memory.swap.high, which the snapshot does not carry, is read */
@@ -306,6 +311,17 @@ void enact_throttle(struct cg *c, const struct mt_candidate *m, uint64_t to, uin
 		}
 	}
 	c->held_high = to;
+	/* on disk before cgroupfs: a daemon killed now restores it at start */
+	if (holdfile_record(c) < 0) {
+		c->held_high = prev_held;
+		if (first) {
+			c->throttled = c->swap_held = false;
+			view_changed(d);
+		}
+		close(h->fd);
+		free(h);
+		return;
+	}
 	c->calm_since_ms = 0;
 	d->throttles++;
 	h->c = c;
@@ -351,6 +367,12 @@ static int release_cb(struct cg *c, void *ud)
 		release(c, "shutdown");
 		return 0;
 	}
+	/* It gained an eligible or protected group below it, or a reload
+	 * protected it: no decision will ever release it as a candidate. */
+	if (!c->candidate) {
+		release(c, c->cand.why == MT_CANDIDACY_PROTECTED ? "protected" : "not-a-candidate");
+		return 0;
+	}
 	const struct mt_policy *p = c->policy;
 	double limit = p ? p->throttle.release_psi_some : 10.0;
 	uint32_t after_s = p ? p->throttle.release_after_s : 30;
@@ -372,13 +394,14 @@ static int release_cb(struct cg *c, void *ud)
 void decide_check_throttles(struct daemon *d, bool danger)
 {
 	struct release_ctx x = { .danger = danger };
-	watch_for_each_candidate(d, release_cb, &x);
+	watch_for_each_cgroup(d, release_cb, &x);
 }
 
+/* Every held group, candidate or not. */
 void decide_restore_all(struct daemon *d)
 {
 	struct release_ctx x = { .all = true };
-	watch_for_each_candidate(d, release_cb, &x);
+	watch_for_each_cgroup(d, release_cb, &x);
 }
 
 int decide_release(struct daemon *d, const char *relpath)

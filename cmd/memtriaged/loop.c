@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "fileio.h"
 #include "log.h"
+#include "holdfile.h"
 #include "promfile.h" /* metrics */
 #include "notify.h"
 #include "psi.h"
@@ -255,7 +256,13 @@ int loop_run(struct daemon *d)
 
 	uint64_t t0 = now_us();
 	load_names(d); /* before the tree is watched: nothing to resolve yet */
-	int r = watch_start(d);
+	/* before watching: candidates start from the limits restored */
+	int r = holdfile_open(d);
+	if (r < 0) {
+		log_msg(LOG_ERR, "hold file %s: %s", d->opts.hold_file, strerror(-r));
+		return r;
+	}
+	r = watch_start(d);
 	if (r < 0) {
 		log_msg(LOG_ERR, "watching %s: %s", d->opts.root, strerror(-r));
 		return r;

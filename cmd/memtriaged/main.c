@@ -19,6 +19,7 @@
 #include "fileio.h"
 #include "hostcheck.h"
 #include "log.h"
+#include "holdfile.h"
 #include "meminfo.h"
 #include "mt-config.h"
 #include "record.h"
@@ -46,10 +47,12 @@ static void usage(FILE *out)
 	fprintf(out,
 	        "usage: memtriaged [--config FILE] [--policy-dir DIR] [--root DIR] [--socket PATH]\n"
 	        "                  [--socket-group GROUP] [--metrics-dir DIR] [--dry-run] [--log-format json|text]\n"
-	        "                  [--watch pollpri|inotify] [--check-host] [--version] [--help]\n"
+	        "                  [--watch pollpri|inotify] [--hold-file PATH] [--check-host] [--version] [--help]\n"
 	        "Defaults: --config %s (missing: built-in defaults),\n"
 	        "          --policy-dir %s (missing: embedded default set),\n"
-	        "          --socket /run/memtriage/memtriage.sock (\"\" for none).\n",
+	        "          --socket /run/memtriage/memtriage.sock (\"\" for none),\n"
+	        "          --hold-file /run/memtriage/holds.json (the limits it lowered, restored\n"
+	        "          at the next start after a crash; \"\" for none).\n",
 	        DEFAULT_CONFIG, DEFAULT_POLICY_DIR);
 }
 
@@ -120,6 +123,7 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "socket-group", required_argument, NULL, 'g' },
 		{ "metrics-dir", required_argument, NULL, 'm' },
+		{ "hold-file", required_argument, NULL, 'H' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "log-format", required_argument, NULL, 'l' },
 		{ "watch", required_argument, NULL, 'w' },
@@ -129,7 +133,7 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	const char *a_config = NULL, *a_policy = NULL, *a_root = NULL, *a_socket = NULL, *a_metrics = NULL;
-	const char *a_group = NULL;
+	const char *a_group = NULL, *a_hold = NULL;
 	bool a_dry = false;
 	enum log_format fmt = isatty(STDERR_FILENO) ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON;
 	enum watch_mode watch = WATCH_POLL;
@@ -142,6 +146,7 @@ int main(int argc, char **argv)
 		case 's': a_socket = optarg; break;
 		case 'g': a_group = optarg; break;
 		case 'm': a_metrics = optarg; break;
+		case 'H': a_hold = optarg; break;
 		case 'n': a_dry = true; break;
 		case 'l':
 			if (strcmp(optarg, "json") == 0)
@@ -192,7 +197,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct daemon d = { .root_fd = -1, .proc_fd = -1, .sys_block_fd = -1, .inotify_fd = -1, .psi_fd = -1, .policy_wd = -1, .logs_wd = -1 };
+	struct daemon d = { .hold_dir_fd = -1, .root_fd = -1, .proc_fd = -1, .sys_block_fd = -1, .inotify_fd = -1, .psi_fd = -1, .policy_wd = -1, .logs_wd = -1 };
 	const char *root = a_root ? a_root : cfg.supervised_root;
 	if (!root || root[0] != '/' || strlen(root) >= sizeof d.opts.root) {
 		fprintf(stderr, "memtriaged: supervised root '%s' is not an absolute path\n", root ? root : "");
@@ -213,6 +218,7 @@ int main(int argc, char **argv)
 		d.opts.policy_dir = DEFAULT_POLICY_DIR;
 	d.opts.socket_path = a_socket ? a_socket : cfg.socket_path;
 	d.opts.metrics_dir = a_metrics ? a_metrics : cfg.metrics_dir;
+	d.opts.hold_file = a_hold ? a_hold : cfg.hold_file;
 	/* Read-only queries for this group's members (socket 0660 root:GROUP). */
 	d.opts.socket_gid = (gid_t)-1;
 	const char *group = a_group ? a_group : cfg.socket_group;
@@ -316,6 +322,7 @@ int main(int argc, char **argv)
 	                                           (json_int_t)d.kills, "releases", (json_int_t)d.releases));
 	json_decref(d.last_snapshot);
 	mt_record_ring_free(d.records);
+	holdfile_close(&d);
 	mt_policy_set_free(d.policies);
 	mt_k8s_names_free(d.names);
 	free(d.wds);

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "psi.h"
 #include "candidacy.h"
+#include "holdfile.h"
 
 #define MASK_TREE (IN_CREATE | IN_DELETE | IN_ONLYDIR | IN_EXCL_UNLINK)
 /* kernfs_notify() raises IN_MODIFY on the parent directory's watch for
@@ -406,6 +407,8 @@ static void cg_drop(struct cg *c)
 		                                                "kill_in_flight", c->kill_in_flight));
 	if (c->kill_in_flight)
 		watch_cg_kill_done(c);
+	if (c->throttled && !d->stopping)
+		holdfile_forget(c); /* gone: nothing left to restore */
 	candidate_off(c);
 	cg_poll_close(&c->cgevents_poll);
 	close_handle(c, (uv_handle_t *)&c->grace_timer, &c->grace_timer_init);
@@ -617,6 +620,23 @@ void watch_for_each_candidate(struct daemon *d, int (*fn)(struct cg *c, void *ud
 {
 	if (d->root)
 		each_rec(d->root, fn, ud);
+}
+
+static int all_rec(struct cg *c, int (*fn)(struct cg *, void *), void *ud)
+{
+	for (struct cg *k = c->children, *next; k; k = next) {
+		next = k->next;
+		int r = all_rec(k, fn, ud);
+		if (r)
+			return r;
+	}
+	return fn(c, ud);
+}
+
+void watch_for_each_cgroup(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud)
+{
+	if (d->root)
+		all_rec(d->root, fn, ud);
 }
 
 /* The guarded group below c that holds it out (lib/candidacy.h): follow the
