@@ -19,7 +19,9 @@
 #include "fileio.h"
 #include "hostcheck.h"
 #include "log.h"
+#include "cleanup.h"
 #include "holdfile.h"
+#include "owncg.h"
 #include "meminfo.h"
 #include "mt-config.h"
 #include "record.h"
@@ -77,6 +79,8 @@ static void self_protect(struct daemon *d)
 }
 
 /* Our cgroup relative to the supervised root, NULL when outside it. */
+/* Our cgroup relative to the supervised root (NULL: outside it), found
+ * even inside a private cgroup namespace (lib/owncg.h). */
 static char *own_cgroup(const char *root)
 {
 	char buf[4096];
@@ -92,8 +96,28 @@ static char *own_cgroup(const char *root)
 	if (mt_cgmount_probe(&h) < 0)
 		return NULL;
 	const char *mount = h.memory_fs == MT_CGROUP_FS_V2 ? h.memory_mount : h.unified_mount;
+	/* mountinfo runs to a few hundred KiB on a busy Kubernetes node */
+	size_t cap = 1u << 20;
+	_cleanup_free_ char *mi = malloc(cap);
+	char mroot[4096], rel[4096], below[4096];
+	unsigned ups = 0;
+	r = mi ? mt_read_at(AT_FDCWD, "/proc/self/mountinfo", mi, cap) : -ENOMEM;
+	if (r >= 0)
+		r = mt_owncg_mount_root(mi, (size_t)r, mount, mroot, sizeof mroot);
+	if (r >= 0)
+		r = mt_owncg_relate(mroot, line, &ups, rel, sizeof rel);
+	if (r >= 0) {
+		_cleanup_close_ int mfd = mt_dir_open(AT_FDCWD, mount);
+		const char *uid = getenv("MEMTRIAGE_POD_UID");
+		r = mfd < 0 ? mfd : mt_owncg_find(mfd, ups, rel, getpid(), uid, below, sizeof below);
+	}
+	if (r < 0) {
+		log_msg(LOG_WARNING, "own cgroup (from %s, /proc/self/cgroup '%s'): %s; memtriaged does not know "
+		        "which cgroup is its own and may choose it", mount, line, strerror(-r));
+		return NULL;
+	}
 	char abs[8192];
-	snprintf(abs, sizeof abs, "%s%s", mount, strcmp(line, "/") == 0 ? "" : line);
+	snprintf(abs, sizeof abs, "%s%s%s", mount, below[0] ? "/" : "", below);
 	size_t n = strlen(root);
 	if (strcmp(abs, root) == 0)
 		return strdup("");
