@@ -280,7 +280,8 @@ int loop_server_start(struct daemon *d)
 	struct mt_serve *s = NULL;
 	int r = mt_serve_start(d->loop, &cfg, &p, &s);
 	if (r < 0) {
-		log_msg(LOG_ERR, "socket %s: %s", d->opts.socket_path, strerror(-r));
+		log_msg(LOG_ERR, "socket %s: %s%s", d->opts.socket_path, strerror(-r),
+		        r == -EPERM ? " (its directory must be owned by memtriaged's uid and writable by no one else)" : "");
 		return r;
 	}
 	d->server = s;
