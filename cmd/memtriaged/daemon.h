@@ -36,8 +36,9 @@ struct daemon_opts {
 	const char *logs_dir;      /* /var/log/containers; NULL = no names */
 	bool dry_run;
 	enum watch_mode watch_mode;
-	uint64_t ram_reserve;      /* bytes kept free in RAM */
-	uint64_t swap_reserve;     /* bytes kept free in swap */
+	struct mt_size reserve;    /* configured; split at every reading (lib/reserve.h) */
+	uint64_t ram_reserve;      /* bytes kept free in RAM, at start-up's totals */
+	uint64_t swap_reserve;     /* bytes kept free in swap, at start-up's totals */
 	uint64_t horizon_ms;       /* act when exhaustion is projected within */
 	int oom_score_adj;
 	/* node PSI trigger: stall and window in microseconds; 0 = none */
@@ -179,6 +180,10 @@ struct daemon {
 	const char *hold_name;
 	struct mt_holds holds;
 	bool hold_error_reported;
+	/* the node's figures (nodefig.c): blind since (0: not), why, how often */
+	uint64_t node_blind_since_ms;
+	char node_error[256];
+	uint64_t node_errors, node_errors_unlogged, node_error_logged_ms;
 	bool kill_failed_redecide;  /* a chosen kill failed: choose the next set at once */
 
 	struct mt_record_ring *records;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nodefig.h"
 #include "act.h"
 #include "cgroup_value.h"
 #include "daemon.h"
@@ -269,8 +270,6 @@ static int build_snapshot(struct daemon *d, struct mt_snapshot *s, struct cg ***
 	if (r < 0)
 		return r;
 	n->now_ms = now_ms();
-	n->ram_reserve = d->opts.ram_reserve;
-	n->swap_reserve = n->swap_total ? d->opts.swap_reserve : 0;
 	n->growth_rate = (int64_t)mt_growth_rate(&d->node_growth);
 	n->throttle_horizon_ms = d->opts.horizon_ms;
 	struct build_ctx b = { .s = s };
@@ -278,7 +277,7 @@ static int build_snapshot(struct daemon *d, struct mt_snapshot *s, struct cg ***
 	*ret_cgs = b.cgs;
 	if (b.error < 0)
 		return b.error;
-	r = mt_node_compute(n);
+	r = nodefig_compute(d, n, "snapshot", true);
 	if (r < 0)
 		return r;
 	n->eta_ms = mt_growth_time_to_exhaustion(&d->node_growth, n->commit, n->bound);

@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <stdio.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -21,6 +22,7 @@
 #include "log.h"
 #include "cleanup.h"
 #include "holdfile.h"
+#include "reserve.h"
 #include "owncg.h"
 #include "meminfo.h"
 #include "mt-config.h"
@@ -293,25 +295,21 @@ int main(int argc, char **argv)
 		        strerror(-(d.proc_fd < 0 ? d.proc_fd : d.root_fd)));
 		return 1;
 	}
-	/* The reserve is kept below RAM + swap, split between the two in
-	 * proportion to their sizes so that each deficit has its own floor:
-	 * a percentage applies to each (p% of RAM, p% of swap), bytes are
-	 * shared (swap's part = bytes x SwapTotal / (MemTotal + SwapTotal)).
-	 * All of it on RAM would leave swap free to fill to its last page
-	 * with no deficit ever seen. */
+	/* The reserve (lib/reserve.h): at start-up a reserve that leaves
+	 * nothing to supervise is an error naming the figures. */
 	struct mt_meminfo mi;
 	int r = mt_meminfo_read(d.proc_fd, &mi);
 	if (r < 0) {
 		fprintf(stderr, "memtriaged: /proc/meminfo: %s\n", strerror(-r));
 		return 1;
 	}
-	if (cfg.reserve.percent) {
-		d.opts.ram_reserve = mt_size_resolve(&cfg.reserve, mi.mem_total);
-		d.opts.swap_reserve = mt_size_resolve(&cfg.reserve, mi.swap_total);
-	} else {
-		uint64_t all = mi.mem_total + mi.swap_total;
-		d.opts.swap_reserve = all ? (uint64_t)((unsigned __int128)cfg.reserve.bytes * mi.swap_total / all) : 0;
-		d.opts.ram_reserve = cfg.reserve.bytes - d.opts.swap_reserve;
+	d.opts.reserve = cfg.reserve;
+	if (mt_reserve_split(&cfg.reserve, mi.mem_total, mi.swap_total, &d.opts.ram_reserve, &d.opts.swap_reserve) < 0) {
+		fprintf(stderr, "memtriaged: configuration %s: reserve: %" PRIu64 " bytes of RAM and %" PRIu64
+		        " of swap, against MemTotal %" PRIu64 " and SwapTotal %" PRIu64 " bytes: it would leave "
+		        "nothing to supervise\n", cpath, d.opts.ram_reserve, d.opts.swap_reserve, mi.mem_total,
+		        mi.swap_total);
+		return 1;
 	}
 
 	if (d.opts.policy_dir ? mt_policy_set_load_dir(d.opts.policy_dir, &d.policies, &jerr)
