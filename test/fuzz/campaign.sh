@@ -16,6 +16,7 @@ cd "$(dirname "$0")/../.."
 build=${1:-build-fuzz}
 runs=${2:-1000000}
 [ $# -gt 2 ] && shift 2 || set --
+only=" $* "   # target names (none: all)
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" -Dfuzz=true -Dvm_tests=false >/dev/null
 fi
@@ -29,24 +30,21 @@ for t in json.load(sys.stdin):
     if "fuzz" not in t["suite"] and "memtriage:fuzz" not in t["suite"]:
         continue
     seeds = [a for a in t["cmd"][1:] if a.startswith("-seed_inputs=")]
-    print(t["name"], t["cmd"][0], seeds[0] if seeds else "")
+    print(t["name"], t["cmd"][0], seeds[0] if seeds else "", sep="\t")  # seed paths may hold spaces
 ' > "$logs/targets"
 fail=0
 printf '%-16s %12s %10s %8s %8s  %s\n' TARGET EXECS EXEC/S COV FT RESULT > "$logs/table"
-while read -r name exe seeds; do
-	if [ $# -gt 0 ]; then
-		want=0
-		for t in "$@"; do [ "$t" = "$name" ] && want=1; done
-		[ $want = 1 ] || continue
-	fi
+tab=$(printf '\t')
+while IFS=$tab read -r name exe seeds; do
+	case $only in "  " | *" $name "*) ;; *) continue ;; esac
 	log=$logs/$name.log
 	corpus=$logs/$name.corpus
 	mkdir -p "$corpus"
 	result=ok
 	t0=$(date +%s%N)
-	# shellcheck disable=SC2086 # $seeds is one word or none
-	if ! "$exe" -runs="$runs" -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$logs/$name-" \
-		$seeds "$corpus" > "$log" 2>&1; then
+	set -- -runs="$runs" -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$logs/$name-"
+	[ -n "$seeds" ] && set -- "$@" "$seeds"
+	if ! "$exe" "$@" "$corpus" > "$log" 2>&1; then
 		result="CRASH (see $log)"
 		fail=1
 	fi
