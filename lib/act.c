@@ -10,8 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cgroup_events.h"
 #include "cgroup_procs.h"
 #include "cgroup_walk.h"
 #include "cleanup.h"
@@ -240,20 +242,82 @@ static int write_fd(int fd, const char *value)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
-static int kill_fallback(int cg_fd, struct mt_kill_result *res)
+static bool force_fallback;
+
+void mt_act_set_force_fallback(bool on)
+{
+	force_fallback = on;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+struct fallback_walk {
+	struct signal_ctx sig;
+};
+
+static int fallback_visit(int dir_fd, const char *relpath, unsigned depth, void *userdata)
+{
+	struct fallback_walk *w = userdata;
+	(void)relpath, (void)depth;
+	procs_each(dir_fd, signal_pid, &w->sig); /* best effort: an unreadable group is skipped */
+	return 0;
+}
+
+/* One SIGKILL to every process listed in the subtree; in a frozen group
+ * the list cannot change under us but by exits (no fork runs). */
+static unsigned signal_subtree(int cg_fd)
+{
+	struct fallback_walk w = { .sig = { .sig = SIGKILL } };
+	procs_each(cg_fd, signal_pid, &w.sig);
+	mt_cgroup_walk(cg_fd, MT_ACT_FALLBACK_DEPTH_MAX, fallback_visit, &w);
+	return w.sig.ok;
+}
+
+/* Freeze, wait (bounded) for frozen 1, SIGKILL through the pinned pidfds
+ * and then every pid listed, repeat while populated 1 within the rounds
+ * allowed, always thaw. */
+static int kill_fallback(int cg_fd, struct mt_kill_pins *pins, struct mt_kill_result *res)
 {
 	struct stat st;
 	if (fstatat(cg_fd, "cgroup.procs", &st, 0) < 0)
 		return -errno; /* the cgroup itself is gone */
 	res->method = MT_KILL_FREEZE_SIGNAL;
 	int fr = mt_write_at(cg_fd, "cgroup.freeze", "1");
-	struct signal_ctx c = { .sig = SIGKILL };
-	int r = mt_act_for_each_pid(cg_fd, signal_pid, &c);
-	res->signalled = c.ok;
+	struct mt_cgroup_events ev = { .populated = true };
+	for (unsigned waited = 0; fr == 0; waited += MT_ACT_FREEZE_POLL_MS) {
+		if (mt_cgroup_events_read_at(cg_fd, &ev) == 0 && ev.has_frozen && ev.frozen) {
+			res->frozen = true;
+			break;
+		}
+		if (waited >= MT_ACT_FREEZE_WAIT_MS)
+			break; /* signal anyway: SIGKILL reaches a half-frozen group too */
+		sleep_ms(MT_ACT_FREEZE_POLL_MS);
+	}
+	/* the pinned first: a pidfd names its process even if the pid was reused */
+	for (unsigned i = 0; pins && i < pins->n; i++)
+		if (sys_pidfd_send_signal(pins->fds[i], SIGKILL) == 0)
+			res->signalled++;
+	for (res->rounds = 1;; res->rounds++) {
+		res->signalled += signal_subtree(cg_fd);
+		int r = mt_cgroup_events_read_at(cg_fd, &ev);
+		if (mt_errno_is_gone(r) || (r == 0 && !ev.populated)) {
+			ev.populated = false;
+			break;
+		}
+		if (res->rounds >= MT_ACT_FALLBACK_ROUNDS)
+			break;
+		sleep_ms(MT_ACT_FALLBACK_ROUND_MS);
+	}
+	res->survivors = ev.populated;
 	/* Always thaw: a frozen group that survived would hang forever. */
 	if (fr != -ENOENT)
 		res->thaw_error = mt_write_at(cg_fd, "cgroup.freeze", "0");
-	return r < 0 && !mt_errno_is_gone(r) ? r : 0;
+	return 0;
 }
 
 int mt_act_kill_group(int cg_fd, struct mt_kill_result *ret, struct mt_kill_pins **ret_pins)
@@ -272,11 +336,11 @@ int mt_act_kill_group(int cg_fd, struct mt_kill_result *ret, struct mt_kill_pins
 	res.pin_error = set ? pin_victims(cg_fd, set) : -ENOMEM;
 	res.pids = set ? set->seen : 0;
 
-	int r = kfd >= 0 ? write_fd(kfd, "1") : kerr;
+	int r = force_fallback ? -ENOENT : kfd >= 0 ? write_fd(kfd, "1") : kerr;
 	if (r == 0)
 		res.method = MT_KILL_CGROUP_KILL;
 	else if (r == -ENOENT || r == -EOPNOTSUPP)
-		r = kill_fallback(cg_fd, &res);
+		r = kill_fallback(cg_fd, set, &res);
 	if (r < 0) {
 		mt_act_pins_free(set);
 		return r;

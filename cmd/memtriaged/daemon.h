@@ -120,6 +120,7 @@ struct cg {
 	uint64_t kill_before_swap;       /* memory.swap.current before */
 	uint64_t kill_node_before;       /* node MemAvailable + SwapFree before */
 	bool kill_reported_stuck;
+	uint64_t kill_retried_ms;       /* a stuck kill's last retry */
 	unsigned kill_failures;         /* consecutive failed kills */
 	uint64_t kill_backoff_until_ms; /* not chosen for a kill before (lib/act.h) */
 	uint64_t dry_kill_until_ms; /* dry run: a pretend kill in flight until then */

@@ -33,7 +33,14 @@ static void kill_now(struct cg *c)
 	int mreleased = mt_act_mrelease(pins);
 	uint64_t t2 = now_us();
 	mt_act_pins_free(pins);
-	if (r < 0 && !mt_errno_is_gone(r)) {
+	if (mt_errno_is_gone(r)) {
+		/* gone before the kill: nothing was killed, and its record ends */
+		decide_record_update(d, c->kill_record_id, "kill-gone",
+		              json_pack("{s:s, s:s}", "cgroup", c->relpath, "outcome", "gone"));
+		watch_cg_kill_done(c);
+		return;
+	}
+	if (r < 0) {
 		/* Excluded for a back-off, and the next set chosen at once: one
 		 * group that cannot be killed must not block every kill. */
 		c->kill_failures++;
@@ -50,12 +57,15 @@ static void kill_now(struct cg *c)
 	}
 	c->kill_failures = 0;
 	d->kills++;
-	log_event(LOG_WARNING, "kill",
-	          json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
-	                    mt_kill_method_to_string(res.method), "pids", res.pids, "mreleased", mreleased,
-	                    "signalled", res.signalled, "notified_us", (json_int_t)c->kill_notified_us, "acted_us",
-	                    (json_int_t)t1, "kill_us", (json_int_t)(t1 - t0), "mrelease_us", (json_int_t)(t2 - t1),
-	                    "decision", (json_int_t)c->kill_record_id));
+	json_t *ev = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
+	                       mt_kill_method_to_string(res.method), "pids", res.pids, "mreleased", mreleased,
+	                       "signalled", res.signalled, "notified_us", (json_int_t)c->kill_notified_us, "acted_us",
+	                       (json_int_t)t1, "kill_us", (json_int_t)(t1 - t0), "mrelease_us", (json_int_t)(t2 - t1),
+	                       "decision", (json_int_t)c->kill_record_id);
+	if (ev && res.method == MT_KILL_FREEZE_SIGNAL)
+		json_object_update_new(ev, json_pack("{s:i, s:b, s:b}", "rounds", (int)res.rounds, "frozen", res.frozen,
+		                                     "survivors", res.survivors));
+	log_event(LOG_WARNING, "kill", ev);
 	if (res.pin_error < 0)
 		/* the kill went ahead; only process_mrelease misses the unpinned */
 		log_msg(LOG_NOTICE, "%s: pinned %s of its processes before the kill (%s)", c->relpath,
@@ -153,12 +163,22 @@ void decide_on_populated(struct cg *c)
 static int check_kill_cb(struct cg *c, void *ud)
 {
 	struct daemon *d = c->d;
-	if (c->kill_in_flight && !c->kill_reported_stuck &&
-	    now_ms() - c->kill_started_ms > d->opts.kill_timeout_ms + (c->policy ? c->policy->kill.grace_ms : 0)) {
+	uint64_t limit = d->opts.kill_timeout_ms + (c->policy ? c->policy->kill.grace_ms : 0);
+	if (c->kill_in_flight && !c->kill_reported_stuck && now_ms() - c->kill_started_ms > limit) {
 		c->kill_reported_stuck = true;
+		c->kill_retried_ms = now_ms();
 		decide_record_update(d, c->kill_record_id, "kill-stuck",
 		              json_pack("{s:s, s:s, s:I}", "cgroup", c->relpath, "outcome", "stuck", "after_ms",
 		                        (json_int_t)(now_ms() - c->kill_started_ms)));
+	}
+	/* A stuck group is killed again every kill timeout (a survivor of the
+	 * fallback, a process forked past it) until it empties. */
+	if (c->kill_in_flight && c->kill_reported_stuck && !c->term_sent &&
+	    now_ms() - c->kill_retried_ms >= d->opts.kill_timeout_ms && c->dir_fd >= 0) {
+		c->kill_retried_ms = now_ms();
+		log_event(LOG_WARNING, "kill-retry", json_pack("{s:s, s:I}", "cgroup", c->relpath, "decision",
+		                                               (json_int_t)c->kill_record_id));
+		kill_now(c);
 	}
 	return 0;
 }

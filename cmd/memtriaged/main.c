@@ -21,6 +21,7 @@
 #include "hostcheck.h"
 #include "log.h"
 #include "cleanup.h"
+#include "act.h"
 #include "holdfile.h"
 #include "reserve.h"
 #include "owncg.h"
@@ -56,7 +57,8 @@ static void usage(FILE *out)
 	        "          --policy-dir %s (missing: embedded default set),\n"
 	        "          --socket /run/memtriage/memtriage.sock (\"\" for none),\n"
 	        "          --hold-file /run/memtriage/holds.json (the limits it lowered, restored\n"
-	        "          at the next start after a crash; \"\" for none).\n",
+	        "          at the next start after a crash; \"\" for none).\n"
+	        "--kill-fallback (tests): kill by freeze + SIGKILL + thaw even where cgroup.kill exists.\n",
 	        DEFAULT_CONFIG, DEFAULT_POLICY_DIR);
 }
 
@@ -150,6 +152,7 @@ int main(int argc, char **argv)
 		{ "socket-group", required_argument, NULL, 'g' },
 		{ "metrics-dir", required_argument, NULL, 'm' },
 		{ "hold-file", required_argument, NULL, 'H' },
+		{ "kill-fallback", no_argument, NULL, 'K' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "log-format", required_argument, NULL, 'l' },
 		{ "watch", required_argument, NULL, 'w' },
@@ -173,6 +176,7 @@ int main(int argc, char **argv)
 		case 'g': a_group = optarg; break;
 		case 'm': a_metrics = optarg; break;
 		case 'H': a_hold = optarg; break;
+		case 'K': mt_act_set_force_fallback(true); break;
 		case 'n': a_dry = true; break;
 		case 'l':
 			if (strcmp(optarg, "json") == 0)

@@ -494,7 +494,8 @@ static void handle_event(struct daemon *d, const struct inotify_event *ev)
 	if (!c || c->dropped)
 		return;
 	if ((ev->mask & IN_CREATE) && (ev->mask & IN_ISDIR) && ev->len) {
-		if (!cg_child(c, ev->name))
+		/* as the scan does: "."-names are not cgroups we supervise */
+		if (ev->name[0] != '.' && !cg_child(c, ev->name))
 			cg_add(d, c, ev->name);
 	} else if ((ev->mask & IN_DELETE) && (ev->mask & IN_ISDIR) && ev->len) {
 		struct cg *k = cg_child(c, ev->name);

@@ -167,6 +167,7 @@ static void test_kill_fallback(void)
 	snprintf(buf, sizeof buf, "%d\n", b);
 	put("f/container/cgroup.procs", buf);
 	put("f/cgroup.freeze", "");
+	put("f/cgroup.events", "populated 0\nfrozen 1\n");
 	_cleanup_close_ int fd = cg("f");
 	struct mt_kill_result r = { 0 };
 	struct mt_kill_pins *pins = NULL;
@@ -174,7 +175,11 @@ static void test_kill_fallback(void)
 	CHECK(pins != NULL);
 	CHECK_INT(r.method, MT_KILL_FREEZE_SIGNAL);
 	CHECK_INT(r.pids, 2);
-	CHECK_INT(r.signalled, 2);
+	/* through the 2 pins, then the 2 listed (zombies until reaped) once */
+	CHECK_INT(r.signalled, 4);
+	CHECK(r.frozen);
+	CHECK_INT(r.rounds, 1);
+	CHECK(!r.survivors);
 	CHECK_INT(r.thaw_error, 0);
 	get("f/cgroup.freeze", buf, sizeof buf);
 	CHECK_STR(buf, "0");   /* always thawed */
@@ -281,6 +286,40 @@ static void test_backoff(void)
 	CHECK_U64(mt_act_kill_backoff_ms(100000), 300000);
 }
 
+/* A group that stays populated: every round signals again, the bound
+ * ends it, survivors are reported and the group is thawed. Forced
+ * fallback: cgroup.kill exists and is not written. */
+static void test_kill_fallback_stuck(void)
+{
+	char buf[64];
+	pid_t a = spawn_sleeper();
+	mk("st");
+	snprintf(buf, sizeof buf, "%d\n", a);
+	put("st/cgroup.procs", buf);
+	put("st/cgroup.freeze", "");
+	put("st/cgroup.kill", "");
+	put("st/cgroup.events", "populated 1\nfrozen 0\n");
+	_cleanup_close_ int fd = cg("st");
+	struct mt_kill_result r = { 0 };
+	struct mt_kill_pins *pins = NULL;
+	mt_act_set_force_fallback(true);
+	CHECK_INT(mt_act_kill_group(fd, &r, &pins), 0);
+	mt_act_set_force_fallback(false);
+	CHECK_INT(r.method, MT_KILL_FREEZE_SIGNAL);
+	CHECK(!r.frozen);               /* never saw frozen 1: waited, then signalled */
+	CHECK_INT(r.rounds, MT_ACT_FALLBACK_ROUNDS);
+	CHECK(r.survivors);
+	CHECK_INT(r.signalled, 1 + MT_ACT_FALLBACK_ROUNDS);
+	get("st/cgroup.kill", buf, sizeof buf);
+	CHECK_STR(buf, "");             /* forced: not written */
+	get("st/cgroup.freeze", buf, sizeof buf);
+	CHECK_STR(buf, "0");
+	int st = 0;
+	CHECK_INT(waitpid(a, &st, 0), a);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	mt_act_pins_free(pins);
+}
+
 static void test_signal_group(void)
 {
 	char buf[64];
@@ -320,6 +359,7 @@ int main(void)
 	test_kill_fallback();
 	test_signal_group();
 	test_kill_gone();
+	test_kill_fallback_stuck();
 	test_kill_deep();
 	test_kill_huge_procs();
 	test_kill_emfile();
