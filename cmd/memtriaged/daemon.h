@@ -16,6 +16,7 @@
 #include "cgroup_events.h"
 #include "candidacy.h"
 #include "holds.h"
+#include "ratelimit.h"
 
 struct mt_record_ring;
 
@@ -184,7 +185,8 @@ struct daemon {
 	/* the node's figures (nodefig.c): blind since (0: not), why, how often */
 	uint64_t node_blind_since_ms;
 	char node_error[256];
-	uint64_t node_errors, node_errors_unlogged, node_error_logged_ms;
+	uint64_t node_errors;
+	struct mt_ratelimit node_error_rl; /* its log lines */
 	bool kill_failed_redecide;  /* a chosen kill failed: choose the next set at once */
 
 	struct mt_record_ring *records;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "ratelimit.h"
 #include "reserve.h"
 #include "view.h"
 
@@ -21,14 +22,11 @@ void nodefig_failed(struct daemon *d, const char *what, int err)
 	if (!d->node_blind_since_ms)
 		d->node_blind_since_ms = now;
 	snprintf(d->node_error, sizeof d->node_error, "%s: %s", what, strerror(-err));
-	if (d->node_error_logged_ms && now - d->node_error_logged_ms < NODEFIG_LOG_INTERVAL_MS) {
-		d->node_errors_unlogged++;
+	uint64_t unlogged = 0;
+	if (!mt_ratelimit_allow(&d->node_error_rl, NODEFIG_LOG_INTERVAL_MS, 1, now, &unlogged))
 		return;
-	}
 	log_msg(LOG_ERR, "the node cannot be judged: %s (%" PRIu64 " more since the last such line); "
-	        "no decision is taken until it can", d->node_error, d->node_errors_unlogged);
-	d->node_error_logged_ms = now;
-	d->node_errors_unlogged = 0;
+	        "no decision is taken until it can", d->node_error, unlogged);
 }
 
 int nodefig_compute(struct daemon *d, struct mt_node *n, const char *where, bool report)
