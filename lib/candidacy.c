@@ -24,7 +24,8 @@ void mt_candidacy_judge(const struct mt_candidacy_own *own, const struct mt_cand
 	else if (!own->kind_is_candidate)
 		why = MT_CANDIDACY_KIND;
 	ret->eligible = why == MT_CANDIDACY_YES;
-	bool own_guard = own->is_self || (own->has_policy && own->is_protected);
+	/* no policy (its match failed): unknown, so guarded like a protected one */
+	bool own_guard = own->is_self || !own->has_policy || own->is_protected;
 	ret->guarded = own_guard || below->guarded;
 	if (ret->eligible && below->guarded)
 		why = MT_CANDIDACY_HOLDS_GUARDED;
@@ -55,8 +56,8 @@ int mt_candidacy_tree(const struct mt_candidacy_own *own, const ssize_t *parent,
 		ssize_t guard_below = ret_guard ? ret_guard[k] : -1;
 		mt_candidacy_judge(&own[k], &below, &ret[k]);
 		if (ret_guard && ret[k].guarded)
-			ret_guard[k] = (own[k].is_self || (own[k].has_policy && own[k].is_protected)) ? (ssize_t)k
-			                                                                              : guard_below;
+			ret_guard[k] = (own[k].is_self || !own[k].has_policy || own[k].is_protected) ? (ssize_t)k
+			                                                                            : guard_below;
 		if (parent[k] >= 0) {
 			struct mt_candidacy *p = &ret[parent[k]];
 			if (ret_guard && ret[k].guarded && ret_guard[parent[k]] < 0)

@@ -8,7 +8,8 @@
  *   - no group below it is guarded (protected or memtriage's own), and
  *   - no group below it is eligible (the deepest eligible group is the
  *     candidate; its parent would take more than the workload).
- * A guarded group makes every ancestor "holds-guarded", never a target.
+ * A guarded group makes every ancestor "holds-guarded", never a target; a
+ * group without a policy (its match failed) is guarded too: fail closed.
  *
  * Pure: no I/O, no allocation. The daemon keeps the tree incrementally
  * (mt_candidacy_judge on a node from its children's results, then on its

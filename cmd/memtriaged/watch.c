@@ -645,7 +645,7 @@ void watch_for_each_cgroup(struct daemon *d, int (*fn)(struct cg *c, void *ud), 
 static struct cg *guard_below(struct cg *c)
 {
 	for (;;) {
-		if (c->own.is_self || (c->own.has_policy && c->own.is_protected))
+		if (c->own.is_self || !c->own.has_policy || c->own.is_protected)
 			return c;
 		struct cg *k;
 		for (k = c->children; k; k = k->next)

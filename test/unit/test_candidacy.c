@@ -76,7 +76,8 @@ static void test_deepest_and_self(void)
 }
 
 /* A guard two levels down, under an eligible child: neither the child nor
- * the parent is a candidate. No policy is not a guard. */
+ * the parent is a candidate. A group without a policy (its match failed)
+ * guards too: what it is is unknown. */
 static void test_deep_guard(void)
 {
 	struct mt_candidacy_own own[] = { { .is_root = true }, W, W, P, { .kind_is_candidate = true } };
@@ -86,8 +87,15 @@ static void test_deep_guard(void)
 	CHECK_INT(r[1].why, MT_CANDIDACY_HOLDS_GUARDED);
 	CHECK_INT(r[2].why, MT_CANDIDACY_HOLDS_GUARDED);
 	CHECK_INT(r[4].why, MT_CANDIDACY_NO_POLICY);
-	CHECK(!r[4].guarded);
+	CHECK(r[4].guarded);
 	CHECK(r[0].guarded);
+	/* a pod holding a container whose policy match failed: held out */
+	struct mt_candidacy_own own2[] = { { .is_root = true }, W, { .kind_is_candidate = true } };
+	ssize_t parent2[] = { -1, 0, 1 };
+	ssize_t guard2[3];
+	CHECK_INT(mt_candidacy_tree(own2, parent2, 3, r, guard2), 0);
+	CHECK_INT(r[1].why, MT_CANDIDACY_HOLDS_GUARDED);
+	CHECK_INT(guard2[1], 2);
 }
 
 static void test_bad_tree(void)
