@@ -282,7 +282,7 @@ int loop_server_start(struct daemon *d)
 	int r = mt_serve_start(d->loop, &cfg, &p, &s);
 	if (r < 0) {
 		log_msg(LOG_ERR, "socket %s: %s%s", d->opts.socket_path, strerror(-r),
-		        r == -EPERM ? " (its directory must be owned by memtriaged's uid and writable by no one else)" : "");
+		        r == -EPERM ? " (its directory must be owned by root or memtriaged's uid and writable by no one else, or sticky)" : "");
 		return r;
 	}
 	d->server = s;

@@ -15,10 +15,12 @@
 #include "serve_internal.h"
 
 /* Opens the socket's directory, creating it 0755 when missing, and checks
- * that only we can change what is in it: a real directory, owned by our
- * euid, writable by nobody else. A directory another user can write lets
- * them swap the socket (or what its mode and group are set on) for
- * something of theirs. Returns the directory's fd. */
+ * that no one else can change what we put in it: a real directory, owned
+ * by our euid or root, writable by no one else -- or sticky (/run, /tmp on
+ * a tmpfs: others may add names but not replace or remove ours, and every
+ * step below works on a name we just created, without following links). A
+ * directory another user can write lets them swap the socket (or what its
+ * mode and group are set on) for something of theirs. Returns its fd. */
 static int open_dir(const char *path)
 {
 	_cleanup_free_ char *copy = strdup(path);
@@ -36,7 +38,9 @@ static int open_dir(const char *path)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ELOOP ? -ENOTDIR : -errno;
-	int r = fstat(fd, &st) < 0 ? -errno : st.st_uid != geteuid() || (st.st_mode & 022) ? -EPERM : 0;
+	int r = fstat(fd, &st) < 0 ? -errno : 0;
+	if (r == 0 && ((st.st_uid != geteuid() && st.st_uid != 0) || ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))))
+		r = -EPERM;
 	if (r < 0) {
 		close(fd);
 		return r;

@@ -729,6 +729,12 @@ static void test_dir_checks(void)
 	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &s2), -EPERM);
 	CHECK_INT(chmod(dir, 0770), 0);
 	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &s2), -EPERM);
+	/* sticky, as /run and /tmp on a tmpfs: no one can replace our names */
+	CHECK_INT(chmod(dir, 01777), 0);
+	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &s2), 0);
+	mt_serve_stop(s2);
+	CHECK_INT(uv_run(&loop, UV_RUN_DEFAULT), 0);
+	CHECK_INT(chmod(dir, 0755), 0);
 	if (getuid() == 0) {
 		CHECK_INT(chmod(dir, 0755), 0);
 		CHECK_INT(chown(dir, 65534, 65534), 0);
