@@ -27,10 +27,12 @@ void mt_candidacy_judge(const struct mt_candidacy_own *own, const struct mt_cand
 	/* no policy (its match failed): unknown, so guarded like a protected one */
 	bool own_guard = own->is_self || !own->has_policy || own->is_protected;
 	ret->guarded = own_guard || below->guarded;
-	if (ret->eligible && below->guarded)
-		why = MT_CANDIDACY_HOLDS_GUARDED;
-	else if (ret->eligible && below->eligible)
+	/* A candidate below says enough (a pod and its containers); only a
+	 * group that would be one but for the guard is "holds-guarded". */
+	if (ret->eligible && below->eligible)
 		why = MT_CANDIDACY_CHILD_ELIGIBLE;
+	else if (ret->eligible && below->guarded)
+		why = MT_CANDIDACY_HOLDS_GUARDED;
 	ret->candidate = why == MT_CANDIDACY_YES;
 	/* Whether a deeper group takes the candidacy from an eligible parent. */
 	ret->below_eligible = ret->candidate || below->eligible;

@@ -28,8 +28,10 @@ enum mt_candidacy_why {
 	MT_CANDIDACY_PROTECTED,       /* its own policy is protected */
 	MT_CANDIDACY_SELF,            /* memtriage's own cgroup or an ancestor of it */
 	MT_CANDIDACY_KIND,            /* structure (slice, pod sandbox, conmon, ...) */
-	MT_CANDIDACY_HOLDS_GUARDED,   /* a protected or own group lies below it */
-	MT_CANDIDACY_CHILD_ELIGIBLE,  /* an eligible group below is the candidate instead */
+	MT_CANDIDACY_HOLDS_GUARDED,   /* a protected or own group lies below it, and no
+	                               * candidate: but for the guard it would be one */
+	MT_CANDIDACY_CHILD_ELIGIBLE,  /* a candidate below takes its place (whatever else
+	                               * lies below) */
 };
 
 /* What a group is by itself (inputs). */

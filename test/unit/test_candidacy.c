@@ -48,7 +48,8 @@ static void test_siblings(void)
 	struct mt_candidacy r[5];
 	CHECK_INT(mt_candidacy_tree(own, parent, 5, r, NULL), 0);
 	CHECK(!r[1].candidate);
-	CHECK_INT(r[1].why, MT_CANDIDACY_HOLDS_GUARDED);
+	CHECK(r[1].guarded);
+	CHECK_INT(r[1].why, MT_CANDIDACY_CHILD_ELIGIBLE); /* web is the candidate */
 	CHECK(r[3].candidate);
 	CHECK_INT(r[3].why, MT_CANDIDACY_YES);
 	CHECK(r[4].candidate);
