@@ -13,6 +13,8 @@
 #include "daemon.h"
 #include "fileio.h"
 #include "log.h"
+#include "holdfile.h"
+#include "nodefig.h"
 #include "promfile.h" /* metrics */
 #include "notify.h"
 #include "psi.h"
@@ -55,12 +57,10 @@ static void on_tick(uv_timer_t *t)
 	uint64_t next = tick_params.max_usec;
 	int r = decide_read_node(d, &n);
 	if (r < 0) {
-		log_msg(LOG_ERR, "reading the node's memory figures: %s", strerror(-r));
+		nodefig_failed(d, "reading the node's memory figures", r);
 		goto rearm;
 	}
-	n.ram_reserve = d->opts.ram_reserve;
-	n.swap_reserve = n.swap_total ? d->opts.swap_reserve : 0;
-	if (mt_node_compute(&n) < 0)
+	if (nodefig_compute(d, &n, "tick", true) < 0)
 		goto rearm;
 	uint64_t us = now_us();
 	mt_growth_update(&d->node_growth, us, n.commit);
@@ -255,7 +255,13 @@ int loop_run(struct daemon *d)
 
 	uint64_t t0 = now_us();
 	load_names(d); /* before the tree is watched: nothing to resolve yet */
-	int r = watch_start(d);
+	/* before watching: candidates start from the limits restored */
+	int r = holdfile_open(d);
+	if (r < 0) {
+		log_msg(LOG_ERR, "hold file %s: %s", d->opts.hold_file, strerror(-r));
+		return r;
+	}
+	r = watch_start(d);
 	if (r < 0) {
 		log_msg(LOG_ERR, "watching %s: %s", d->opts.root, strerror(-r));
 		return r;
