@@ -45,6 +45,11 @@ static size_t index_of(const struct step *s, const struct mt_lc_item *it)
 	return it ? (size_t)(it - s->out->items) : MT_LC_NONE;
 }
 
+bool mt_lc_kill_backing_off(const struct mt_lc_group *g, uint64_t now_ms)
+{
+	return now_ms < g->kill_backoff_until_ms;
+}
+
 bool mt_lc_kill_pending(const struct mt_lc_group *g, bool dry_run, uint64_t now_ms)
 {
 	return g->kill != MT_LC_KILL_NONE || (dry_run && now_ms < g->shadow_kill_until_ms);
@@ -148,6 +153,8 @@ static void hold(struct step *s, const struct mt_lc_member *m, const struct mt_c
 		g->held = true;
 		g->swap_held = false; /* known when the write is done */
 	}
+	g->prev_level = g->level;
+	g->write_first = it->hold.first;
 	g->level = to;
 	g->calm_since_ms = 0;
 	g->write_pending = true;
@@ -160,7 +167,13 @@ static void on_written(struct step *s, const struct mt_lc_event *ev)
 	if (!g->write_pending)
 		return;
 	g->write_pending = false;
-	if (ev->write.swap_tried) {
+	if (ev->write.refused) {
+		/* nothing written: the hold stays as it was (none, or the
+		 * previous level) */
+		if (g->write_first)
+			g->held = false;
+		g->level = g->prev_level;
+	} else if (ev->write.swap_tried) {
 		g->swap_held = ev->write.swap_read_r == 0 && ev->write.swap_r >= 0;
 		g->saved_swap_high = ev->write.saved_swap_high;
 		g->swap_level = ev->write.swap_level;
@@ -281,7 +294,24 @@ static void on_tick_kill(struct step *s, const struct mt_lc_member *m)
 	if (!it)
 		return;
 	g->kill_stuck_reported = true;
+	g->kill_retried_ms = now;
 	it->stuck.after_ms = now - g->kill_started_ms;
+}
+
+/* A stuck kill is written again every kill timeout (a survivor of the
+ * fallback, a process forked past it) until the group empties. */
+static void on_tick_retry(struct step *s, const struct mt_lc_member *m)
+{
+	struct mt_lc_group *g = m->g;
+	uint64_t now = s->in->now_ms;
+	if (g->kill != MT_LC_KILL_SENT || !g->kill_stuck_reported || g->gone ||
+	    now - g->kill_retried_ms < s->in->kill_timeout_ms)
+		return;
+	struct mt_lc_item *it = push(s, MT_LC_KILL, m, 0);
+	if (!it)
+		return;
+	it->retry = true;
+	g->kill_retried_ms = now;
 }
 
 static void on_killed(struct step *s, const struct mt_lc_event *ev)
@@ -292,12 +322,23 @@ static void on_killed(struct step *s, const struct mt_lc_event *ev)
 	if (g->kill != MT_LC_KILL_SENT)
 		return;
 	if (r < 0 && !mt_errno_is_gone(r)) {
+		/* Excluded for a back-off, and the next set chosen at once:
+		 * one group that cannot be killed must not block every kill. */
 		struct mt_lc_item *it = push(s, MT_LC_KILL_FAILED, m, ev->at_us);
 		if (!it)
 			return;
+		g->kill_failures++;
 		it->failed.error = r;
+		it->failed.backoff_ms = mt_act_kill_backoff_ms(g->kill_failures);
+		g->kill_backoff_until_ms = s->in->now_ms + it->failed.backoff_ms;
 		kill_over(s, m, false, false, ev->at_us);
-	} else if (r < 0) {
+		struct mt_lc_item *want = push(s, MT_LC_WANT_DECISION, NULL, ev->at_us);
+		if (want)
+			want->trigger = "kill-failed";
+		return;
+	}
+	if (r == 0)
+		g->kill_failures = 0; else if (r < 0) {
 		/* vanished before the write: nothing was killed, and no
 		 * populated 0 will ever come; its record ends */
 		if (!push(s, MT_LC_KILL_GONE, m, ev->at_us))
@@ -332,7 +373,8 @@ static void on_events(struct step *s, const struct mt_lc_event *ev)
 		it->oom.total = now_e->oom_kill;
 		it->oom.new_kills = now_e->oom_kill - old->oom_kill;
 	}
-	if (!p || !p->escalate.set || !mt_response_may_kill(p->response) || mt_lc_kill_pending(g, s->in->dry_run, now))
+	if (!p || !p->escalate.set || !mt_response_may_kill(p->response) || mt_lc_kill_pending(g, s->in->dry_run, now) ||
+	    mt_lc_kill_backing_off(g, now))
 		return;
 	uint64_t v = escalate_counter(now_e, p->escalate.counter);
 	if (!g->esc_armed || now - g->esc_window_start_ms > (uint64_t)p->escalate.window_s * 1000) {
@@ -365,7 +407,7 @@ static void on_pressure(struct step *s, const struct mt_lc_event *ev)
 	g->pressure_last_ms = now;
 	uint64_t stalled_ms = now - g->pressure_since_ms;
 	if (stalled_ms < (uint64_t)p->pressure.sustain_s * 1000 || !mt_response_may_kill(p->response) ||
-	    mt_lc_kill_pending(g, s->in->dry_run, now)) {
+	    mt_lc_kill_pending(g, s->in->dry_run, now) || mt_lc_kill_backing_off(g, now)) {
 		/* within tolerance, or a policy that never kills (the group
 		 * stays held: a tick sees no calm) */
 		struct mt_lc_item *it = push(s, MT_LC_WANT_DECISION, m, ev->at_us);
@@ -480,6 +522,7 @@ static void on_event(struct step *s, const struct mt_lc_event *ev)
 		on_tick_node(s, ev, danger);
 		for (size_t i = 0; i < in->n_members; i++) {
 			on_tick_kill(s, &in->members[i]);
+			on_tick_retry(s, &in->members[i]);
 			on_tick_hold(s, &in->members[i], danger);
 		}
 		return;
@@ -498,7 +541,7 @@ static void on_event(struct step *s, const struct mt_lc_event *ev)
 		if (ev->candidacy.on)
 			g->esc_armed = false;
 		else if (g->held) /* no longer supervised: our limit must not outlive that */
-			release(s, m, !m->policy || m->policy->is_protected ? "protected" : "not-a-candidate");
+			release(s, m, m->policy && m->policy->is_protected ? "protected" : "not-a-candidate");
 		return;
 	case MT_LC_EV_EVENTS:
 		if (!g->gone)
@@ -517,8 +560,10 @@ static void on_event(struct step *s, const struct mt_lc_event *ev)
 			return;
 		if (g->kill != MT_LC_KILL_NONE)
 			kill_over(s, m, ev->gone.removed, true, ev->at_us);
-		if (!push(s, MT_LC_FORGET, m, ev->at_us))
+		struct mt_lc_item *fg = push(s, MT_LC_FORGET, m, ev->at_us);
+		if (!fg)
 			return;
+		fg->done.removed = ev->gone.removed;
 		g->gone = true;
 		return;
 	case MT_LC_EV_WRITTEN:

@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "act.h"
 #include "cgroup_events.h"
 #include "growth.h"
 #include "policy.h"
@@ -76,6 +77,8 @@ struct mt_lc_group {
 	const char *release_why;   /* ... saying why (static text) */
 	bool swap_held;            /* memory.swap.high lowered too (it exists, written) */
 	uint64_t level;            /* memory.high we wrote */
+	uint64_t prev_level;       /* the level before the write in flight */
+	bool write_first;          /* the write in flight begins the hold */
 	uint64_t saved_high;       /* memory.high before the first write */
 	uint64_t saved_swap_high;  /* memory.swap.high before (when swap_held) */
 	uint64_t swap_level;       /* memory.swap.high we wrote */
@@ -87,6 +90,9 @@ struct mt_lc_group {
 	enum mt_lc_kill_phase kill;
 	uint64_t kill_started_ms;  /* also for a pretended kill */
 	bool kill_stuck_reported;
+	uint64_t kill_retried_ms;  /* a stuck kill's last retry */
+	unsigned kill_failures;    /* consecutive failed kills */
+	uint64_t kill_backoff_until_ms; /* not chosen for a kill before (lib/act.h) */
 	uint64_t shadow_kill_until_ms;
 
 	/* policy.escalate window */
@@ -136,6 +142,8 @@ struct mt_lc_write {
 	uint64_t swap_level;       /* what was written */
 	uint64_t level;            /* memory.high written */
 	uint64_t write_ms;         /* from queueing to done */
+	bool refused;              /* not written at all (the hold file could not
+	                            * record it): the hold is as before */
 };
 
 enum mt_lc_event_kind {
@@ -217,12 +225,13 @@ struct mt_lc_item {
 	                             * figures and populated first; nothing to kill:
 	                             * skip and report KILL_SKIPPED; dry: measure only */
 	bool dry;                   /* POLICY_KILL, TERM/KILL with measure: pretended */
+	bool retry;                 /* KILL: a stuck kill written again */
 	union {
 		struct { uint64_t level; bool first; uint64_t swap_now; } hold;
 		struct { uint64_t saved_high, saved_swap_high; bool swap_held; } restore;
 		struct { uint32_t grace_ms; } kill;
 		struct { uint64_t took_ms; bool removed; } done;
-		struct { int error; } failed;
+		struct { int error; uint64_t backoff_ms; } failed;
 		struct { uint64_t after_ms; } stuck;
 		struct { uint64_t total, new_kills; } oom;
 		struct mt_lc_write written;
@@ -272,6 +281,9 @@ void mt_lc_output_free(struct mt_lc_output *out);
 /* A kill of the group is under way, or in a dry run pretended to be: no
  * other decision may choose it. */
 bool mt_lc_kill_pending(const struct mt_lc_group *g, bool dry_run, uint64_t now_ms);
+/* A kill of the group failed lately: it is not chosen again before its
+ * back-off ends (mt_act_kill_backoff_ms). */
+bool mt_lc_kill_backing_off(const struct mt_lc_group *g, uint64_t now_ms);
 /* Whether the group's stall is beyond its policy's tolerance now. */
 bool mt_lc_pressure_beyond(const struct mt_lc_group *g, const struct mt_policy *p, uint64_t now_ms);
 /* TICK: whether the node is in danger (a deficit, or the bound near): no

@@ -202,6 +202,9 @@ int mt_metrics_format(const struct mt_metrics *m, FILE *f)
 	put_header(f, "memtriage_decisions_total", "counter",
 		   "Decisions taken (each may order zero or more actions).");
 	fprintf(f, "memtriage_decisions_total %" PRIu64 "\n", m->decisions);
+	put_header(f, "memtriage_node_figure_errors_total", "counter",
+		   "Node readings whose figures could not be computed (no decision was taken).");
+	fprintf(f, "memtriage_node_figure_errors_total %" PRIu64 "\n", m->node_figure_errors);
 	put_header(f, "memtriage_actions_total", "counter", "Actions carried out, by kind.");
 	for (int a = 0; a < MT_METRICS_ACTION__COUNT; a++)
 		fprintf(f, "memtriage_actions_total{action=\"%s\"} %" PRIu64 "\n",

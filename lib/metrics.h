@@ -81,6 +81,7 @@ struct mt_metrics {
 	bool zram_ratio_measured;        /* r measured (else assumed 1: saving 0) */
 
 	uint64_t decisions;
+	uint64_t node_figure_errors;     /* node readings that could not be judged */
 	uint64_t actions[MT_METRICS_ACTION__COUNT];
 	uint64_t action_failures[MT_METRICS_ACTION__COUNT];
 

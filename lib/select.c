@@ -59,6 +59,8 @@ const char *mt_inelig_to_string(uint32_t bit)
 	case MT_INELIG_NOTHING_TO_FREE: return "nothing-to-free";
 	case MT_INELIG_NOT_GROWING: return "not-growing";
 	case MT_INELIG_ALREADY_HELD: return "already-held";
+	case MT_INELIG_KILL_FAILED: return "kill-failed";
+	case MT_INELIG_EMPTY: return "empty";
 	default: return NULL;
 	}
 }

@@ -118,5 +118,5 @@ const char *mt_action_to_string(enum mt_action a);
 const char *mt_method_to_string(enum mt_method m);
 const char *mt_reason_to_string(enum mt_reason r);
 /* Names of enum mt_inelig bits: "protected", "response", "kill-pending",
- * "kill-stuck", "nothing-to-free", "not-growing", "already-held". */
+ * "kill-stuck", "nothing-to-free", "not-growing", "already-held", "kill-failed", "empty". */
 const char *mt_inelig_to_string(uint32_t bit);

@@ -18,6 +18,9 @@
 #include "cgroup_events.h"
 #include "lifecycle.h"
 #include "wdmap.h"
+#include "candidacy.h"
+#include "holds.h"
+#include "ratelimit.h"
 
 struct mt_record_ring;
 
@@ -38,13 +41,15 @@ struct daemon_opts {
 	const char *logs_dir;      /* /var/log/containers; NULL = no names */
 	bool dry_run;
 	enum watch_mode watch_mode;
-	uint64_t ram_reserve;      /* bytes kept free in RAM */
-	uint64_t swap_reserve;     /* bytes kept free in swap */
+	struct mt_size reserve;    /* configured; split at every reading (lib/reserve.h) */
+	uint64_t ram_reserve;      /* bytes kept free in RAM, at start-up's totals */
+	uint64_t swap_reserve;     /* bytes kept free in swap, at start-up's totals */
 	uint64_t horizon_ms;       /* act when exhaustion is projected within */
 	int oom_score_adj;
 	/* node PSI trigger: stall and window in microseconds; 0 = none */
 	uint64_t psi_stall_us, psi_window_us;
 	uint64_t kill_timeout_ms;  /* a kill not done by then is "stuck" */
+	const char *hold_file;     /* lowered limits on disk (holdfile.h); NULL/"" = none */
 };
 
 /* A POLLPRI watch on one of a cgroup's files. Allocated per start and freed
@@ -76,8 +81,9 @@ struct cg {
 
 	struct mt_k8s_identity id;
 	const struct mt_policy *policy;  /* borrowed from d->policies */
-	bool eligible;            /* unprotected policy, a candidate kind */
-	bool candidate;           /* eligible and no eligible child */
+	struct mt_candidacy_own own;    /* inputs of lib/candidacy.h */
+	struct mt_candidacy cand;       /* its judgement (why it is or is not one) */
+	bool candidate;           /* cand.candidate: eligible, nothing guarded or eligible below */
 	uint64_t appeared_ms;
 
 	/* candidate: memory.events (the poll only in WATCH_POLL mode) */
@@ -188,6 +194,16 @@ struct daemon {
 	bool stopping;
 	uint64_t started_ms;
 	void *server;             /* struct mt_serve * (provider.c) */
+	/* the hold file (holdfile.c) */
+	int hold_dir_fd;
+	const char *hold_name;
+	struct mt_holds holds;
+	bool hold_error_reported;
+	/* the node's figures (nodefig.c): blind since (0: not), why, how often */
+	uint64_t node_blind_since_ms;
+	char node_error[256];
+	uint64_t node_errors;
+	struct mt_ratelimit node_error_rl; /* its log lines */
 
 	/* decide.c */
 	bool draining;

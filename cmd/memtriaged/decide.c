@@ -12,6 +12,7 @@
 #include "inbox.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "nodefig.h"
 #include "promfile.h" /* metrics */
 #include "psi.h"
 #include "recorder.h"
@@ -135,6 +136,7 @@ static int build_cb(struct cg *c, void *ud)
 	m->age_ms = now - c->appeared_ms;
 	m->kill_in_flight = mt_lc_kill_pending(&c->lc, d->opts.dry_run, now);
 	m->kill_started_ms = c->lc.kill_started_ms;
+	m->kill_failed = mt_lc_kill_backing_off(&c->lc, now);
 	b->s->n_candidates++;
 	return 0;
 }
@@ -147,15 +149,13 @@ static int build_snapshot(struct daemon *d, struct mt_snapshot *s)
 	if (r < 0)
 		return r;
 	n->now_ms = now_ms();
-	n->ram_reserve = d->opts.ram_reserve;
-	n->swap_reserve = n->swap_total ? d->opts.swap_reserve : 0;
 	n->growth_rate = (int64_t)mt_growth_rate(&d->node_growth);
 	n->throttle_horizon_ms = d->opts.horizon_ms;
 	struct build_ctx b = { .d = d, .s = s };
 	watch_for_each_candidate(d, build_cb, &b);
 	if (b.error < 0)
 		return b.error;
-	r = mt_node_compute(n);
+	r = nodefig_compute(d, n, "snapshot", true);
 	if (r < 0)
 		return r;
 	n->eta_ms = mt_growth_time_to_exhaustion(&d->node_growth, n->commit, n->bound);

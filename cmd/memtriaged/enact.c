@@ -10,6 +10,7 @@
 
 #include "cgroup_value.h"
 #include "fileio.h"
+#include "holdfile.h"
 #include "inbox.h"
 #include "snapshot_read.h"
 #include "watch.h"
@@ -115,16 +116,8 @@ struct high_write {
 static void high_write_work(uv_work_t *w)
 {
 	struct high_write *h = w->data;
-	if (h->first) {
-		uint64_t saved = MT_UNLIMITED;
-		h->res.swap_tried = true;
-		h->res.swap_read_r = mt_value_read_at(h->fd, "memory.swap.high", &saved);
-		h->res.saved_swap_high = saved;
-		if (h->res.swap_read_r == 0) {
-			h->res.swap_level = h->swap_now < saved ? h->swap_now : saved;
-			h->res.swap_r = mt_act_set_swap_high(h->fd, h->res.swap_level);
-		}
-	}
+	if (h->first && h->res.swap_read_r == 0)
+		h->res.swap_r = mt_act_set_swap_high(h->fd, h->res.swap_level);
 	h->res.level = h->level;
 	h->res.r = mt_act_set_high(h->fd, h->level);
 }
@@ -152,7 +145,20 @@ static void write_failed(struct cg *c, uint64_t level, int r)
 	struct mt_lc_event ev = inbox_event(c, MT_LC_EV_WRITTEN);
 	ev.write.r = r;
 	ev.write.level = level;
+	ev.write.refused = true;
 	push(c, &ev);
+}
+
+/* The first hold's memory.swap.high: read on the loop (a read reclaims
+ * nothing) so that the hold file has it before anything is lowered. */
+static void swap_hold(struct cg *c, struct high_write *h)
+{
+	uint64_t saved = MT_UNLIMITED;
+	h->res.swap_tried = true;
+	h->res.swap_read_r = mt_value_read_at(c->dir_fd, "memory.swap.high", &saved);
+	h->res.saved_swap_high = saved;
+	if (h->res.swap_read_r == 0)
+		h->res.swap_level = h->swap_now < saved ? h->swap_now : saved;
 }
 
 static void hold(struct daemon *d, struct cg *c, const struct mt_lc_item *it, struct enact_result *res)
@@ -173,6 +179,22 @@ static void hold(struct daemon *d, struct cg *c, const struct mt_lc_item *it, st
 	h->first = it->hold.first;
 	h->level = it->hold.level;
 	h->swap_now = it->hold.swap_now;
+	if (h->first)
+		swap_hold(c, h);
+	/* on disk before cgroupfs: a daemon killed now restores it at start */
+	bool swap_held = h->first ? h->res.swap_read_r == 0 : c->lc.swap_held;
+	struct mt_hold rec = {
+		.path = c->relpath, .saved_high = c->lc.saved_high, .held_high = h->level, .swap_held = swap_held,
+		.saved_swap_high = h->first ? h->res.saved_swap_high : c->lc.saved_swap_high,
+		.held_swap_high = h->first ? h->res.swap_level : c->lc.swap_level,
+	};
+	int hr = holdfile_record(c, &rec);
+	if (hr < 0) {
+		close(h->fd);
+		free(h);
+		write_failed(c, it->hold.level, hr);
+		return;
+	}
 	h->queued_us = now_us();
 	h->work.data = h;
 	cg_ref(c);
@@ -196,6 +218,8 @@ static void restore(struct cg *c, const struct mt_lc_item *it, struct enact_resu
 	}
 	res->r = mt_act_set_high(fd, it->restore.saved_high);
 	res->rs = it->restore.swap_held ? mt_act_set_swap_high(fd, it->restore.saved_swap_high) : 0;
+	if ((res->r >= 0 || mt_errno_is_gone(res->r)) && (res->rs >= 0 || mt_errno_is_gone(res->rs)))
+		holdfile_forget(c); /* a failed restore is tried again at the next start */
 }
 
 void enact_perform(struct daemon *d, const struct mt_lc_item *items, size_t n, struct enact_result *res)
@@ -226,6 +250,8 @@ void enact_perform(struct daemon *d, const struct mt_lc_item *items, size_t n, s
 			watch_cg_untrack_populated(c);
 			break;
 		case MT_LC_FORGET:
+			if (it->done.removed && c->lc.held)
+				holdfile_forget(c); /* gone: nothing left to restore */
 			if (c->act.grace_timer_init) {
 				c->act.grace_timer_init = false;
 				uv_close((uv_handle_t *)&c->act.grace_timer, on_grace_closed);

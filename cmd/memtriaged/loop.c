@@ -19,6 +19,8 @@
 #include "fileio.h"
 #include "inbox.h"
 #include "log.h"
+#include "holdfile.h"
+#include "nodefig.h"
 #include "promfile.h" /* metrics */
 #include "notify.h"
 #include "provider.h"
@@ -38,12 +40,10 @@ static void on_tick(uv_timer_t *t)
 	d->next_tick_ms = MT_LC_TICK_MAX_MS;
 	int r = decide_read_node(d, &n);
 	if (r < 0) {
-		log_msg(LOG_ERR, "reading the node's memory figures: %s", strerror(-r));
+		nodefig_failed(d, "reading the node's memory figures", r);
 		goto rearm;
 	}
-	n.ram_reserve = d->opts.ram_reserve;
-	n.swap_reserve = n.swap_total ? d->opts.swap_reserve : 0;
-	if (mt_node_compute(&n) < 0)
+	if (nodefig_compute(d, &n, "tick", true) < 0)
 		goto rearm;
 	uint64_t us = now_us();
 	mt_growth_update(&d->node_growth, us, n.commit);
@@ -186,7 +186,13 @@ int loop_run(struct daemon *d)
 
 	uint64_t t0 = now_us();
 	reload_names(d); /* before the tree is watched: nothing to resolve yet */
-	int r = watch_start(d);
+	/* before watching: candidates start from the limits restored */
+	int r = holdfile_open(d);
+	if (r < 0) {
+		log_msg(LOG_ERR, "hold file %s: %s", d->opts.hold_file, strerror(-r));
+		return r;
+	}
+	r = watch_start(d);
 	if (r < 0) {
 		log_msg(LOG_ERR, "watching %s: %s", d->opts.root, strerror(-r));
 		return r;

@@ -1,4 +1,5 @@
 /* The daemon's Prometheus textfile: see promfile.h. */
+#include "nodefig.h"
 #include "promfile.h"
 
 #include <errno.h>
@@ -36,10 +37,8 @@ static void write_now(void)
 	struct mt_metrics *m = pf.m;
 	/* the node as the daemon last read it (each tick, at most 1 s old) */
 	struct mt_node n = d->node_seen;
-	n.ram_reserve = d->opts.ram_reserve;
 	if (d->node_seen_ms) {
-		n.swap_reserve = n.swap_total ? d->opts.swap_reserve : 0;
-		if (mt_node_compute(&n) == 0) {
+		if (nodefig_compute(d, &n, "metrics", false) == 0) {
 			m->node_commit_bytes = n.commit;
 			m->node_bound_bytes = n.bound;
 			m->ram_deficit_bytes = n.ram_deficit;
@@ -53,6 +52,7 @@ static void write_now(void)
 	}
 	m->dry_run = d->opts.dry_run;
 	m->decisions = d->decisions;
+	m->node_figure_errors = d->node_errors;
 	m->actions[MT_METRICS_ACTION_KILL] = d->kills;
 	m->actions[MT_METRICS_ACTION_THROTTLE] = d->throttles;
 	m->actions[MT_METRICS_ACTION_RELEASE] = d->releases;

@@ -275,12 +275,19 @@ static void log_kill(struct daemon *d, struct cg *c, const struct enact_result *
 	if (r->r < 0)
 		return; /* nothing killed: the next step's KILL_FAILED or KILL_GONE */
 	d->kills++;
-	log_event(LOG_WARNING, "kill",
-	          json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
-	                    mt_kill_method_to_string(r->kill.method), "pids", r->kill.pids, "mreleased", r->mreleased,
-	                    "signalled", r->kill.signalled, "notified_us", (json_int_t)c->rec.notified_us, "acted_us",
-	                    (json_int_t)r->t1_us, "kill_us", (json_int_t)(r->t1_us - r->t0_us), "mrelease_us",
-	                    (json_int_t)(r->t2_us - r->t1_us), "decision", (json_int_t)c->rec.kill_record_id));
+	json_t *ev = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
+	                       mt_kill_method_to_string(r->kill.method), "pids", r->kill.pids, "mreleased", r->mreleased,
+	                       "signalled", r->kill.signalled, "notified_us", (json_int_t)c->rec.notified_us, "acted_us",
+	                       (json_int_t)r->t1_us, "kill_us", (json_int_t)(r->t1_us - r->t0_us), "mrelease_us",
+	                       (json_int_t)(r->t2_us - r->t1_us), "decision", (json_int_t)c->rec.kill_record_id);
+	if (ev && r->kill.method == MT_KILL_FREEZE_SIGNAL)
+		json_object_update_new(ev, json_pack("{s:i, s:b, s:b}", "rounds", (int)r->kill.rounds, "frozen",
+		                                     r->kill.frozen, "survivors", r->kill.survivors));
+	log_event(LOG_WARNING, "kill", ev);
+	if (r->kill.pin_error < 0)
+		/* the kill went ahead; only process_mrelease misses the unpinned */
+		log_msg(LOG_NOTICE, "%s: pinned %s of its processes before the kill (%s)", c->relpath,
+		        r->kill.pids ? "only some" : "none", strerror(-r->kill.pin_error));
 	if (r->kill.thaw_error < 0 && !mt_errno_is_gone(r->kill.thaw_error))
 		/* a survivor of the fallback kill stays frozen: say so */
 		log_msg(LOG_ERR, "%s: thawing after the fallback kill: %s; a surviving process stays frozen",
@@ -347,13 +354,16 @@ static void log_item(struct daemon *d, const struct mt_lc_item *it, const struct
 			                    (int)it->kill.grace_ms, "decision", (json_int_t)c->rec.kill_record_id));
 		return;
 	case MT_LC_KILL:
+		if (it->retry)
+			log_event(LOG_WARNING, "kill-retry", json_pack("{s:s, s:I}", "cgroup", c->relpath, "decision",
+			                                               (json_int_t)c->rec.kill_record_id));
 		if (r->done && !it->dry)
 			log_kill(d, c, r);
 		return;
 	case MT_LC_KILL_FAILED:
 		record_update(d, c->rec.kill_record_id, "kill-failed",
-		              json_pack("{s:s, s:s, s:s}", "cgroup", c->relpath, "outcome", "failed", "error",
-		                        strerror(-it->failed.error)));
+		              json_pack("{s:s, s:s, s:s, s:I}", "cgroup", c->relpath, "outcome", "failed", "error",
+		                        strerror(-it->failed.error), "backoff_ms", (json_int_t)it->failed.backoff_ms));
 		return;
 	case MT_LC_KILL_GONE:
 		record_update(d, c->rec.kill_record_id, "kill-gone",

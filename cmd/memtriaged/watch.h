@@ -21,6 +21,10 @@ struct cg *watch_find(struct daemon *d, const char *relpath);
 /* For each candidate, children before parents; stops when fn returns
  * non-zero. fn must not add or drop cgroups. */
 void watch_for_each_candidate(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud);
+/* For each group eligible by itself but held out because a protected or
+ * own group (guard) lies below it (lib/candidacy.h); stops when fn returns
+ * non-zero. */
+void watch_for_each_held_out(struct daemon *d, int (*fn)(struct cg *c, struct cg *guard, void *ud), void *ud);
 /* The same over every cgroup of the tree. */
 void watch_for_each(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud);
 

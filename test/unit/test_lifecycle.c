@@ -42,7 +42,7 @@ static struct mt_policy make_policy(enum pol k)
 
 enum ev {
 	E_END, E_DECIDE_KILL, E_DECIDE_HOLD, E_DECIDE_CALM, E_TICK, E_SHUTDOWN, E_CAND, E_EVENTS, E_PSI, E_POP,
-	E_GONE, E_WRITTEN, E_KILLED, E_SKIPPED, E_GRACE, E_RELEASE, E_DRY, E_POLICY,
+	E_GONE, E_WRITTEN, E_KILLED, E_SKIPPED, E_GRACE, E_RELEASE, E_DRY, E_POLICY, E_REFUSED,
 };
 
 struct stepdef {
@@ -91,7 +91,7 @@ static const char *kind_word(const struct mt_lc_item *it, char *buf, size_t size
 	case MT_LC_HOLD: return it->hold.first ? "HOLD1" : "HOLD";
 	case MT_LC_RESTORE: snprintf(buf, size, "RESTORE:%s", it->why); return buf;
 	case MT_LC_TERM: return it->measure ? "TERMm" : "TERM";
-	case MT_LC_KILL: return it->dry ? "KILLd" : it->measure ? "KILLm" : "KILL";
+	case MT_LC_KILL: return it->dry ? "KILLd" : it->measure ? "KILLm" : it->retry ? "KILLr" : "KILL";
 	case MT_LC_KILL_OVER: return "OVER";
 	case MT_LC_FORGET: return "FORGET";
 	case MT_LC_DECISION: return it->keep ? "DECISION" : "DECISION-";
@@ -135,6 +135,7 @@ static const char *run(struct world *w, const struct stepdef *sd)
 		snap.node.now_ms = w->now;
 		snap.candidates[0].kill_in_flight = mt_lc_kill_pending(&w->g, w->dry, w->now);
 		snap.candidates[0].kill_started_ms = w->g.kill_started_ms;
+		snap.candidates[0].kill_failed = mt_lc_kill_backing_off(&w->g, w->now);
 		CHECK_INT(mt_snapshot_compute(&snap), 0);
 		in.snapshot = &snap;
 		in.snap_members = &m;
@@ -183,6 +184,11 @@ static const char *run(struct world *w, const struct stepdef *sd)
 		e.write.swap_level = 0;
 		break;
 	case E_KILLED: e.kind = MT_LC_EV_KILLED; e.killed.r = (int)sd->arg; break;
+	case E_REFUSED: /* the hold file could not record it: nothing written */
+		e.kind = MT_LC_EV_WRITTEN;
+		e.write.r = (int)sd->arg;
+		e.write.refused = true;
+		break;
 	case E_SKIPPED: e.kind = MT_LC_EV_KILL_SKIPPED; break;
 	case E_GRACE: e.kind = MT_LC_EV_GRACE_OVER; break;
 	case E_RELEASE: e.kind = MT_LC_EV_RELEASE; break;
@@ -315,16 +321,37 @@ static const struct row rows[] = {
 	} },
 	{ "kill: the write failed", P_KILL, {
 		{ E_DECIDE_KILL, 0, 0, "DECISION KILL", NULL },
-		{ E_KILLED, -EBUSY, 0, "FAILED OVER", "held=0 wp=0 rp=0 kill=none gone=0" },
-		{ E_DECIDE_KILL, 0, 0, "DECISION KILL", NULL }, /* may be chosen again */
+		{ E_KILLED, -EBUSY, 0, "FAILED OVER WANT", "held=0 wp=0 rp=0 kill=none gone=0" }, /* the next set */
+		{ E_DECIDE_KILL, 0, 0, "DECISION-", NULL },     /* backing off: not chosen, and no one else */
+		{ E_DECIDE_KILL, 0, 5000, "DECISION KILL", NULL }, /* its 5 s back-off is over */
+		{ E_KILLED, -EBUSY, 0, "FAILED OVER WANT", NULL },
+		{ E_DECIDE_KILL, 0, 9999, "DECISION-", NULL },  /* the second back-off is 10 s */
+		{ E_DECIDE_KILL, 0, 1, "DECISION KILL", NULL },
+		{ E_KILLED, 0, 0, "", NULL },                   /* a kill that worked ends the count */
+		{ E_POP, 0, 0, "DONE OVER", "held=0 wp=0 rp=0 kill=none gone=0" },
 	} },
-	{ "kill: stuck once after timeout", P_KILL, {
+	{ "kill: stuck once after timeout, then written again every timeout", P_KILL, {
 		{ E_DECIDE_KILL, 0, 0, "DECISION KILL", NULL },
 		{ E_KILLED, 0, 0, "", NULL },
 		{ E_TICK, 0, 10000, "", NULL },
 		{ E_TICK, 0, 1, "STUCK", "held=0 wp=0 rp=0 kill=sent gone=0" },
 		{ E_TICK, 0, 1000, "", NULL },
+		{ E_TICK, 0, 9000, "KILLr", NULL },
+		{ E_KILLED, 0, 0, "", NULL },
+		{ E_TICK, 0, 9999, "", NULL },
+		{ E_TICK, 0, 1, "KILLr", NULL },
 		{ E_POP, 0, 0, "DONE OVER", NULL },
+	} },
+	{ "own limit: not while its failed kill backs off", P_ESC, {
+		{ E_EVENTS, 2, 0, "OOM POLICY:own-limit KILLm", NULL },
+		{ E_KILLED, -EBUSY, 0, "FAILED OVER WANT", NULL },
+		{ E_EVENTS, 2, 100, "OOM", NULL },
+		{ E_EVENTS, 2, 4900, "OOM POLICY:own-limit KILLm", NULL },
+	} },
+	{ "hold: a hold the hold file refused is no hold", P_KILL, {
+		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
+		{ E_REFUSED, -ENOSPC, 0, "WRITTEN", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_RELEASE, 0, 0, "", NULL },
 	} },
 	{ "kill: SIGTERM grace, then cgroup.kill", P_GRACE, {
 		{ E_DECIDE_KILL, 0, 0, "DECISION TERM", "held=0 wp=0 rp=0 kill=term gone=0" },

@@ -30,6 +30,9 @@ static const char expected[] =
 	"# HELP memtriage_decisions_total Decisions taken (each may order zero or more actions).\n"
 	"# TYPE memtriage_decisions_total counter\n"
 	"memtriage_decisions_total 9\n"
+	"# HELP memtriage_node_figure_errors_total Node readings whose figures could not be computed (no decision was taken).\n"
+	"# TYPE memtriage_node_figure_errors_total counter\n"
+	"memtriage_node_figure_errors_total 3\n"
 	"# HELP memtriage_actions_total Actions carried out, by kind.\n"
 	"# TYPE memtriage_actions_total counter\n"
 	"memtriage_actions_total{action=\"throttle\"} 4\n"
@@ -72,6 +75,7 @@ static void fill(struct mt_metrics *m)
 	m->psi_some_avg10 = 12.34;
 	m->psi_full_avg10 = 100.0;
 	m->decisions = 9;
+	m->node_figure_errors = 3;
 	m->actions[MT_METRICS_ACTION_THROTTLE] = 4;
 	m->actions[MT_METRICS_ACTION_RELEASE] = 3;
 	m->actions[MT_METRICS_ACTION_KILL] = 2;
