@@ -11,10 +11,12 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "rundir.h"
 #include "serve_internal.h"
 
 /* Makes sure the socket's directory exists (mode 0755 when we create it)
- * and is a real directory. */
+ * and that nobody but us can put things in it (lib/rundir.h). A relative
+ * directory (a test's, a hand run's) is taken as it is. */
 static int ensure_dir(const char *path)
 {
 	_cleanup_free_ char *copy = strdup(path);
@@ -23,16 +25,11 @@ static int ensure_dir(const char *path)
 	if (!copy)
 		return -ENOMEM;
 	const char *dir = dirname(copy);
-	if (lstat(dir, &st) == 0)
-		return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-	if (errno != ENOENT)
+	if (dir[0] == '/')
+		return mt_rundir_ensure(dir, 0755, MT_RUNDIR_STICKY_OK, NULL);
+	if (stat(dir, &st) < 0)
 		return -errno;
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	/* mkdir honours the umask; the mode is part of the contract. */
-	if (chmod(dir, 0755) < 0)
-		return -errno;
-	return 0;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
 /* What is at the socket path now: 0 when nothing or a stale socket (safe to

@@ -669,7 +669,7 @@ static void test_socket_lifecycle(void)
 	CHECK(S_ISREG(st.st_mode));
 	unlink(sockpath);
 
-	/* a socket directory that is a symlink is refused */
+	/* a socket directory that is a symlink is refused (lib/rundir.h) */
 	char link[160], target[160];
 	snprintf(target, sizeof(target), "%s/real", tmpdir);
 	snprintf(link, sizeof(link), "%s/linked", tmpdir);
@@ -678,7 +678,7 @@ static void test_socket_lifecycle(void)
 	char p[200];
 	snprintf(p, sizeof(p), "%s/memtriage.sock", link);
 	cfg.path = p;
-	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &second), -ENOTDIR);
+	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &second), -ELOOP);
 	unlink(link);
 	rmdir(target);
 
