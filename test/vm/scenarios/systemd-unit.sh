@@ -38,6 +38,9 @@ mt_check_str "state after start" "$(prop ActiveState)/$(prop SubState) Type=$(pr
 	"active/running Type=notify NotifyAccess=main WatchdogUSec=30s"
 mt_check_eq "ready events logged before active" "$(jcount '"event":"ready"')" 1
 mt_check_eq "watchdog keep-alive armed" "$(jcount 'watchdog: keep-alive every 15000 ms \(timeout 30000000 us\)')" 1
+# systemd stamps each WATCHDOG=1 it receives: the stamp moves on.
+wd0=$(prop WatchdogTimestampMonotonic)
+mt_check_gt "watchdog stamp at start" "$wd0" 0
 mt_check_str "metrics directory made by memtriaged under ProtectSystem=strict" \
 	"$(stat -c '%a %U' /run/memtriage/metrics)" "755 root"
 mt_wait_for "metrics file written" 10 test -s /run/memtriage/metrics/memtriage.prom
@@ -67,6 +70,10 @@ mt_wait_for "leak.service ended" 20 sh -c '[ "$(systemctl is-active leak)" != ac
 mt_check_str "leak.service's end" "$(systemctl show -p Result --value leak)" signal
 mt_check_eq "kernel log: the kill report" \
 	"$(dmesg | grep -c 'memtriage: killed cgroup=system.slice/leak.service ')" 1
+
+wd_moved() { [ "$(systemctl show -p WatchdogTimestampMonotonic --value memtriaged)" -gt "$wd0" ]; }
+mt_wait_for "a later WATCHDOG=1 keep-alive received by systemd" 40 wd_moved
+mt_check_eq "automatic restarts (a missed keep-alive would be one)" "$(prop NRestarts)" 0
 
 # --- process_mrelease under the unit's SystemCallFilter= ---
 # Whether memtriaged's own release wins the race with the victim's exit is
