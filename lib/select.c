@@ -119,7 +119,7 @@ static int decide_kill(const struct mt_snapshot *s, const struct mt_select_opts 
 		useful(&s->candidates[items[k].idx], ts, tt, &items[k].s, &items[k].t);
 
 	int r = mt_killset_solve(items, m, ts, tt, o, dropped, d->chosen, &d->n_chosen,
-				 &d->cost, &d->method);
+				 &d->cost, &d->cost_bound, &d->method);
 	if (r < 0)
 		return r;
 	for (size_t k = 0; k < m; k++)

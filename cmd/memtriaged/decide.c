@@ -330,8 +330,12 @@ void decide_run(struct daemon *d, const char *trigger, const char *detail, bool 
 	json_object_set_new(rec, "node", node_json(&s.node));
 	json_object_set_new(rec, "action", json_string(mt_action_to_string(dec.action)));
 	json_object_set_new(rec, "method", json_string(mt_method_to_string(dec.method)));
-	if (dec.action == MT_ACTION_KILL)
+	if (dec.action == MT_ACTION_KILL) {
 		json_object_set_new(rec, "covered", json_boolean(dec.covered));
+		/* "cost 7, optimum >= 6": the bound equals the cost when proven */
+		json_object_set_new(rec, "cost", json_integer((json_int_t)dec.cost));
+		json_object_set_new(rec, "cost_bound", json_integer((json_int_t)dec.cost_bound));
+	}
 	json_t *targets = json_array();
 	for (size_t i = 0; i < dec.n_chosen; i++) {
 		const struct mt_candidate *m = &s.candidates[dec.chosen[i]];
