@@ -104,6 +104,7 @@ void enact_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pr
 		 * until the timeout, so the dry run records one kill per
 		 * deficit, not one per tick. */
 		c->dry_kill_until_ms = c->kill_started_ms + d->opts.kill_timeout_ms;
+		report_dry_run_kill(c, record_id, pred_ram, pred_swap); /* kmsg line, metric */
 		return;
 	}
 	c->kill_in_flight = true;

@@ -20,6 +20,7 @@
 #include "psi.h"
 #include "record.h"
 #include "snapshot_read.h"
+#include "watchdog.h"
 
 /* Timer bounds. 20 ms: /proc/meminfo costs ~10 us to read and a leak of
  * 1 GiB/s moves 20 MiB in that time, inside any sane reserve. 1 s while idle:
@@ -210,6 +211,7 @@ static void shutdown_daemon(struct daemon *d, int signum)
 	if (d->server)
 		loop_server_stop(d);
 	promfile_stop(d); /* metrics */
+	notify_watchdog_stop();
 	uv_timer_stop(&d->tick);
 	uv_close((uv_handle_t *)&d->tick, close_cb_noop);
 	uv_close((uv_handle_t *)&d->policy_debounce, close_cb_noop);
@@ -294,6 +296,14 @@ int loop_run(struct daemon *d)
 	                    "swap_reserve", (json_int_t)d->opts.swap_reserve));
 	uv_timer_start(&d->tick, on_tick, 0, 0);
 	notify_send("READY=1");
+	uint64_t wd_usec = 0;
+	r = notify_watchdog_start(d->loop, &wd_usec);
+	if (r > 0)
+		log_msg(LOG_INFO, "watchdog: keep-alive every %llu ms (timeout %llu us)",
+		        (unsigned long long)mt_watchdog_period_ms(wd_usec), (unsigned long long)wd_usec);
+	else if (r < 0)
+		log_msg(LOG_ERR, "watchdog: WATCHDOG_USEC '%s' / WATCHDOG_PID '%s' malformed: no keep-alives",
+		        getenv("WATCHDOG_USEC"), getenv("WATCHDOG_PID") ? getenv("WATCHDOG_PID") : "");
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	return 0;
 }
