@@ -208,6 +208,17 @@ static void measure_after(struct daemon *d, const struct mt_lc_item *it, struct 
 		a->node_free = n.mem_available + n.swap_free;
 }
 
+/* A pretended policy kill whose measuring found nothing to kill (its
+ * record was not kept either). */
+static bool shadow_skipped(const struct mt_lc_output *out, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (out->items[j].kind == MT_LC_KILL && out->items[j].record == out->items[i].record &&
+		    st.res[j].skipped)
+			return true;
+	return false;
+}
+
 /* The readers of a step's outputs besides the recorder, and the requests
  * it made. */
 static void after_step(struct daemon *d, const struct mt_lc_output *out)
@@ -218,8 +229,11 @@ static void after_step(struct daemon *d, const struct mt_lc_output *out)
 		struct cg *c = it->m.ud;
 		switch (it->kind) {
 		case MT_LC_KILL_DONE:
-			report_kill_done(c, st.after[i].ram, st.after[i].swap); /* kill report (report.c) */
-			promfile_count_kill(c, c->rec.kill_record_id);
+			report_kill_done(c, st.after[i].ram, st.after[i].swap); /* kill report, counted (report.c) */
+			break;
+		case MT_LC_KILL_SHADOW:
+			if (!shadow_skipped(out, i)) /* kmsg line, metric */
+				report_dry_run_kill(c, c->rec.kill_record_id, c->rec.pred_ram, c->rec.pred_swap);
 			break;
 		case MT_LC_HOLD_WRITTEN:
 			promfile_throttle_done(c, c->rec.hold_record_id, it->written.r); /* metrics */

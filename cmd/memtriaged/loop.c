@@ -28,6 +28,7 @@
 #include "reload.h"
 #include "snapshot_read.h"
 #include "watch.h"
+#include "watchdog.h"
 
 /* ConfigMap updates swap a symlink and touch several entries: reload once
  * after the burst. */
@@ -137,6 +138,7 @@ static void shutdown_daemon(struct daemon *d, int signum)
 	if (d->server)
 		provider_stop(d);
 	promfile_stop(d); /* metrics */
+	notify_watchdog_stop();
 	uv_timer_stop(&d->tick);
 	uv_close((uv_handle_t *)&d->tick, close_cb_noop);
 	uv_close((uv_handle_t *)&d->policy_debounce, close_cb_noop);
@@ -226,6 +228,14 @@ int loop_run(struct daemon *d)
 	                    "swap_reserve", (json_int_t)d->opts.swap_reserve));
 	uv_timer_start(&d->tick, on_tick, 0, 0);
 	notify_send("READY=1");
+	uint64_t wd_usec = 0;
+	r = notify_watchdog_start(d->loop, &wd_usec);
+	if (r > 0)
+		log_msg(LOG_INFO, "watchdog: keep-alive every %llu ms (timeout %llu us)",
+		        (unsigned long long)mt_watchdog_period_ms(wd_usec), (unsigned long long)wd_usec);
+	else if (r < 0)
+		log_msg(LOG_ERR, "watchdog: WATCHDOG_USEC '%s' / WATCHDOG_PID '%s' malformed: no keep-alives",
+		        getenv("WATCHDOG_USEC"), getenv("WATCHDOG_PID") ? getenv("WATCHDOG_PID") : "");
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	return 0;
 }

@@ -147,7 +147,8 @@ static void count(struct cg *c, enum mt_metrics_event ev, uint64_t record_id)
 	if (r == -ENAMETOOLONG && !id->named) /* a deep path: count it, unnamed */
 		r = mt_metrics_count(pf.m, ev, "", "", "", reason);
 	if (r < 0)
-		log_msg(LOG_WARNING, "metrics: counting %s of %s: %s", ev == MT_METRICS_EVENT_KILL ? "a kill" : "a throttle",
+		log_msg(LOG_WARNING, "metrics: counting %s of %s: %s",
+		        ev == MT_METRICS_EVENT_KILL ? "a kill" : ev == MT_METRICS_EVENT_THROTTLE ? "a throttle" : "a dry-run kill",
 		        c->relpath, strerror(-r));
 	promfile_changed(d);
 }
@@ -160,6 +161,11 @@ void promfile_count_kill(struct cg *c, uint64_t record_id)
 void promfile_count_throttle(struct cg *c, uint64_t record_id)
 {
 	count(c, MT_METRICS_EVENT_THROTTLE, record_id);
+}
+
+void promfile_count_dry_run_kill(struct cg *c, uint64_t record_id)
+{
+	count(c, MT_METRICS_EVENT_DRY_RUN_KILL, record_id);
 }
 
 void promfile_throttle_done(struct cg *c, uint64_t record_id, int r)

@@ -210,8 +210,9 @@ struct mt_serve;
 
 /* Creates the socket and starts serving on `loop`.
  *
- * The socket's directory is created mode 0755 if missing (its parent must
- * exist); an existing one must be a directory, not a symlink. The socket is
+ * The socket's directory, when absolute, is made as lib/rundir.h says
+ * (created 0755 with its parents if missing; a symlink: -ELOOP; writable
+ * by anyone else, unless sticky: -EPERM); a relative one must exist. The socket is
  * bound under a temporary name, set to mode 0660 and config->group, and
  * renamed onto config->path, so it never appears with other permissions.
  * An existing socket at the path that refuses connections (stale, left by a

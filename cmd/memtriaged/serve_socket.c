@@ -12,15 +12,16 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "rundir.h"
 #include "serve_internal.h"
 
-/* Opens the socket's directory, creating it 0755 when missing, and checks
- * that no one else can change what we put in it: a real directory, owned
- * by our euid or root, writable by no one else -- or sticky (/run, /tmp on
- * a tmpfs: others may add names but not replace or remove ours, and every
- * step below works on a name we just created, without following links). A
- * directory another user can write lets them swap the socket (or what its
- * mode and group are set on) for something of theirs. Returns its fd. */
+/* Opens the socket's directory and makes sure no one else can change what
+ * we put in it. An absolute one is created when missing and checked by
+ * lib/rundir.h (owned by our euid or root, writable by no one else, or
+ * sticky like /run and /tmp: others may add names but not replace or
+ * remove ours, and every step below works on a name we just created,
+ * without following links). A relative one (a test's, a hand run's) must
+ * exist and pass the same owner and mode check. Returns its fd. */
 static int open_dir(const char *path)
 {
 	_cleanup_free_ char *copy = strdup(path);
@@ -29,15 +30,14 @@ static int open_dir(const char *path)
 	if (!copy)
 		return -ENOMEM;
 	const char *dir = dirname(copy);
-	if (mkdir(dir, 0755) == 0) {
-		/* mkdir honours the umask; the mode is part of the contract */
-		if (chmod(dir, 0755) < 0)
-			return -errno;
-	} else if (errno != EEXIST)
-		return -errno;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = -1;
+	if (dir[0] == '/') {
+		int r = mt_rundir_ensure(dir, 0755, MT_RUNDIR_STICKY_OK, &fd);
+		return r < 0 ? r : fd;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ELOOP ? -ENOTDIR : -errno;
+		return -errno;
 	int r = fstat(fd, &st) < 0 ? -errno : 0;
 	if (r == 0 && ((st.st_uid != geteuid() && st.st_uid != 0) || ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))))
 		r = -EPERM;
@@ -47,7 +47,6 @@ static int open_dir(const char *path)
 	}
 	return fd;
 }
-
 /* What is at the socket path now: 0 when nothing or a stale socket (safe to
  * replace), -EADDRINUSE when a live server answers, -EEXIST when it is not
  * a socket. */

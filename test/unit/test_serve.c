@@ -743,7 +743,7 @@ static void test_dir_checks(void)
 	CHECK_INT(rmdir(dir), 0);
 	/* a symlink where the directory should be */
 	CHECK_INT(symlink("/tmp", dir), 0);
-	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &s2), -ENOTDIR);
+	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &s2), -ELOOP);
 	CHECK_INT(unlink(dir), 0);
 	/* a umask that would open the socket up changes nothing */
 	mode_t old = umask(0);
@@ -792,7 +792,7 @@ static void test_socket_lifecycle(void)
 	CHECK(S_ISREG(st.st_mode));
 	unlink(sockpath);
 
-	/* a socket directory that is a symlink is refused */
+	/* a socket directory that is a symlink is refused (lib/rundir.h) */
 	char link[160], target[160];
 	snprintf(target, sizeof(target), "%s/real", tmpdir);
 	snprintf(link, sizeof(link), "%s/linked", tmpdir);
@@ -801,7 +801,7 @@ static void test_socket_lifecycle(void)
 	char p[200];
 	snprintf(p, sizeof(p), "%s/memtriage.sock", link);
 	cfg.path = p;
-	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &second), -ENOTDIR);
+	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &second), -ELOOP);
 	unlink(link);
 	rmdir(target);
 
