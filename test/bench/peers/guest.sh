@@ -13,7 +13,7 @@ scn=$(mt_param scn leak) sup=$(mt_param sup kernel) swap=$(mt_param swap none)
 rate=$(mt_param rate 50) quick=$(mt_param quick 0)
 P=/peers
 S=$MT_STATE
-if [ "$quick" = 1 ]; then baseline=2 settle=2 episode=60; else baseline=5 settle=5 episode=90; fi
+if [ "$quick" = 1 ]; then baseline=2 settle=2 episode=15; else baseline=5 settle=5 episode=90; fi
 
 if [ "$swap" = disk ]; then
 	for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk; do
