@@ -179,8 +179,10 @@ if [ -n "$t_end" ] && [ "$t_end" != - ]; then
 	if [ "$cross" != - ]; then cross_to_kill=$((t_end - cross)); else cross_to_kill=before; fi
 else cross_to_kill=-; fi
 [ $scn = leak ] || [ $scn = multi ] || cross_to_kill=-
+# Throttles: memtriaged's memory.high steps (the only supervisor here that has any).
+throttles=-
 case $sup in
-memtriaged-*) decisions=$(grep -c '"event":"kill"' $S/sup.log) ;;
+memtriaged-*) decisions=$(grep -c '"event":"kill"' $S/sup.log); throttles=$(grep -c '"event":"throttle"' $S/sup.log) ;;
 earlyoom) decisions=$(grep -c 'sending SIG[A-Z]* to' $S/sup.log) ;;
 oomd) decisions=$(grep -ci 'killed' $S/sup.log) ;;
 *) decisions=$kmsg ;;
@@ -188,7 +190,8 @@ esac
 echo "PEERS-ROW scn=$scn sup=$sup swap=$swap rate=$rate bystanders_killed=$bk killed=${killed:-none}" \
 	"kernel_oom_kills=$kmsg leak_mib=${leak_mib:--} cross_to_kill_ms=$cross_to_kill end=$(w end)" \
 	"gaps_ms=$gaps psi_full_ms=$(w psi_full_ms) episode_ms=$(w elapsed_ms) sup_cpu_ms=$(w supervisor_cpu_ms)" \
-	"decisions=$decisions min_headroom_kib=$(w min_headroom_kib) head0_kib=$head0 reserve_kib=$reserve_kib${need:+ need=$need}"
+	"decisions=$decisions throttles=$throttles min_headroom_kib=$(w min_headroom_kib) head0_kib=$head0 reserve_kib=$reserve_kib${need:+ need=$need}"
+echo "MT: supervisor actions"; grep -E '"event":"(kill|throttle|release)|sending SIG|[Kk]illed' $S/sup.log | head -n 40 | sed "s/^/act| /"
 echo "MT: supervisor log (tail)"; grep -v ConfigTypes $S/sup.log 2>/dev/null | tail -n 30 | sed "s/^/sup| /"
 dmesg | grep -E 'oom-kill:|Killed process' | sed 's/^/kmsg| /'
 mt_done

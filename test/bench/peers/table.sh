@@ -10,7 +10,7 @@ function kv(line, k,    n, i, a, b) {
 	return "-"
 }
 BEGIN {
-	print "| bystanders killed | scenario | swap | rate MiB/s | supervisor | killed | kernel OOM kills | leaker/grower MiB at end | reserve crossed to kill ms | least headroom MiB | worst gap ms (episode/idle) | PSI full ms / episode ms | supervisor CPU ms | kill decisions |"
+	print "| bystanders killed | scenario | swap | rate MiB/s | supervisor | killed | kernel OOM kills | leaker/grower MiB at end | reserve crossed to kill ms | least headroom MiB | worst gap ms (episode/idle) | PSI full ms / episode ms | supervisor CPU ms | kill decisions / throttles |"
 	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 }
 /^PEERS-ROW / {
@@ -21,9 +21,9 @@ BEGIN {
 	}
 	g = kv($0, "gaps_ms"); gsub(",", " ", g)
 	h = kv($0, "min_headroom_kib"); if (h != "-") h = int(h / 1024)
-	printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s |\n", kv($0, "bystanders_killed"), kv($0, "scn"),
+	printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s / %s |\n", kv($0, "bystanders_killed"), kv($0, "scn"),
 		kv($0, "swap"), kv($0, "rate"), s, kv($0, "killed"), kv($0, "kernel_oom_kills"), kv($0, "leak_mib"),
-		kv($0, "cross_to_kill_ms"), h, g, kv($0, "psi_full_ms"), kv($0, "episode_ms"), kv($0, "sup_cpu_ms"), kv($0, "decisions")
+		kv($0, "cross_to_kill_ms"), h, g, kv($0, "psi_full_ms"), kv($0, "episode_ms"), kv($0, "sup_cpu_ms"), kv($0, "decisions"), kv($0, "throttles")
 	rows[s]++; bk[s] += kv($0, "bystanders_killed"); if (kv($0, "bystanders_killed") > 0) bkr[s]++
 	if (kv($0, "kernel_oom_kills") > 0) kr[s]++
 	k = kv($0, "killed"); if (k ~ /leaker|multi\(3\/3\)|grower/ || (kv($0, "scn") == "multi" && k ~ /multi\(/)) right[s]++
