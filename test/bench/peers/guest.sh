@@ -184,7 +184,8 @@ throttles=-
 case $sup in
 memtriaged-*) decisions=$(grep -c '"event":"kill"' $S/sup.log); throttles=$(grep -c '"event":"throttle"' $S/sup.log) ;;
 earlyoom) decisions=$(grep -c 'sending SIG[A-Z]* to' $S/sup.log) ;;
-oomd) decisions=$(grep -ci 'killed' $S/sup.log) ;;
+# oomd prints each kill's line twice (seen in every run here): count distinct ones.
+oomd) decisions=$(grep -E 'Killed [0-9]+:' $S/sup.log | sort -u | wc -l) ;;
 *) decisions=$kmsg ;;
 esac
 echo "PEERS-ROW scn=$scn sup=$sup swap=$swap rate=$rate bystanders_killed=$bk killed=${killed:-none}" \
