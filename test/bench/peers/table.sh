@@ -26,19 +26,21 @@ BEGIN {
 		kv($0, "cross_to_kill_ms"), h, g, kv($0, "psi_full_ms"), kv($0, "episode_ms"), kv($0, "sup_cpu_ms"), kv($0, "decisions"), kv($0, "throttles")
 	rows[s]++; bk[s] += kv($0, "bystanders_killed"); if (kv($0, "bystanders_killed") > 0) bkr[s]++
 	if (kv($0, "kernel_oom_kills") > 0) kr[s]++
-	k = kv($0, "killed"); if (k ~ /leaker|multi\(3\/3\)|grower/ || (kv($0, "scn") == "multi" && k ~ /multi\(/)) right[s]++
-	if (kv($0, "scn") == "multi" && k ~ /multi\([12]\/3\)/) half[s]++
+	k = kv($0, "killed"); sc = kv($0, "scn")
+	if ((sc == "leak" && k ~ /leaker/) || (sc == "multi" && k ~ /multi\(3\/3\)/)) right[s]++
+	if (sc == "multi" && k ~ /multi\([12]\/3\)/) half[s]++
+	if (sc == "grow") { gb_[s]++; nv = split(k, kk, ","); for (j = 1; j <= nv; j++) if (kk[j] ~ /^cheap/) vic[s]++ }
+	if (k == "none") none[s]++
 	m = split(kv($0, "gaps_ms"), ga, ",")
 	for (i = 1; i <= m; i++) { split(ga[i], gb, "[:/]"); if (gb[2] != "killed" && gb[2] + 0 > worst[s]) worst[s] = gb[2] + 0 }
 	c = kv($0, "sup_cpu_ms"); if (c != "-") cpu[s] += c
-	if (kv($0, "end") == "timeout") tmo[s]++
 }
 END {
 	print ""
-	print "| supervisor | boots | boots with a bystander killed | bystanders killed | leaker (or its container) killed | multi: part of the container killed | boots with a kernel OOM kill | nothing died (timeout) | worst bystander gap ms | supervisor CPU ms, all boots | incomplete |"
-	print "|---|---|---|---|---|---|---|---|---|---|---|"
+	print "| supervisor | boots | boots with a bystander killed | bystanders killed | leak/multi: whole leaking container killed | multi: part of it killed | grow: cheap victims / boots (2 needed each) | boots with a kernel OOM kill | boots where nobody died | worst bystander gap ms | supervisor CPU ms, all boots | incomplete |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= n; i++) {
 		s = order[i]; if (seen[s]++) continue
-		printf "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |\n", s, rows[s], bkr[s], bk[s], right[s], half[s], kr[s], tmo[s], worst[s], cpu[s], inc[s]
+		printf "| %s | %d | %d | %d | %d | %d | %d / %d | %d | %d | %d | %d | %d |\n", s, rows[s], bkr[s], bk[s], right[s], half[s], vic[s], gb_[s], kr[s], none[s], worst[s], cpu[s], inc[s]
 	}
 }' "$1"
