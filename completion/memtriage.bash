@@ -1,4 +1,12 @@
-# bash completion for memtriage(1)
+# bash completion for memtriage(1): verbs, every verb's flags, fixed words,
+# decision ids and cgroup paths from the daemon, directories where a
+# directory is meant and snapshot files for simulate.
+_memtriage_dirs()
+{
+	compopt -o filenames 2>/dev/null
+	COMPREPLY=($(compgen -d -- "$1"))
+}
+
 _memtriage()
 {
 	local cur prev words cword
@@ -16,12 +24,46 @@ _memtriage()
 		return
 	fi
 	local verb=${words[1]}
+
+	# The offline verbs have options of their own.
+	case $verb in
+	check-policy)
+		case $prev in
+		--root|--logs) _memtriage_dirs "$cur"; return ;;
+		--own) return ;; # a cgroup path relative to --root
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--embedded --root --logs --own -h --help" -- "$cur"))
+		else
+			_memtriage_dirs "$cur" # the policy directory
+		fi
+		return ;;
+	simulate)
+		case $prev in
+		--policy-dir) _memtriage_dirs "$cur"; return ;;
+		-o|--output) COMPREPLY=($(compgen -W "table wide json" -- "$cur")); return ;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--policy-dir -o --output -h --help" -- "$cur"))
+		else
+			compopt -o filenames 2>/dev/null
+			COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.json' -- "$cur"))
+		fi
+		return ;;
+	esac
+
+	# The socket verbs: ask the daemon at the socket this line names.
+	local sock=() i
+	for ((i = 2; i < cword; i++)); do
+		[ "${words[i]}" = --socket ] && sock=(--socket "${words[i+1]}")
+	done
 	case $prev in
 	--socket)
+		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	-o|--output)
-		COMPREPLY=($(compgen -W "json table" -- "$cur"))
+		COMPREPLY=($(compgen -W "table wide json" -- "$cur"))
 		return ;;
 	-n|--limit|--iterations|-d|--interval)
 		return ;;
@@ -41,22 +83,20 @@ _memtriage()
 		else
 			# decision ids from the daemon's history, when it answers
 			local ids
-			ids=$(memtriage history -o json 2>/dev/null |
-				sed -n 's/^ *"id": *"\{0,1\}\([0-9A-Za-z._-]*\)"\{0,1\},$/\1/p')
+			ids=$(memtriage history -o json "${sock[@]}" 2>/dev/null |
+				sed -n 's/^ *"id": *"\{0,1\}\([0-9]*\)"\{0,1\},$/\1/p')
 			COMPREPLY=($(compgen -W "$ids" -- "$cur"))
 		fi ;;
 	release)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "$common" -- "$cur"))
 		else
-			# throttled cgroups first; any cgroup path below the mount otherwise
+			# the cgroups the daemon watches (release takes their path)
 			local paths
-			paths=$(memtriage candidates -o json 2>/dev/null |
+			paths=$(memtriage candidates -o json "${sock[@]}" 2>/dev/null |
 				sed -n 's/^ *"path": *"\(.*\)",$/\1/p')
 			COMPREPLY=($(compgen -W "$paths" -- "$cur"))
 		fi ;;
-	check-policy|simulate)
-		COMPREPLY=($(compgen -f -- "$cur")) ;;
 	*) COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
 	esac
 }

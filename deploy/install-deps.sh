@@ -3,11 +3,12 @@
 # already there. Usage: install-deps.sh run|test
 set -eu
 
-build_pkgs="gcc meson ninja-build pkg-config libuv1-dev libjansson-dev libcgroup-dev"
+build_pkgs="gcc meson ninja-build pkg-config libuv1-dev libjansson-dev libcgroup-dev libncurses-dev"
 # The real-kernel bed: QEMU under TCG, a busybox userland, cpio for the initramfs.
 vm_pkgs="qemu-system-x86 busybox-static cpio"
-# Tests only: clang with libFuzzer and the sanitizer runtimes; promtool; systemd-analyze.
-test_pkgs="clang libclang-rt-14-dev prometheus systemd python3 python3-yaml"
+# Tests only: clang with libFuzzer and the sanitizer runtimes; promtool; systemd-analyze;
+# tmux (a real terminal for `memtriage top`).
+test_pkgs="clang libclang-rt-14-dev prometheus systemd python3 python3-yaml tmux"
 
 case "${1:-test}" in
 	run)  want="$build_pkgs $vm_pkgs" ;;

@@ -6,9 +6,12 @@
 #include "table.h"
 #include "verbs.h"
 
-/* Cgroup paths on a Kubernetes node run past 150 characters; 48 keeps a
- * row within a 160-column terminal. --wide shows them whole. */
-#define WHO_WIDTH 48
+/* Fitting a terminal (table.h): the cgroup keeps at least 32 columns (a
+ * Kubernetes pod's path ends in a 77-character scope name; 32 still shows
+ * its slice and the start of its leaf), then the columns that matter least
+ * for "who goes first, and what does it free" go first: PRIO (COST already
+ * carries it), COST, EVENTS, the two SWAP columns, RESPONSE, POLICY. */
+#define WHO_MIN 32
 
 static const char *const columns[] = {
 	">#", "CGROUP", "POLICY", ">PRIO", "RESPONSE", ">MEMORY", ">SWAP",
@@ -90,6 +93,17 @@ int mt_render_candidates(const struct mt_cli *cli, json_t *result, FILE *f, size
 		mt_table_new(sizeof(columns) / sizeof(columns[0]), columns);
 	if (!t)
 		return -ENOMEM;
+	if (!cli->wide) {
+		mt_table_fit(t, 1, MT_FIT_MIDDLE, WHO_MIN, 0);
+		mt_table_fit(t, 2, MT_FIT_END, 6, 7);
+		mt_table_fit(t, 3, MT_FIT_KEEP, 0, 1);
+		mt_table_fit(t, 4, MT_FIT_END, 8, 6);
+		mt_table_fit(t, 6, MT_FIT_KEEP, 0, 5);
+		mt_table_fit(t, 8, MT_FIT_KEEP, 0, 4);
+		mt_table_fit(t, 9, MT_FIT_KEEP, 0, 2);
+		mt_table_fit(t, 10, MT_FIT_END, 20, 0);
+		mt_table_fit(t, 11, MT_FIT_END, 8, 3);
+	}
 	json_array_foreach(list, i, c) {
 		if (max_rows && i >= max_rows)
 			break;
@@ -99,7 +113,7 @@ int mt_render_candidates(const struct mt_cli *cli, json_t *result, FILE *f, size
 			mt_table_cell(t, mt_cell_str(c, "path"), MT_COLOR_NONE);
 			mt_table_cell(t, mt_cell_k8s(c, who, sizeof(who)), MT_COLOR_NONE);
 		} else
-			mt_table_cell(t, mt_cell_who(c, WHO_WIDTH, who, sizeof(who)), MT_COLOR_NONE);
+			mt_table_cell(t, mt_cell_who(c, 0, who, sizeof(who)), MT_COLOR_NONE);
 		mt_table_cell(t, mt_cell_str(c, "policy"), MT_COLOR_NONE);
 		mt_table_cell(t, mt_cell_int(c, "priority", b[1]), MT_COLOR_NONE);
 		mt_table_cell(t, json_is_true(json_object_get(c, "protected")) ? "protected" :
@@ -112,7 +126,7 @@ int mt_render_candidates(const struct mt_cli *cli, json_t *result, FILE *f, size
 		state_cell(t, c);
 		events_cell(t, c);
 	}
-	int r = mt_table_print(t, f, cli->color);
+	int r = mt_table_print(t, f, cli->color, cli->width);
 	if (r == 0 && max_rows && json_array_size(list) > max_rows)
 		fprintf(f, "... and %zu more\n", json_array_size(list) - max_rows);
 	mt_table_free(t);

@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "k8s.h"
 #include "policy.h"
+#include "table.h"
 #include "verbs.h"
 
 /* Deeper than any cgroup layout in use (Kubernetes needs about 6 levels). */
@@ -166,24 +167,30 @@ static int walk(struct walk *w, int dfd, const char *relpath, int depth)
 
 static void print_table(const struct table *t)
 {
-	static const char *const head[] = { "CGROUP", "K8S", "QOS", "POLICY", "PRIORITY", "RESPONSE" };
-	size_t wd[6];
-	for (size_t c = 0; c < 6; c++)
-		wd[c] = strlen(head[c]);
-	for (size_t i = 0; i < t->n; i++) {
-		const char *cells[] = { t->v[i].cgroup, t->v[i].k8s, t->v[i].qos, t->v[i].policy, t->v[i].priority,
-					t->v[i].response };
-		for (size_t c = 0; c < 6; c++)
-			if (strlen(cells[c]) > wd[c])
-				wd[c] = strlen(cells[c]);
-	}
-	printf("%-*s  %-*s  %-*s  %-*s  %*s  %s\n", (int)wd[0], head[0], (int)wd[1], head[1], (int)wd[2], head[2],
-	       (int)wd[3], head[3], (int)wd[4], head[4], head[5]);
+	static const char *const head[] = { "CGROUP", "K8S", "QOS", "POLICY", ">PRIORITY", "RESPONSE" };
+	struct mt_table *tb = mt_table_new(6, head);
+	if (!tb)
+		abort();
+	/* A terminal narrower than the table loses QOS, then K8S, then
+	 * PRIORITY; the cgroup keeps its leaf (table.h). */
+	mt_table_fit(tb, 0, MT_FIT_MIDDLE, 32, 0);
+	mt_table_fit(tb, 1, MT_FIT_END, 16, 2);
+	mt_table_fit(tb, 2, MT_FIT_KEEP, 0, 1);
+	mt_table_fit(tb, 3, MT_FIT_END, 8, 0);
+	mt_table_fit(tb, 4, MT_FIT_KEEP, 0, 3);
+	mt_table_fit(tb, 5, MT_FIT_END, 8, 0);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct row *r = &t->v[i];
-		printf("%-*s  %-*s  %-*s  %-*s  %*s  %s\n", (int)wd[0], r->cgroup, (int)wd[1], r->k8s, (int)wd[2],
-		       r->qos, (int)wd[3], r->policy, (int)wd[4], r->priority, r->response);
+		mt_table_row(tb);
+		mt_table_cell(tb, r->cgroup, MT_COLOR_NONE);
+		mt_table_cell(tb, r->k8s, MT_COLOR_NONE);
+		mt_table_cell(tb, r->qos, MT_COLOR_NONE);
+		mt_table_cell(tb, r->policy, MT_COLOR_NONE);
+		mt_table_cell(tb, r->priority, MT_COLOR_NONE);
+		mt_table_cell(tb, r->response, MT_COLOR_NONE);
 	}
+	mt_table_print(tb, stdout, false, mt_term_width(STDOUT_FILENO));
+	mt_table_free(tb);
 }
 
 static void table_free(struct table *t)

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "table.h"
 #include "verbs.h"
 
 #define MT_DEFAULT_SOCKET "/run/memtriage/memtriage.sock"
@@ -36,9 +37,10 @@ static void print_help(const struct mt_cli *cli, const char *usage, const char *
 	       usage[0] ? " " : "", usage, description);
 	printf("  --socket PATH      the daemon's socket (default %s,\n"
 	       "                     or $MEMTRIAGE_SOCKET)\n", MT_DEFAULT_SOCKET);
-	printf("  -o, --output FMT   table (default, for people) or json (the daemon's result,\n"
-	       "                     stable: doc/protocol.md)\n");
-	printf("  --wide             show cgroup paths in full\n");
+	printf("  -o, --output FMT   table (default, for people: fits the terminal), wide (every\n"
+	       "                     column, cgroup paths in full, never shortened) or json\n"
+	       "                     (the daemon's result, stable: doc/protocol.md)\n");
+	printf("  --wide             the same as -o wide\n");
 	for (size_t i = 0; options && options[i].name; i++) {
 		char flag[40];
 		snprintf(flag, sizeof(flag), "%s%c%s--%s%s", options[i].short_name ? "-" : "",
@@ -108,12 +110,13 @@ int mt_cli_parse(struct mt_cli *cli, int argc, char **argv, const char *usage,
 			cli->wide = true;
 			break;
 		case 'o':
+			cli->wide = strcmp(optarg, "wide") == 0;
 			if (strcmp(optarg, "json") == 0)
 				cli->output = MT_CLI_OUTPUT_JSON;
-			else if (strcmp(optarg, "table") == 0)
+			else if (strcmp(optarg, "table") == 0 || cli->wide)
 				cli->output = MT_CLI_OUTPUT_TABLE;
 			else {
-				mt_cli_error(cli, "-o: unknown format '%s' (json or table)", optarg);
+				mt_cli_error(cli, "-o: unknown format '%s' (table, wide or json)", optarg);
 				return -2;
 			}
 			break;
@@ -142,6 +145,7 @@ int mt_cli_parse(struct mt_cli *cli, int argc, char **argv, const char *usage,
 		}
 		}
 	}
+	cli->width = cli->wide ? 0 : mt_term_width(STDOUT_FILENO);
 	*ret_first = optind;
 	return 0;
 }

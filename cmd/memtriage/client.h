@@ -31,7 +31,8 @@ struct mt_cli {
 	const char *socket;          /* --socket, else $MEMTRIAGE_SOCKET, else the default */
 	enum mt_cli_output output;   /* -o */
 	bool color;                  /* stdout is a terminal and NO_COLOR is unset */
-	bool wide;                   /* --wide: never shorten cgroup paths */
+	bool wide;                   /* -o wide (or --wide): every column, nothing shortened */
+	size_t width;                /* tables fit this many columns, 0 = no limit (table.h) */
 	int fd;                      /* connection, -1 when closed */
 	struct mt_linebuf in;        /* bytes received after the last reply line */
 };
@@ -44,7 +45,8 @@ struct mt_cli_option {
 	const char *help;            /* one line for --help */
 };
 
-/* Parses the shared options (--socket PATH, -o json|table, --wide, --help)
+/* Parses the shared options (--socket PATH, -o table|wide|json, --wide as
+ * -o wide, --help)
  * and the verb's own `options` (array terminated by a NULL name), starting
  * at argv[1] (argv[0] is the verb). For each of the verb's options found,
  * calls on_option(index into options, its argument or NULL, userdata); a

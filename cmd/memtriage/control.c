@@ -38,7 +38,7 @@ int mt_verb_release(int argc, char **argv)
 
 	int r = mt_cli_parse(&cli, argc, argv, "CGROUP",
 	                     "Lift the throttle (memory.high) that memtriage set on CGROUP, a path\n"
-	                     "below the cgroup2 mount as 'memtriage candidates --wide' shows it\n"
+	                     "below the cgroup2 mount as 'memtriage candidates -o wide' shows it\n"
 	                     "(a leading '/' is accepted and dropped). The daemon may throttle it\n"
 	                     "again if the node nears its bound. Needs root.",
 	                     NULL, NULL, NULL, &first);

@@ -43,6 +43,13 @@ static int render_history(const struct mt_cli *cli, json_t *result, FILE *f)
 	struct mt_table *t = mt_table_new(sizeof(columns) / sizeof(columns[0]), columns);
 	if (!t)
 		return -ENOMEM;
+	/* Narrow terminals lose the trigger, then the prediction, then the
+	 * measurement: 'explain ID' has them all. */
+	mt_table_fit(t, 3, MT_FIT_END, 4, 1);
+	mt_table_fit(t, 4, MT_FIT_END, 24, 0);
+	mt_table_fit(t, 5, MT_FIT_KEEP, 0, 2);
+	mt_table_fit(t, 6, MT_FIT_KEEP, 0, 3);
+	mt_table_fit(t, 7, MT_FIT_END, 8, 0);
 	json_array_foreach(list, i, a) {
 		json_t *victims = json_object_get(a, "victims");
 		const char *action = mt_cell_str(a, "action");
@@ -77,7 +84,7 @@ static int render_history(const struct mt_cli *cli, json_t *result, FILE *f)
 		mt_table_cell(t, outcome, strcmp(outcome, "stuck") == 0 || strcmp(outcome, "failed") == 0 ?
 		              MT_COLOR_RED : MT_COLOR_NONE);
 	}
-	int r = mt_table_print(t, f, cli->color);
+	int r = mt_table_print(t, f, cli->color, cli->width);
 	mt_table_free(t);
 	return r;
 }
@@ -102,7 +109,7 @@ int mt_verb_history(int argc, char **argv)
 {
 	static const struct mt_cli_option options[] = {
 		{ "limit", 'n', true, "show the N most recent actions (default: all kept)" },
-		{ NULL },
+		{ 0 },
 	};
 	struct mt_cli cli = { 0 };
 	struct mt_proto_request req = { .cmd = MT_PROTO_CMD_HISTORY };
@@ -219,12 +226,18 @@ static int render_explain(const struct mt_cli *cli, json_t *e, FILE *f)
 	struct mt_table *t = mt_table_new(sizeof(columns) / sizeof(columns[0]), columns);
 	if (!t)
 		return -ENOMEM;
+	mt_table_fit(t, 1, MT_FIT_MIDDLE, 32, 0);
+	mt_table_fit(t, 2, MT_FIT_END, 6, 3);
+	mt_table_fit(t, 3, MT_FIT_KEEP, 0, 1);
+	mt_table_fit(t, 5, MT_FIT_KEEP, 0, 2);
+	mt_table_fit(t, 6, MT_FIT_KEEP, 0, 4);
+	mt_table_fit(t, 7, MT_FIT_END, 16, 0);
 	json_t *chosen_list = json_object_get(x, "chosen");
 	json_array_foreach(cands, i, c) {
 		bool chosen = is_chosen(c, chosen_list);
 		mt_table_row(t);
 		mt_table_cell(t, chosen ? "*" : "", chosen ? MT_COLOR_BOLD : MT_COLOR_NONE);
-		mt_table_cell(t, mt_cell_who(c, cli->wide ? 0 : WHO_WIDTH, who, sizeof(who)), MT_COLOR_NONE);
+		mt_table_cell(t, mt_cell_who(c, 0, who, sizeof(who)), MT_COLOR_NONE);
 		mt_table_cell(t, mt_cell_str(c, "policy"), MT_COLOR_NONE);
 		mt_table_cell(t, mt_cell_int(c, "priority", a), MT_COLOR_NONE);
 		mt_table_cell(t, mt_cell_bytes(c, "frees_ram", a), MT_COLOR_NONE);
@@ -232,7 +245,7 @@ static int render_explain(const struct mt_cli *cli, json_t *e, FILE *f)
 		mt_table_cell(t, mt_cell_int(c, "cost", a), MT_COLOR_NONE);
 		mt_table_cell(t, reason_text(c, rs, sizeof(rs)), chosen ? MT_COLOR_BOLD : MT_COLOR_NONE);
 	}
-	int r = mt_table_print(t, f, cli->color);
+	int r = mt_table_print(t, f, cli->color, cli->width);
 	mt_table_free(t);
 	if (r == 0)
 		fprintf(f, "\n* chosen. Reasons: kill/throttle = chosen; dominated = cheaper candidates\n"
@@ -260,9 +273,13 @@ int mt_verb_explain(int argc, char **argv)
 		return MT_EXIT_USAGE;
 	}
 	if (first < argc) {
+		/* memtriaged numbers its decisions (the "ID" column of history):
+		 * anything else cannot name one, so it is refused before
+		 * connecting. */
 		size_t n = strlen(argv[first]);
-		if (n == 0 || n > MT_PROTO_MAX_ID) {
-			mt_cli_error(&cli, "decision ID must be 1..%d characters", MT_PROTO_MAX_ID);
+		if (n == 0 || n > 19 || strspn(argv[first], "0123456789") != n) {
+			mt_cli_error(&cli, "'%s' is not a decision ID (a number from 'memtriage history')",
+			             argv[first]);
 			return MT_EXIT_USAGE;
 		}
 		memcpy(req.explain_id, argv[first], n + 1);

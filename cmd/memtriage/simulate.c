@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -18,6 +19,7 @@
 #include "humanize.h"
 #include "select.h"
 #include "snapshot_json.h"
+#include "table.h"
 #include "verbs.h"
 
 /* Larger than any node's snapshot: ~1 KiB per candidate, 10,000 candidates. */
@@ -26,13 +28,14 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: memtriage simulate SNAPSHOT.json [--policy-dir DIR] [-o table|json]\n"
+		"usage: memtriage simulate SNAPSHOT.json [--policy-dir DIR] [-o table|wide|json]\n"
 		"\n"
 		"Decides on a snapshot file (doc/snapshot-format.md) exactly as the daemon would\n"
 		"and prints the decision with every candidate's numbers and reason.\n"
 		"\n"
 		"  --policy-dir DIR  re-resolve each candidate's policy from DIR\n"
-		"  -o, --output FMT  table (default) or json (the memtriage-decision format)\n"
+		"  -o, --output FMT  table (default; fits the terminal), wide (never shortened)\n"
+		"                    or json (the memtriage-decision format)\n"
 		"  -h, --help        show this help\n"
 		"\n"
 		"exit status: 0 decided, 1 unreadable or invalid input, 2 usage error\n");
@@ -131,7 +134,7 @@ static void detail(const struct mt_candidate *c, const struct mt_explain *e, cha
 		snprintf(buf, size, "counts swap %s, total %s", B(e->useful_swap), B(e->useful_total));
 }
 
-static void print_table(const char *file, const struct mt_snapshot *s, const struct mt_decision *d)
+static void print_table(const char *file, const struct mt_snapshot *s, const struct mt_decision *d, size_t width)
 {
 	const struct mt_node *n = &s->node;
 	printf("snapshot  %s\n", file);
@@ -169,45 +172,44 @@ static void print_table(const char *file, const struct mt_snapshot *s, const str
 			       : d->covered ? "kills in flight cover the deficit"
 					    : "DEFICIT, and no eligible candidate frees anything toward it");
 
-	static const char *const head[] = { "CANDIDATE", "POLICY", "PRIO", "RESPONSE", "FREES RAM",
-					    "FREES SWAP", "COST", "DECISION", "DETAIL" };
-	enum { NCOL = 9 };
-	size_t w[NCOL];
-	for (size_t k = 0; k < NCOL; k++)
-		w[k] = strlen(head[k]);
-	char cell[NCOL][512];
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1) {
-			printf("\n");
-			for (size_t k = 0; k + 1 < NCOL; k++)
-				printf("%-*s  ", (int)w[k], head[k]);
-			printf("%s\n", head[NCOL - 1]);
-		}
-		for (size_t i = 0; i < s->n_candidates; i++) {
-			const struct mt_candidate *c = &s->candidates[i];
-			const struct mt_explain *e = &d->explain[i];
-			candidate_name(c, cell[0], sizeof(cell[0]));
-			snprintf(cell[1], sizeof(cell[1]), "%s", c->policy);
-			snprintf(cell[2], sizeof(cell[2]), "%u", c->priority);
-			snprintf(cell[3], sizeof(cell[3]), "%s", mt_response_to_string(c->response));
-			bytes(cell[4], sizeof(cell[4]), c->frees_ram);
-			bytes(cell[5], sizeof(cell[5]), c->frees_swap);
-			snprintf(cell[6], sizeof(cell[6]), "%" PRIu64, c->cost);
-			snprintf(cell[7], sizeof(cell[7]), "%s", mt_reason_to_string(e->reason));
-			detail(c, e, cell[8], sizeof(cell[8]));
-			for (size_t k = 0; k < NCOL; k++) {
-				size_t l = strlen(cell[k]);
-				if (pass == 0 && l > w[k])
-					w[k] = l;
-				/* numbers right-aligned, text left-aligned */
-				bool right = k == 2 || k == 4 || k == 5 || k == 6;
-				if (pass == 1 && k + 1 == NCOL)
-					printf("%s\n", cell[k]);
-				else if (pass == 1)
-					printf(right ? "%*s  " : "%-*s  ", (int)w[k], cell[k]);
-			}
-		}
+	static const char *const head[] = { "CANDIDATE", "POLICY", ">PRIO", "RESPONSE", ">FREES RAM",
+					    ">FREES SWAP", ">COST", "DECISION", "DETAIL" };
+	struct mt_table *t = mt_table_new(9, head);
+	if (!t)
+		abort();
+	if (width) {
+		/* Narrow terminals lose PRIO, COST, FREES SWAP, RESPONSE, POLICY
+		 * in that order; the candidate keeps its leaf (table.h). */
+		mt_table_fit(t, 0, MT_FIT_MIDDLE, 32, 0);
+		mt_table_fit(t, 1, MT_FIT_END, 6, 5);
+		mt_table_fit(t, 2, MT_FIT_KEEP, 0, 1);
+		mt_table_fit(t, 3, MT_FIT_END, 8, 4);
+		mt_table_fit(t, 5, MT_FIT_KEEP, 0, 3);
+		mt_table_fit(t, 6, MT_FIT_KEEP, 0, 2);
+		mt_table_fit(t, 8, MT_FIT_END, 12, 0);
 	}
+	char cell[512];
+	for (size_t i = 0; i < s->n_candidates; i++) {
+		const struct mt_candidate *c = &s->candidates[i];
+		const struct mt_explain *e = &d->explain[i];
+		mt_table_row(t);
+		candidate_name(c, cell, sizeof(cell));
+		mt_table_cell(t, cell, MT_COLOR_NONE);
+		mt_table_cell(t, c->policy, MT_COLOR_NONE);
+		mt_table_cellf(t, MT_COLOR_NONE, "%u", c->priority);
+		mt_table_cell(t, mt_response_to_string(c->response), MT_COLOR_NONE);
+		bytes(cell, sizeof(cell), c->frees_ram);
+		mt_table_cell(t, cell, MT_COLOR_NONE);
+		bytes(cell, sizeof(cell), c->frees_swap);
+		mt_table_cell(t, cell, MT_COLOR_NONE);
+		mt_table_cellf(t, MT_COLOR_NONE, "%" PRIu64, c->cost);
+		mt_table_cell(t, mt_reason_to_string(e->reason), MT_COLOR_NONE);
+		detail(c, e, cell, sizeof(cell));
+		mt_table_cell(t, cell, MT_COLOR_NONE);
+	}
+	printf("\n");
+	mt_table_print(t, stdout, false, width);
+	mt_table_free(t);
 }
 
 int mt_verb_simulate(int argc, char **argv)
@@ -229,8 +231,8 @@ int mt_verb_simulate(int argc, char **argv)
 		case 'h': usage(stdout); return MT_EXIT_OK;
 		default: usage(stderr); return MT_EXIT_USAGE;
 		}
-	if (strcmp(output, "table") != 0 && strcmp(output, "json") != 0) {
-		fprintf(stderr, "memtriage simulate: -o %s: expected table or json\n", output);
+	if (strcmp(output, "table") != 0 && strcmp(output, "wide") != 0 && strcmp(output, "json") != 0) {
+		fprintf(stderr, "memtriage simulate: -o %s: expected table, wide or json\n", output);
 		return MT_EXIT_USAGE;
 	}
 	if (optind + 1 != argc) {
@@ -273,7 +275,7 @@ int mt_verb_simulate(int argc, char **argv)
 			json_decref(j);
 		}
 	} else
-		print_table(file, &s, &d);
+		print_table(file, &s, &d, strcmp(output, "wide") == 0 ? 0 : mt_term_width(STDOUT_FILENO));
 	mt_decision_free(&d);
 	mt_snapshot_free(&s);
 	if (r < 0) {

@@ -48,6 +48,10 @@ static int render_policies(const struct mt_cli *cli, json_t *result, FILE *f)
 	struct mt_table *t = mt_table_new(sizeof(columns) / sizeof(columns[0]), columns);
 	if (!t)
 		return -ENOMEM;
+	mt_table_fit(t, 0, MT_FIT_END, 12, 0);
+	mt_table_fit(t, 1, MT_FIT_END, 12, 2);
+	mt_table_fit(t, 2, MT_FIT_KEEP, 0, 1);
+	mt_table_fit(t, 5, MT_FIT_END, 16, 0);
 	json_array_foreach(list, i, p) {
 		mt_table_row(t);
 		mt_table_cell(t, mt_cell_str(p, "name"), MT_COLOR_NONE);
@@ -59,7 +63,7 @@ static int render_policies(const struct mt_cli *cli, json_t *result, FILE *f)
 		mt_table_cell(t, mt_cell_int(p, "matched", a), MT_COLOR_NONE);
 		mt_table_cell(t, mt_cell_str(p, "match"), MT_COLOR_NONE);
 	}
-	int r = mt_table_print(t, f, cli->color);
+	int r = mt_table_print(t, f, cli->color, cli->width);
 	mt_table_free(t);
 	return r;
 }

@@ -33,9 +33,37 @@ void mt_table_cell(struct mt_table *t, const char *text, enum mt_color color);
 __attribute__((format(printf, 3, 4)))
 void mt_table_cellf(struct mt_table *t, enum mt_color color, const char *fmt, ...);
 
+/* How a column gives way when the table is wider than its width. */
+enum mt_fit {
+	MT_FIT_KEEP,    /* never shortened */
+	MT_FIT_END,     /* cells cut at the end: "ineligible: prot..." */
+	MT_FIT_MIDDLE,  /* cut in the middle, the last path component kept */
+};
+
+/* Declares how column c fits: shortened (`how`) to no less than min_width
+ * (and never below its header), and dropped in the order of `drop` (1
+ * first, then 2, ...; 0 never). Columns default to KEEP, never dropped. */
+void mt_table_fit(struct mt_table *t, size_t column, enum mt_fit how, size_t min_width, unsigned drop);
+
 /* Prints the header (bold when coloured) and the rows, columns separated by
- * two spaces, the last column unpadded. Returns 0 or -EIO. */
-int mt_table_print(const struct mt_table *t, FILE *f, bool color);
+ * two spaces, the last column unpadded. With width > 0 no line is longer
+ * than width: first the droppable columns go (in their order) until the
+ * others fit at their minimum widths, then the shortenable columns share
+ * what is left, and a table that still does not fit is cut at width --
+ * never wrapped. width 0 prints everything. Returns 0 or -EIO (-EINVAL
+ * past 32 columns). */
+int mt_table_print(const struct mt_table *t, FILE *f, bool color, size_t width);
+
+/* The width to fit tables to on fd: the terminal's (TIOCGWINSZ), else
+ * $COLUMNS when it is a positive number, else 0 (not a terminal: no limit). */
+size_t mt_term_width(int fd);
+
+/* Display width of s: UTF-8 code points. */
+size_t mt_text_width(const char *s);
+
+/* s shortened to at most max code points the way `how` says, into buf
+ * (size bytes); s itself when it fits. */
+const char *mt_text_shorten(const char *s, size_t max, enum mt_fit how, char *buf, size_t size);
 
 /* Writes `s` in `color` (or plain) to f. */
 void mt_color_fputs(FILE *f, bool color, enum mt_color c, const char *s);

@@ -228,8 +228,10 @@ static int build_cb(struct cg *c, void *ud)
 	memset(m, 0, sizeof *m);
 	int r = mt_snapshot_read_candidate(c->dir_fd, m);
 	if (r < 0) {
+		static struct mt_ratelimit read_failures; /* every tick, for each broken group */
 		if (!mt_errno_is_gone(r))
-			log_msg(LOG_WARNING, "%s: reading its memory figures: %s", c->relpath, strerror(-r));
+			log_msg_limited(&read_failures, LOG_WARNING, "%s: reading its memory figures: %s", c->relpath,
+			                strerror(-r));
 		return 0; /* vanished mid-read: not in this snapshot */
 	}
 	const struct mt_policy *p = c->policy;

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,10 +47,12 @@ static void usage(FILE *out)
 	fprintf(out,
 	        "usage: memtriaged [--config FILE] [--policy-dir DIR] [--root DIR] [--socket PATH]\n"
 	        "                  [--socket-group GROUP] [--metrics-dir DIR] [--dry-run] [--log-format json|text]\n"
-	        "                  [--watch pollpri|inotify] [--check-host] [--version] [--help]\n"
+	        "                  [--log-level LEVEL] [--watch pollpri|inotify] [--check-host] [--version] [--help]\n"
 	        "Defaults: --config %s (missing: built-in defaults),\n"
 	        "          --policy-dir %s (missing: embedded default set),\n"
-	        "          --socket /run/memtriage/memtriage.sock (\"\" for none).\n",
+	        "          --socket /run/memtriage/memtriage.sock (\"\" for none),\n"
+	        "          --log-format text on a terminal, else json; --log-level info\n"
+	        "          (emerg alert crit err warning notice info debug, or 0..7).\n",
 	        DEFAULT_CONFIG, DEFAULT_POLICY_DIR);
 }
 
@@ -122,6 +125,7 @@ int main(int argc, char **argv)
 		{ "metrics-dir", required_argument, NULL, 'm' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "log-format", required_argument, NULL, 'l' },
+		{ "log-level", required_argument, NULL, 'L' },
 		{ "watch", required_argument, NULL, 'w' },
 		{ "check-host", no_argument, NULL, 'C' },
 		{ "version", no_argument, NULL, 'V' },
@@ -133,6 +137,7 @@ int main(int argc, char **argv)
 	bool a_dry = false;
 	enum log_format fmt = isatty(STDERR_FILENO) ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON;
 	enum watch_mode watch = WATCH_POLL;
+	int level = LOG_INFO;
 	int o;
 	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (o) {
@@ -150,6 +155,14 @@ int main(int argc, char **argv)
 				fmt = LOG_FORMAT_TEXT;
 			else {
 				fprintf(stderr, "memtriaged: --log-format: '%s' is neither json nor text\n", optarg);
+				return 2;
+			}
+			break;
+		case 'L':
+			level = log_level_parse(optarg);
+			if (level < 0) {
+				fprintf(stderr, "memtriaged: --log-level: '%s' is not a syslog level "
+				        "(emerg alert crit err warning notice info debug, or 0..7)\n", optarg);
 				return 2;
 			}
 			break;
@@ -175,6 +188,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_set_format(fmt);
+	log_set_level(level);
+	/* A log reader that went away must not kill the supervisor: writes to
+	 * a closed pipe fail with EPIPE instead (counted by the log). */
+	signal(SIGPIPE, SIG_IGN);
+	log_open();
 
 	/* Configuration: a missing default file means built-in defaults; a
 	 * missing file named on the command line is an error. */
@@ -305,7 +323,9 @@ int main(int argc, char **argv)
 	                    (json_int_t)d.opts.swap_reserve, "horizon_s", (int)cfg.horizon_s));
 
 	d.loop = uv_default_loop();
+	log_attach(d.loop);
 	r = loop_run(&d);
+	log_detach();
 	int rc = r < 0 ? 1 : 0;
 	if (r < 0) /* a start-up failure leaves handles running (signals, watches) */
 		uv_walk(d.loop, close_handle, NULL);
@@ -328,5 +348,6 @@ int main(int argc, char **argv)
 	if (d.psi_fd >= 0)
 		close(d.psi_fd);
 	mt_config_clear(&cfg);
+	log_close();
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <inttypes.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -32,6 +33,23 @@ void mt_serve_log(struct mt_serve *s, int priority, const char *fmt, ...)
 		s->provider.log(s->provider.userdata, priority, msg);
 	else if (priority <= LOG_INFO)
 		fprintf(stderr, "memtriaged: %s\n", msg);
+}
+
+void mt_serve_log_limited(struct mt_serve *s, struct mt_ratelimit *rl, int priority, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	uint64_t suppressed;
+
+	if (!mt_ratelimit_allow(rl, MT_SERVE_LOG_INTERVAL_MS, MT_SERVE_LOG_BURST, uv_now(s->loop), &suppressed))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (suppressed)
+		mt_serve_log(s, priority, "%s (%" PRIu64 " similar lines suppressed before this one)", msg, suppressed);
+	else
+		mt_serve_log(s, priority, "%s", msg);
 }
 
 static void maybe_free_server(struct mt_serve *s)

@@ -205,14 +205,14 @@ void mt_serve_handle_line(struct mt_serve_client *c, const char *line, size_t le
 		return;
 	}
 	if (r < 0) {
-		mt_serve_log(s, LOG_INFO, "%s: bad request: %s: %s", c->name,
+		mt_serve_log_limited(s, &s->bad_request_log, LOG_INFO, "%s: bad request: %s: %s", c->name,
 		          mt_proto_err_to_string(f.code), f.message);
 		mt_serve_client_send_error(c, f.code, f.message);
 		return;
 	}
 	if (mt_proto_cmd_changes_state(req.cmd) && c->peer.uid != 0) {
 		s->stats.denied++;
-		mt_serve_log(s, LOG_WARNING, "%s: %s refused: needs uid 0", c->name,
+		mt_serve_log_limited(s, &s->bad_request_log, LOG_WARNING, "%s: %s refused: needs uid 0", c->name,
 		          mt_proto_cmd_to_string(req.cmd));
 		mt_serve_client_send_error(c, MT_PROTO_ERR_PERMISSION_DENIED,
 		                  "this command changes state and needs uid 0");

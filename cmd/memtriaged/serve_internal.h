@@ -10,6 +10,7 @@
 
 #include "linebuf.h"
 #include "proto.h"
+#include "ratelimit.h"
 #include "serve.h"
 #include "serve_cache.h"
 
@@ -59,11 +60,22 @@ struct mt_serve {
 	struct mt_serve_stats stats;
 	struct mt_serve_cache cache;      /* encoded replies (serve_cache.h) */
 	struct mt_serve_client *clients;  /* every client not yet freed, refused ones too */
+	struct mt_ratelimit bad_request_log; /* lines any peer can provoke at will */
 };
 
 /* Logs through the provider's sink (or stderr); messages name the peer. */
 __attribute__((format(printf, 3, 4)))
 void mt_serve_log(struct mt_serve *s, int priority, const char *fmt, ...);
+
+/* The same through a rate limit (lib/ratelimit): at most
+ * MT_SERVE_LOG_BURST lines per MT_SERVE_LOG_INTERVAL_MS; the first line let
+ * through after others were suppressed says how many. For what any peer
+ * can repeat at will (a bad request: one unprivileged client produced
+ * 588,000 lines in 5 s). */
+#define MT_SERVE_LOG_INTERVAL_MS 5000
+#define MT_SERVE_LOG_BURST 10
+__attribute__((format(printf, 4, 5)))
+void mt_serve_log_limited(struct mt_serve *s, struct mt_ratelimit *rl, int priority, const char *fmt, ...);
 
 /* Queues one reply line, taking ownership of `line`. Returns 0, or a
  * negative errno after closing the client (over max_pending_reply: the

@@ -4,6 +4,7 @@
 # the cgroup table for fixture node trees is exactly as reviewed.
 # Usage: check_policy_cli.sh MEMTRIAGE FIXTURES_DIR POLICIES_DIR
 set -u
+unset COLUMNS # tables fit COLUMNS when it is set: the expected ones are whole
 mt=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") fixtures=$2 policies=$3
 fail=0
 tmp=$(mktemp -d)

@@ -3,6 +3,7 @@
 policies recorded in it, re-resolved from policies/default and from
 policies/examples, and a bad --policy-dir. Usage: simulate_cli.py MEMTRIAGE SRC"""
 import json
+import os
 import subprocess
 import sys
 
@@ -12,7 +13,8 @@ failures = 0
 
 
 def run(*args):
-    return subprocess.run([cli, "simulate", snap, *args], capture_output=True, text=True, check=False)
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}  # whole tables
+    return subprocess.run([cli, "simulate", snap, *args], capture_output=True, text=True, check=False, env=env)
 
 
 def pod_of(path):

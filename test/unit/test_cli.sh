@@ -23,7 +23,7 @@ while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 [ -S "$SOCK" ] || { echo "fake_daemon did not start: $(cat "$TMP/daemon.err")" >&2; exit 1; }
 
 export MEMTRIAGE_SOCKET="$SOCK" TZ=UTC
-unset NO_COLOR
+unset NO_COLOR COLUMNS # tables are whole unless a check sets COLUMNS
 
 # expect NAME STATUS ARGS...: runs memtriage ARGS, checks the exit status and
 # compares stdout with expected/NAME.
@@ -59,6 +59,39 @@ stderr_has() {
 expect status.txt 0 status
 expect candidates.txt 0 candidates
 expect candidates-wide.txt 0 candidates --wide
+expect candidates-wide.txt 0 candidates -o wide
+# a terminal's width (COLUMNS when stdout is not a terminal): the least
+# useful columns go, then cells shorten; no line is longer than the width
+COLUMNS=100 expect candidates-100.txt 0 candidates
+COLUMNS=80 expect candidates-80.txt 0 candidates
+COLUMNS=60 expect candidates-60.txt 0 candidates
+COLUMNS=60 expect history-60.txt 0 history
+COLUMNS=80 expect explain-80.txt 0 explain
+COLUMNS=60 expect policies-60.txt 0 policies
+for w in 40 60 80 100 120; do
+	for v in candidates history explain policies; do
+		COLUMNS=$w "$M" $v >"$TMP/fit" || fail "COLUMNS=$w memtriage $v: exit $?"
+		long=$(awk -v w=$w 'length($0) > w' "$TMP/fit" | grep -v '^deficit  \|^decision  \|^to free  \|^action  \|^\* chosen\|^free as much\|^without it\|^last reload\|^policy set' | head -1)
+		[ -z "$long" ] || fail "COLUMNS=$w memtriage $v: a table line is longer than $w: $long"
+	done
+done
+# the offline verbs fit the same way
+for w in 50 80 100; do
+	(M=$(realpath "$M") && cd "$MT_FIXTURES/k8s/systemd-containerd" && COLUMNS=$w "$M" check-policy --embedded --root cgroup --logs logs) >"$TMP/fit" ||
+		fail "COLUMNS=$w check-policy: exit $?"
+	[ "$(wc -l <"$TMP/fit")" -gt 5 ] || fail "COLUMNS=$w check-policy: no table"
+	long=$(awk -v w=$w 'length($0) > w' "$TMP/fit" | head -1)
+	[ -z "$long" ] || fail "COLUMNS=$w check-policy: a line is longer than $w: $long"
+	COLUMNS=$w "$M" simulate "$MT_FIXTURES/snapshots/db-and-workers.json" >"$TMP/fit" || fail "COLUMNS=$w simulate: exit $?"
+	long=$(sed -n '/^CANDIDATE/,$p' "$TMP/fit" | awk -v w=$w 'length($0) > w' | head -1)
+	[ -z "$long" ] || fail "COLUMNS=$w simulate: a table line is longer than $w: $long"
+	grep -q '^CANDIDATE' "$TMP/fit" || fail "COLUMNS=$w simulate: no table"
+done
+COLUMNS=50 "$M" simulate "$MT_FIXTURES/snapshots/db-and-workers.json" -o wide >"$TMP/wide"
+"$M" simulate "$MT_FIXTURES/snapshots/db-and-workers.json" >"$TMP/whole"
+cmp -s "$TMP/wide" "$TMP/whole" || fail "simulate -o wide is not the whole table"
+# -o wide never shortens, whatever the width
+COLUMNS=60 expect candidates-wide.txt 0 candidates -o wide
 expect history.txt 0 history
 expect history-1.txt 0 history -n 1
 expect explain.txt 0 explain
@@ -109,6 +142,10 @@ stderr_has 2 "needs 'on' or 'off'" dry-run
 stderr_has 2 "needs exactly one CGROUP" release
 stderr_has 2 "is not a valid cgroup path" release a/../b
 stderr_has 2 "at most one decision ID" explain 1 2
+# validated before connecting: exit 2 even with no daemon to ask
+stderr_has 2 "'abc' is not a decision ID" explain abc --socket "$TMP/none.sock"
+stderr_has 2 "'-1' is not a decision ID" explain -- -1
+stderr_has 2 "-o: unknown format 'yaml' (table, wide or json)" candidates -o yaml
 stderr_has 2 "--limit: '0' is not a number in 1..10000" history -n 0
 stderr_has 2 "--interval: 'fast'" top -d fast
 stderr_has 2 "unknown verb 'frobnicate'" frobnicate
@@ -149,7 +186,32 @@ mkdir "$TMP/bin"
 ln -s "$(realpath "$M")" "$TMP/bin/memtriage"
 [ "$(complete_words memtriage dr)" = "dry-run" ] || fail "completion of 'dr'"
 [ "$(complete_words memtriage dry-run "")" = "on off" ] || fail "completion of dry-run's argument"
-[ "$(complete_words memtriage status -o "")" = "json table" ] || fail "completion of -o"
+[ "$(complete_words memtriage status -o "")" = "table wide json" ] || fail "completion of -o"
+[ "$(complete_words memtriage simulate s.json -o "")" = "table wide json" ] || fail "completion of simulate -o"
+[ "$(complete_words memtriage check-policy -)" = "--embedded --root --logs --own -h --help" ] ||
+	fail "completion of check-policy's flags: $(complete_words memtriage check-policy -)"
+[ "$(complete_words memtriage simulate -)" = "--policy-dir -o --output -h --help" ] ||
+	fail "completion of simulate's flags: $(complete_words memtriage simulate -)"
+[ "$(complete_words memtriage top --i)" = "--interval --iterations" ] || fail "completion of top's flags"
+[ "$(complete_words memtriage history -)" = "--socket -o --output --wide -h --help -n --limit" ] ||
+	fail "completion of history's flags: $(complete_words memtriage history -)"
+# directories where a directory is meant, snapshot files for simulate
+# (compgen lists them in directory order: sorted here)
+complete_sorted() { complete_words "$@" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//'; }
+mkdir -p "$TMP/comp/policies.d" "$TMP/comp/root"
+touch "$TMP/comp/snap.json" "$TMP/comp/notes.txt"
+[ "$(complete_sorted memtriage check-policy --root "$TMP/comp/")" = "$TMP/comp/policies.d $TMP/comp/root" ] ||
+	fail "completion of --root: $(complete_words memtriage check-policy --root "$TMP/comp/")"
+[ "$(complete_words memtriage check-policy --embedded --logs "$TMP/comp/r")" = "$TMP/comp/root" ] || fail "completion of --logs"
+[ "$(complete_sorted memtriage check-policy "$TMP/comp/")" = "$TMP/comp/policies.d $TMP/comp/root" ] ||
+	fail "completion of check-policy's DIR"
+[ "$(complete_words memtriage simulate s.json --policy-dir "$TMP/comp/p")" = "$TMP/comp/policies.d" ] ||
+	fail "completion of --policy-dir"
+[ "$(complete_sorted memtriage simulate "$TMP/comp/")" = "$TMP/comp/policies.d $TMP/comp/root $TMP/comp/snap.json" ] ||
+	fail "completion of simulate's SNAPSHOT: $(complete_words memtriage simulate "$TMP/comp/")"
+# ids from the daemon that --socket names
+[ "$(MEMTRIAGE_SOCKET=/nonexistent complete_words memtriage explain --socket "$SOCK" "")" = "42 41 40" ] ||
+	fail "completion of explain ids through --socket"
 [ "$(complete_words memtriage explain "")" = "42 41 40" ] || fail "completion of explain ids: $(complete_words memtriage explain "")"
 [ "$(complete_words memtriage release system.)" = "system.slice/backup.service" ] || fail "completion of release paths"
 
