@@ -3,12 +3,18 @@
 # already there. Usage: install-deps.sh run|test
 set -eu
 
-build_pkgs="gcc meson ninja-build pkg-config libuv1-dev libjansson-dev libcgroup-dev libncurses-dev"
+# libc6-dev: gcc only Recommends it, and --no-install-recommends skips it (the
+# image build in a bare Debian 12 failed without it: "cannot find crti.o").
+build_pkgs="gcc libc6-dev meson ninja-build pkg-config libuv1-dev libjansson-dev libcgroup-dev libncurses-dev"
 # The real-kernel bed: QEMU under TCG, a busybox userland, cpio for the initramfs.
 vm_pkgs="qemu-system-x86 busybox-static cpio"
 # Tests only: clang with libFuzzer and the sanitizer runtimes; promtool; systemd-analyze;
-# tmux (a real terminal for `memtriage top`).
-test_pkgs="clang libclang-rt-14-dev prometheus systemd python3 python3-yaml tmux"
+# tmux (a real terminal for `memtriage top`); glpsol and cbc, the exact ILP
+# solvers the kill-set search is checked against (unit test select_ilp).
+test_pkgs="clang libclang-rt-14-dev prometheus systemd python3 python3-yaml tmux glpk-utils coinor-cbc"
+# The image build (test/deploy/image_build.sh) and the Debian 12 root
+# filesystems it and the systemd guest start from (test/vm/rootfs.sh).
+test_pkgs="$test_pkgs buildah mmdebstrap"
 
 case "${1:-test}" in
 	run)  want="$build_pkgs $vm_pkgs" ;;

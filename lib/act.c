@@ -6,11 +6,14 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cgroup_events.h"
 #include "cgroup_procs.h"
 #include "cgroup_walk.h"
 #include "cleanup.h"
@@ -123,18 +126,57 @@ struct mt_kill_pins {
 	int fds[MT_ACT_PIDFDS_MAX];
 	unsigned n;
 	unsigned seen;
+	bool stop;                /* the pidfd budget or the fd table is exhausted */
 };
 
 static int collect_pidfd(int pid, void *userdata)
 {
 	struct mt_kill_pins *s = userdata;
 	s->seen++;
-	if (s->n >= MT_ACT_PIDFDS_MAX)
+	if (s->stop)
 		return 0;
+	if (s->n >= MT_ACT_PIDFDS_MAX) {
+		s->stop = true;
+		return 0;
+	}
 	int fd = sys_pidfd_open(pid);
 	if (fd >= 0)
-		s->fds[s->n++] = fd; /* ESRCH: already gone, nothing to do */
+		s->fds[s->n++] = fd;
+	else if (fd == -EMFILE || fd == -ENFILE)
+		s->stop = true; /* near RLIMIT_NOFILE: keep what we have */
+	/* ESRCH: already gone, nothing to do */
 	return 0;
+}
+
+struct pin_walk {
+	struct mt_kill_pins *set;
+	unsigned groups;
+};
+
+static int pin_visit(int dir_fd, const char *relpath, unsigned depth, void *userdata)
+{
+	struct pin_walk *w = userdata;
+	(void)relpath, (void)depth;
+	if (w->set->stop || ++w->groups > MT_ACT_PIN_GROUPS_MAX)
+		return -E2BIG;
+	procs_each(dir_fd, collect_pidfd, w->set); /* an unreadable or huge cgroup.procs: skipped */
+	return 0;
+}
+
+/* Pins what it can, never failing the kill: a tree too deep (-ELOOP), a
+ * cgroup.procs over MT_PROCS_FILE_MAX (-EFBIG), the fd table near its
+ * limit (-EMFILE) or the budgets below (-E2BIG) end the pinning early.
+ * Returns 0 when every pid was pinned, else why not. */
+static int pin_victims(int cg_fd, struct mt_kill_pins *set)
+{
+	int r = procs_each(cg_fd, collect_pidfd, set);
+	struct pin_walk w = { .set = set };
+	int k = mt_cgroup_walk(cg_fd, ACT_DEPTH_MAX, pin_visit, &w);
+	if (r >= 0 && k < 0)
+		r = k;
+	if (r >= 0 && set->stop)
+		r = set->n >= MT_ACT_PIDFDS_MAX ? -E2BIG : -EMFILE;
+	return r < 0 ? r : 0;
 }
 
 static void pidfd_set_close(struct mt_kill_pins *s)
@@ -188,49 +230,133 @@ void mt_act_pins_free(struct mt_kill_pins *pins)
 	free(pins);
 }
 
+static int write_fd(int fd, const char *value)
+{
+	size_t len = strlen(value);
+	ssize_t n;
+	do
+		n = write(fd, value, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+static bool force_fallback;
+
+void mt_act_set_force_fallback(bool on)
+{
+	force_fallback = on;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+struct fallback_walk {
+	struct signal_ctx sig;
+};
+
+static int fallback_visit(int dir_fd, const char *relpath, unsigned depth, void *userdata)
+{
+	struct fallback_walk *w = userdata;
+	(void)relpath, (void)depth;
+	procs_each(dir_fd, signal_pid, &w->sig); /* best effort: an unreadable group is skipped */
+	return 0;
+}
+
+/* One SIGKILL to every process listed in the subtree; in a frozen group
+ * the list cannot change under us but by exits (no fork runs). */
+static unsigned signal_subtree(int cg_fd)
+{
+	struct fallback_walk w = { .sig = { .sig = SIGKILL } };
+	procs_each(cg_fd, signal_pid, &w.sig);
+	mt_cgroup_walk(cg_fd, MT_ACT_FALLBACK_DEPTH_MAX, fallback_visit, &w);
+	return w.sig.ok;
+}
+
+/* Freeze, wait (bounded) for frozen 1, SIGKILL through the pinned pidfds
+ * and then every pid listed, repeat while populated 1 within the rounds
+ * allowed, always thaw. */
+static int kill_fallback(int cg_fd, struct mt_kill_pins *pins, struct mt_kill_result *res)
+{
+	struct stat st;
+	if (fstatat(cg_fd, "cgroup.procs", &st, 0) < 0)
+		return -errno; /* the cgroup itself is gone */
+	res->method = MT_KILL_FREEZE_SIGNAL;
+	int fr = mt_write_at(cg_fd, "cgroup.freeze", "1");
+	struct mt_cgroup_events ev = { .populated = true };
+	for (unsigned waited = 0; fr == 0; waited += MT_ACT_FREEZE_POLL_MS) {
+		if (mt_cgroup_events_read_at(cg_fd, &ev) == 0 && ev.has_frozen && ev.frozen) {
+			res->frozen = true;
+			break;
+		}
+		if (waited >= MT_ACT_FREEZE_WAIT_MS)
+			break; /* signal anyway: SIGKILL reaches a half-frozen group too */
+		sleep_ms(MT_ACT_FREEZE_POLL_MS);
+	}
+	/* the pinned first: a pidfd names its process even if the pid was reused */
+	for (unsigned i = 0; pins && i < pins->n; i++)
+		if (sys_pidfd_send_signal(pins->fds[i], SIGKILL) == 0)
+			res->signalled++;
+	for (res->rounds = 1;; res->rounds++) {
+		res->signalled += signal_subtree(cg_fd);
+		int r = mt_cgroup_events_read_at(cg_fd, &ev);
+		if (mt_errno_is_gone(r) || (r == 0 && !ev.populated)) {
+			ev.populated = false;
+			break;
+		}
+		if (res->rounds >= MT_ACT_FALLBACK_ROUNDS)
+			break;
+		sleep_ms(MT_ACT_FALLBACK_ROUND_MS);
+	}
+	res->survivors = ev.populated;
+	/* Always thaw: a frozen group that survived would hang forever. */
+	if (fr != -ENOENT)
+		res->thaw_error = mt_write_at(cg_fd, "cgroup.freeze", "0");
+	return 0;
+}
+
 int mt_act_kill_group(int cg_fd, struct mt_kill_result *ret, struct mt_kill_pins **ret_pins)
 {
 	struct mt_kill_result res = { .method = MT_KILL_NONE };
-	/* static-sized, so kept off the stack of a libuv callback */
+	*ret_pins = NULL;
+	/* cgroup.kill is opened before anything else takes an fd, so that
+	 * pinning can never leave it without one (EMFILE). */
+	_cleanup_close_ int kfd = openat(cg_fd, "cgroup.kill", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	int kerr = kfd < 0 ? -errno : 0;
+	/* static-sized, so kept off the stack of a libuv callback; without
+	 * it the kill goes ahead unpinned */
 	struct mt_kill_pins *set = calloc(1, sizeof *set);
-	if (!set)
-		return -ENOMEM;
+	/* Pin the victims first, best effort: a pidfd keeps naming the process
+	 * after the kill, which process_mrelease needs. */
+	res.pin_error = set ? pin_victims(cg_fd, set) : -ENOMEM;
+	res.pids = set ? set->seen : 0;
 
-	/* Pin the victims first: a pidfd keeps naming the process after the
-	 * kill, which process_mrelease needs. */
-	int r = mt_act_for_each_pid(cg_fd, collect_pidfd, set);
-	if (r < 0)
-		goto out;
-	res.pids = set->seen;
-
-	r = mt_write_at(cg_fd, "cgroup.kill", "1");
-	if (r == 0) {
+	int r = force_fallback ? -ENOENT : kfd >= 0 ? write_fd(kfd, "1") : kerr;
+	if (r == 0)
 		res.method = MT_KILL_CGROUP_KILL;
-	} else if (r == -ENOENT || r == -EOPNOTSUPP) {
-		struct stat st;
-		if (fstatat(cg_fd, "cgroup.procs", &st, 0) < 0) {
-			r = -errno; /* the cgroup itself is gone */
-			goto out;
-		}
-		res.method = MT_KILL_FREEZE_SIGNAL;
-		int fr = mt_write_at(cg_fd, "cgroup.freeze", "1");
-		struct signal_ctx c = { .sig = SIGKILL };
-		r = mt_act_for_each_pid(cg_fd, signal_pid, &c);
-		res.signalled = c.ok;
-		/* Always thaw: a frozen group that survived would hang forever. */
-		if (fr != -ENOENT)
-			res.thaw_error = mt_write_at(cg_fd, "cgroup.freeze", "0");
-		if (r < 0 && !mt_errno_is_gone(r))
-			goto out;
-	} else {
-		goto out;
+	else if (r == -ENOENT || r == -EOPNOTSUPP)
+		r = kill_fallback(cg_fd, set, &res);
+	if (r < 0) {
+		mt_act_pins_free(set);
+		return r;
 	}
-	r = 0;
 	*ret = res;
-	*ret_pins = set->n ? set : NULL;
-	if (set->n)
-		set = NULL;
-out:
-	mt_act_pins_free(set);
-	return r;
+	if (set && set->n)
+		*ret_pins = set;
+	else
+		mt_act_pins_free(set);
+	return 0;
+}
+
+uint64_t mt_act_kill_backoff_ms(unsigned failures)
+{
+	uint64_t ms = MT_ACT_KILL_BACKOFF_MIN_MS;
+	for (unsigned i = 1; i < failures && ms < MT_ACT_KILL_BACKOFF_MAX_MS; i++)
+		ms *= 2;
+	return ms < MT_ACT_KILL_BACKOFF_MAX_MS ? ms : MT_ACT_KILL_BACKOFF_MAX_MS;
 }

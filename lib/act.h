@@ -36,24 +36,59 @@ enum mt_kill_method {
 	MT_KILL_FREEZE_SIGNAL, /* fallback: freeze, SIGKILL each pid through a pidfd, thaw */
 };
 
+/* Pinning walks at most this many cgroups below the victim: a kill's
+ * latency must not grow with a subtree someone built to slow it down, and
+ * no container layout comes near it. */
+#define MT_ACT_PIN_GROUPS_MAX 4096
+
 struct mt_kill_result {
 	enum mt_kill_method method;
-	unsigned pids;        /* processes found in the subtree before the kill */
+	unsigned pids;        /* processes found in the subtree before the kill
+	                       * (those the bounded pinning saw) */
+	int pin_error;        /* 0: every victim pinned; else why pinning stopped
+	                       * early (-ELOOP, -EFBIG, -EMFILE, -E2BIG, ...): the
+	                       * kill went ahead regardless */
 	unsigned signalled;   /* fallback only: pidfd_send_signal that succeeded */
 	int thaw_error;       /* fallback: 0, or the negative errno of the thaw */
+	unsigned rounds;      /* fallback: signalling rounds */
+	bool frozen;          /* fallback: frozen 1 was seen before signalling */
+	bool survivors;       /* fallback: still populated after the last round */
 };
 
 const char *mt_kill_method_to_string(enum mt_kill_method m);
+
+/* The fallback's bounds. Freezing takes a few ms per task to reach every
+ * one (each must leave the kernel); 100 ms covers thousands, and past it
+ * SIGKILL still works on a half-frozen group. A round signals every pid
+ * listed; between rounds the killed exit and forks caught before the
+ * freeze show up: 8 rounds 10 ms apart bound the kill at ~0.2 s of the
+ * event loop. Survivors after that are "stuck" and tried again. */
+#define MT_ACT_FREEZE_WAIT_MS 100u
+#define MT_ACT_FREEZE_POLL_MS 5u
+#define MT_ACT_FALLBACK_ROUNDS 8u
+#define MT_ACT_FALLBACK_ROUND_MS 10u
+/* The fallback walks far deeper than pinning: every process must be
+ * signalled, and the kernel bounds nothing by default. */
+#define MT_ACT_FALLBACK_DEPTH_MAX 1024u
+
+/* Tests: take the fallback even where cgroup.kill exists. */
+void mt_act_set_force_fallback(bool on);
 
 /* pidfds of a kill's victims, pinned before the kill so that
  * process_mrelease can name them after it. Owned by the caller: release with
  * mt_act_pins_free(). */
 struct mt_kill_pins;
 
-/* Kills every process of the cgroup and its descendants. Tries cgroup.kill;
+/* Kills every process of the cgroup and its descendants. cgroup.kill is
+ * opened first and written before anything that depends on the subtree's
+ * shape can fail: pinning the victims' pidfds is best effort and bounded
+ * (MT_ACT_PIDFDS_MAX pids, MT_ACT_PIN_GROUPS_MAX groups, the fd table's
+ * room; the reason it stopped early in ret->pin_error). Tries cgroup.kill;
  * where it is absent (-ENOENT while cgroup.procs exists) or refused
- * (-EOPNOTSUPP: threaded subtrees) falls back to freeze + SIGKILL of every
- * pid through pidfd_send_signal + thaw, thawing even when a step failed.
+ * (-EOPNOTSUPP: threaded subtrees) falls back to: freeze, wait for frozen 1
+ * (bounded), SIGKILL through the pinned pidfds and then every pid listed,
+ * rounds until populated 0 (bounded, see above), thaw -- thawing even when
+ * a step failed.
  * The victims' pidfds are handed back in *ret_pins (NULL when none could
  * be pinned) for mt_act_mrelease(), which the caller runs after it
  * noted the kill's time: reaping 200 MiB takes ~0.3 s under emulation.
@@ -66,6 +101,14 @@ int mt_act_kill_group(int cg_fd, struct mt_kill_result *ret, struct mt_kill_pins
  * NULL-safe. */
 int mt_act_mrelease(struct mt_kill_pins *pins);
 void mt_act_pins_free(struct mt_kill_pins *pins);
+
+/* A group whose kill failed is not chosen again for this long after its
+ * n-th consecutive failure: 5 s doubling to 5 min. Five seconds covers a
+ * transient EBUSY/EAGAIN within a few ticks; five minutes bounds what a
+ * persistently broken group costs (a log line and one attempt). */
+#define MT_ACT_KILL_BACKOFF_MIN_MS 5000u
+#define MT_ACT_KILL_BACKOFF_MAX_MS 300000u
+uint64_t mt_act_kill_backoff_ms(unsigned failures);
 
 /* Sends `sig` (SIGTERM for a grace period) to every process of the cgroup and
  * its descendants through pidfds. Returns the number signalled. */

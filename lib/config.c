@@ -10,7 +10,7 @@
 #include "fileio.h"
 
 static const char *const keys[] = { "supervised_root", "reserve", "socket", "socket_group", "policy_dir", "logs_dir",
-				    "metrics_dir", "dry_run", "oom_score_adj", "horizon_s", NULL };
+				    "metrics_dir", "dry_run", "oom_score_adj", "horizon_s", "hold_file", NULL };
 
 void mt_config_clear(struct mt_config *c)
 {
@@ -20,6 +20,7 @@ void mt_config_clear(struct mt_config *c)
 	free(c->policy_dir);
 	free(c->logs_dir);
 	free(c->metrics_dir);
+	free(c->hold_file);
 	*c = (struct mt_config){ 0 };
 }
 
@@ -35,7 +36,8 @@ int mt_config_init_default(struct mt_config *ret)
 	ret->supervised_root = strdup("/sys/fs/cgroup");
 	ret->socket_path = strdup("/run/memtriage/memtriage.sock");
 	ret->logs_dir = strdup("/var/log/containers");
-	if (!ret->supervised_root || !ret->socket_path || !ret->logs_dir) {
+	ret->hold_file = strdup("/run/memtriage/holds.json");
+	if (!ret->supervised_root || !ret->socket_path || !ret->logs_dir || !ret->hold_file) {
 		mt_config_clear(ret);
 		return -ENOMEM;
 	}
@@ -157,6 +159,7 @@ int mt_config_parse(const char *text, size_t len, const char *file, struct mt_co
 	    (r = get_path(&ctx, root, "policy_dir", true, 4096, &c.policy_dir)) < 0 ||
 	    (r = get_path(&ctx, root, "logs_dir", true, 4096, &c.logs_dir)) < 0 ||
 	    (r = get_path(&ctx, root, "metrics_dir", true, 4096, &c.metrics_dir)) < 0 ||
+	    (r = get_path(&ctx, root, "hold_file", true, 4096, &c.hold_file)) < 0 ||
 	    (r = mt_json_get_size(&ctx, root, "reserve", false, true, &c.reserve)) < 0 ||
 	    (r = mt_json_get_bool(&ctx, root, "dry_run", false, &c.dry_run)) < 0)
 		goto out;

@@ -27,6 +27,8 @@ struct mt_config {
 	char *policy_dir;      /* NULL: the embedded default set */
 	char *logs_dir;        /* Kubernetes names; NULL: none; default "/var/log/containers" */
 	char *metrics_dir;     /* Prometheus textfile directory; NULL: no metrics files */
+	char *hold_file;       /* the limits it lowered, restored at start (lib/holds.h); NULL:
+	                        * none; default "/run/memtriage/holds.json" */
 	bool dry_run;          /* decide and record, never act; default false */
 	int oom_score_adj;     /* for the daemon itself, -1000..1000; default -999 */
 	uint32_t horizon_s;    /* projected-exhaustion horizon, 1..3600; default 60 */

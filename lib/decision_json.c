@@ -33,12 +33,13 @@ int mt_decision_to_json(const struct mt_snapshot *s, const struct mt_decision *d
 	const struct mt_node *n = &s->node;
 	json_t *chosen = json_array(), *cands = json_array();
 	json_t *root = json_pack(
-		"{s:s, s:i, s:s, s:s, s:b, s:b, s:I,"
+		"{s:s, s:i, s:s, s:s, s:b, s:b, s:I, s:o,"
 		" s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o},"
 		" s:{s:I, s:I}, s:{s:I, s:I}, s:{s:I, s:I}, s:o, s:o}",
 		"format", MT_DECISION_FORMAT, "version", MT_DECISION_VERSION,
 		"action", mt_action_to_string(d->action), "method", mt_method_to_string(d->method),
 		"covered", d->covered, "throttle_due", d->throttle_due, "cost", (json_int_t)d->cost,
+		"cost_bound", d->action == MT_ACTION_KILL ? json_integer((json_int_t)d->cost_bound) : json_null(),
 		"node", "commit", (json_int_t)n->commit, "bound", (json_int_t)n->bound,
 		"headroom", (json_int_t)n->headroom, "reserve", (json_int_t)n->reserve,
 		"ram_deficit", (json_int_t)n->ram_deficit, "swap_deficit", (json_int_t)n->swap_deficit,

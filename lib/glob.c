@@ -165,7 +165,7 @@ static void closure(const struct toks *t, bool *active)
 			active[k + 1] = true;
 }
 
-static bool match_one(const char *pattern, const char *s);
+static int match_one(const char *pattern, const char *s);
 
 /* "x/ **" (no space) also names x itself: the whole subtree. Returns the length of
  * that shorter pattern, or 0. */
@@ -177,28 +177,35 @@ static size_t subtree_root_len(const char *pattern)
 	return 0;
 }
 
-bool mt_glob_match(const char *pattern, const char *s)
+int mt_glob_match_checked(const char *pattern, const char *s)
 {
 	size_t rl = subtree_root_len(pattern);
-	if (match_one(pattern, s))
-		return true;
+	int r = match_one(pattern, s);
+	if (r != 0)
+		return r;
 	if (rl && rl < MT_GLOB_MAX) {
 		char root[MT_GLOB_MAX + 1];
 		memcpy(root, pattern, rl);
 		root[rl] = '\0';
 		return match_one(root, s);
 	}
-	return false;
+	return 0;
 }
 
-static bool match_one(const char *pattern, const char *s)
+bool mt_glob_match(const char *pattern, const char *s)
+{
+	return mt_glob_match_checked(pattern, s) > 0;
+}
+
+static int match_one(const char *pattern, const char *s)
 {
 	struct toks *t = malloc(sizeof(*t));
 	const char *reason;
-	bool cur[MT_GLOB_MAX + 2], next[MT_GLOB_MAX + 2], ok = false;
+	bool cur[MT_GLOB_MAX + 2], next[MT_GLOB_MAX + 2];
+	int ok = 0;
 
 	if (!t)
-		return false;
+		return -ENOMEM;
 	if (compile(pattern, t, &reason) < 0)
 		goto out;
 	memset(cur, 0, sizeof(cur));

@@ -19,6 +19,10 @@ int mt_glob_validate(const char *pattern, const char **ret_reason);
 
 /* Whether s matches the (validated) pattern. Time O(len(s) * len(pattern)). */
 bool mt_glob_match(const char *pattern, const char *s);
+/* The same, telling a failure apart: 1 match, 0 none, -ENOMEM. Where a
+ * "no" on failure would let a lower-precedence policy win (a protected
+ * workload matched by the unprotected catch-all), use this. */
+int mt_glob_match_checked(const char *pattern, const char *s);
 
 /* Whether some string matches both (validated) patterns: 1 yes, 0 no,
  * -ENOMEM. Exact for this syntax, so two policies are reported as

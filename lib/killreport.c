@@ -79,7 +79,7 @@ int mt_killreport_format(const struct mt_killreport *r, char *buf, size_t size)
 	if (o.cap > MT_KILLREPORT_MAX_LEN)
 		o.cap = MT_KILLREPORT_MAX_LEN;
 
-	out_str(&o, "memtriage: killed cgroup=");
+	out_str(&o, r->dry_run ? "memtriage: dry-run-kill cgroup=" : "memtriage: killed cgroup=");
 	out_value(&o, r->cgroup);
 	out_str(&o, " namespace=");
 	out_value(&o, r->namespace);

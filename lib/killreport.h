@@ -18,12 +18,19 @@
  *   - numbers: unsigned decimal, no sign, no leading zeros.
  * deploy/node-problem-detector/memtriage-monitor.json matches this line.
  *
+ * In a dry run (--dry-run, the rollout overlay) the same line is written
+ * for each kill decided and not carried out, with "killed" replaced by
+ * "dry-run-kill" and freed_ram/freed_swap the predicted frees:
+ *
+ *   memtriage: dry-run-kill cgroup=<path> namespace=<ns> pod=<pod> ...
+ *
  * To write it, the daemon sends MT_KILLREPORT_KMSG_PRIORITY, the line and a
  * newline in one writev(2) to /dev/kmsg (the kernel takes one write as one
  * record; without the newline it holds the record open for a continuation
  * and dmesg does not show it). */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +53,7 @@ struct mt_killreport {
 	uint64_t freed_ram;    /* bytes of RAM the kill freed (measured) */
 	uint64_t freed_swap;   /* bytes of swap the kill freed (measured) */
 	uint64_t decision;     /* id of the decision record that ordered it */
+	bool dry_run;          /* "dry-run-kill", the frees predicted */
 };
 
 /* Formats the report into buf (NUL-terminated, no newline).

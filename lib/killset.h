@@ -3,11 +3,11 @@
  * tests); pure, deterministic. The caller guarantees the targets are
  * coverable by all items together and that every cost is >= 1.
  *
- * Exact (branch and bound, after dropping dominated items) when at most
- * o->exact_max items remain and the search ends within o->node_budget nodes;
- * otherwise the heuristic: ratio-greedy, then for each greedy prefix the
- * cheapest single item completing it (the empty prefix gives the cheapest
- * single cover), each pruned to a minimal set; the cheaper result wins. */
+ * The heuristic (ratio-greedy, then for each greedy prefix the cheapest
+ * single item completing it, each pruned to a minimal set) gives the first
+ * set; unless o->exact_max is 0 the exact search (LP bound, reduced-cost
+ * fixing, dominance, branch and bound; doc/selection.md) proves it optimal
+ * or improves it within o->node_budget units of work. */
 #pragma once
 
 #include <stdbool.h>
@@ -29,8 +29,11 @@ struct mt_killset_item {
  * (cost asc, growth desc, t desc, s desc, path, idx), so the result does not
  * depend on the order of items. dropped[k]
  * (n entries) tells whether items[k] was set aside as dominated. ret_chosen
- * (n entries) receives the chosen idx values, ascending. Returns 0 or
- * -ENOMEM. */
+ * (n entries) receives the chosen idx values, ascending; *ret_bound a proven
+ * lower bound on the optimum cost (== *ret_cost when the cost is proven);
+ * *ret_method exact when the set is proven best in the set order. Returns 0
+ * or -ENOMEM. */
 int mt_killset_solve(struct mt_killset_item *items, size_t n, uint64_t ts, uint64_t tt,
 		     const struct mt_select_opts *o, bool *dropped, size_t *ret_chosen,
-		     size_t *ret_n, uint64_t *ret_cost, enum mt_method *ret_method);
+		     size_t *ret_n, uint64_t *ret_cost, uint64_t *ret_bound,
+		     enum mt_method *ret_method);

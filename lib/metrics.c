@@ -104,7 +104,7 @@ int mt_metrics_count(struct mt_metrics *m, enum mt_metrics_event ev,
 	int r, folded = 0;
 
 	if (!m || !reason || !*reason || m->n_series > MT_METRICS_MAX_SERIES ||
-	    (ev != MT_METRICS_EVENT_KILL && ev != MT_METRICS_EVENT_THROTTLE))
+	    (ev != MT_METRICS_EVENT_KILL && ev != MT_METRICS_EVENT_THROTTLE && ev != MT_METRICS_EVENT_DRY_RUN_KILL))
 		return -EINVAL;
 	namespace = namespace ? namespace : "";
 	pod = pod ? pod : "";
@@ -127,8 +127,10 @@ int mt_metrics_count(struct mt_metrics *m, enum mt_metrics_event ev,
 	}
 	if (ev == MT_METRICS_EVENT_KILL)
 		s->kills++;
-	else
+	else if (ev == MT_METRICS_EVENT_THROTTLE)
 		s->throttles++;
+	else
+		s->dry_run_kills++;
 	return folded;
 }
 
@@ -165,7 +167,9 @@ static void put_series(FILE *f, const struct mt_metrics *m, const char *name,
 		put_label(f, "pod", s->pod, false);
 		put_label(f, "container", s->container, false);
 		put_label(f, "reason", s->reason, true);
-		fprintf(f, "} %" PRIu64 "\n", ev == MT_METRICS_EVENT_KILL ? s->kills : s->throttles);
+		fprintf(f, "} %" PRIu64 "\n", ev == MT_METRICS_EVENT_KILL       ? s->kills
+		                              : ev == MT_METRICS_EVENT_THROTTLE ? s->throttles
+		                                                                : s->dry_run_kills);
 	}
 }
 
@@ -198,10 +202,16 @@ int mt_metrics_format(const struct mt_metrics *m, FILE *f)
 	put_header(f, "memtriage_throttles_total", "counter",
 		   "memory.high throttles of a workload, by Kubernetes identity and trigger.");
 	put_series(f, m, "memtriage_throttles_total", MT_METRICS_EVENT_THROTTLE);
+	put_header(f, "memtriage_dry_run_kills_total", "counter",
+		   "Group kills a dry run decided and did not carry out, by Kubernetes identity and trigger.");
+	put_series(f, m, "memtriage_dry_run_kills_total", MT_METRICS_EVENT_DRY_RUN_KILL);
 
 	put_header(f, "memtriage_decisions_total", "counter",
 		   "Decisions taken (each may order zero or more actions).");
 	fprintf(f, "memtriage_decisions_total %" PRIu64 "\n", m->decisions);
+	put_header(f, "memtriage_node_figure_errors_total", "counter",
+		   "Node readings whose figures could not be computed (no decision was taken).");
+	fprintf(f, "memtriage_node_figure_errors_total %" PRIu64 "\n", m->node_figure_errors);
 	put_header(f, "memtriage_actions_total", "counter", "Actions carried out, by kind.");
 	for (int a = 0; a < MT_METRICS_ACTION__COUNT; a++)
 		fprintf(f, "memtriage_actions_total{action=\"%s\"} %" PRIu64 "\n",

@@ -9,6 +9,9 @@
  * conventions; ratios are 0..1):
  *   kills_total{namespace,pod,container,reason}      counter
  *   throttles_total{namespace,pod,container,reason}  counter
+ *   dry_run_kills_total{namespace,pod,container,reason}  counter: kills a
+ *     dry run decided and did not carry out (the kill line on /dev/kmsg
+ *     reads "dry-run-kill"), so a fleet can be judged before it enforces
  *   decisions_total                                  counter
  *   actions_total{action}, action_failures_total{action}  counter
  *   node_commit_bytes, node_bound_bytes              gauge
@@ -48,6 +51,7 @@
 enum mt_metrics_event {
 	MT_METRICS_EVENT_KILL,
 	MT_METRICS_EVENT_THROTTLE,
+	MT_METRICS_EVENT_DRY_RUN_KILL,
 };
 
 enum mt_metrics_action {
@@ -64,6 +68,7 @@ struct mt_metrics_series {
 	char reason[MT_METRICS_REASON_SIZE];
 	uint64_t kills;
 	uint64_t throttles;
+	uint64_t dry_run_kills;
 };
 
 struct mt_metrics {
@@ -81,6 +86,7 @@ struct mt_metrics {
 	bool zram_ratio_measured;        /* r measured (else assumed 1: saving 0) */
 
 	uint64_t decisions;
+	uint64_t node_figure_errors;     /* node readings that could not be judged */
 	uint64_t actions[MT_METRICS_ACTION__COUNT];
 	uint64_t action_failures[MT_METRICS_ACTION__COUNT];
 
@@ -95,7 +101,7 @@ struct mt_metrics {
  * "kill"), or NULL if out of range. */
 const char *mt_metrics_action_to_string(enum mt_metrics_action a);
 
-/* Counts one kill or throttle of a workload. namespace, pod and container may
+/* Counts one kill, throttle or dry-run kill of a workload. namespace, pod and container may
  * be NULL or "" (not a Kubernetes container: exported as empty labels; on a
  * plain host the daemon passes the unit name as container);
  * reason is required. Returns 0 when counted in the workload's own series,

@@ -216,26 +216,30 @@ static bool related_to_own(const char *relpath, const char *own)
 	return memcmp(relpath, own, lo) == 0 && relpath[lo] == '/';
 }
 
-static bool glob_ok(const char *pattern, const char *s)
+/* 1, 0, or -ENOMEM: a failed match is an error, never a "no". */
+static int glob_ok(const char *pattern, const char *s)
 {
-	return !pattern || mt_glob_match(pattern, s);
+	return !pattern ? 1 : mt_glob_match_checked(pattern, s);
 }
 
-static bool policy_matches(const struct mt_policy *p, const char *relpath, const struct mt_k8s_identity *id)
+static int policy_matches(const struct mt_policy *p, const char *relpath, const struct mt_k8s_identity *id)
 {
-	if (!glob_ok(p->match.cgroup, relpath))
-		return false;
+	int r;
+	if ((r = glob_ok(p->match.cgroup, relpath)) <= 0)
+		return r;
 	if (p->match.qos && (!id || id->path.qos != p->match.qos))
-		return false;
+		return 0;
 	if (p->match.k8s_namespace || p->match.pod || p->match.container) {
 		if (!id || !id->named)
-			return false;
-		if (!glob_ok(p->match.k8s_namespace, id->k8s_namespace) || !glob_ok(p->match.pod, id->pod))
-			return false;
-		if (p->match.container && (!id->container[0] || !mt_glob_match(p->match.container, id->container)))
-			return false;
+			return 0;
+		if ((r = glob_ok(p->match.k8s_namespace, id->k8s_namespace)) <= 0 || (r = glob_ok(p->match.pod, id->pod)) <= 0)
+			return r;
+		if (p->match.container && !id->container[0])
+			return 0;
+		if ((r = glob_ok(p->match.container, id->container)) <= 0)
+			return r;
 	}
-	return true;
+	return 1;
 }
 
 int mt_policy_set_match(const struct mt_policy_set *set, const char *relpath, const struct mt_k8s_identity *id,
@@ -274,7 +278,12 @@ int mt_policy_set_match(const struct mt_policy_set *set, const char *relpath, co
 	}
 	for (size_t i = 0; i < set->n; i++) {
 		const struct mt_policy *p = &set->v[i];
-		if ((!best || p->precedence > best->precedence) && policy_matches(p, relpath, id))
+		if (best && p->precedence <= best->precedence)
+			continue;
+		int m = policy_matches(p, relpath, id);
+		if (m < 0)
+			return m; /* the caller gets no policy rather than a wrong one */
+		if (m)
 			best = p;
 	}
 	if (!best)

@@ -59,6 +59,8 @@ const char *mt_inelig_to_string(uint32_t bit)
 	case MT_INELIG_NOTHING_TO_FREE: return "nothing-to-free";
 	case MT_INELIG_NOT_GROWING: return "not-growing";
 	case MT_INELIG_ALREADY_HELD: return "already-held";
+	case MT_INELIG_KILL_FAILED: return "kill-failed";
+	case MT_INELIG_EMPTY: return "empty";
 	default: return NULL;
 	}
 }
@@ -119,7 +121,7 @@ static int decide_kill(const struct mt_snapshot *s, const struct mt_select_opts 
 		useful(&s->candidates[items[k].idx], ts, tt, &items[k].s, &items[k].t);
 
 	int r = mt_killset_solve(items, m, ts, tt, o, dropped, d->chosen, &d->n_chosen,
-				 &d->cost, &d->method);
+				 &d->cost, &d->cost_bound, &d->method);
 	if (r < 0)
 		return r;
 	for (size_t k = 0; k < m; k++)

@@ -34,8 +34,10 @@ enum mt_action {
 
 enum mt_method {
 	MT_METHOD_NONE,      /* no kill search ran */
-	MT_METHOD_EXACT,     /* branch and bound proved the cost optimal */
-	MT_METHOD_HEURISTIC, /* ratio-greedy, completion, pruning; not proven */
+	MT_METHOD_EXACT,     /* proven best: optimal cost, tie-breaks settled */
+	MT_METHOD_HEURISTIC, /* not proven (exact_max 0, or the work budget ran
+	                      * out): the best set found; cost_bound says how
+	                      * far from the optimum it can be */
 	MT_METHOD__COUNT,
 };
 
@@ -74,6 +76,8 @@ struct mt_decision {
 	uint64_t freed_ram;       /* by the chosen kill set */
 	uint64_t freed_swap;
 	uint64_t cost;            /* total cost of the chosen kill set */
+	uint64_t cost_bound;      /* KILL: proven lower bound on the optimum cost;
+	                           * == cost when method is exact */
 	size_t n_chosen;          /* victims or throttled groups */
 	size_t *chosen;           /* snapshot indexes, ascending; owned */
 	size_t n_explain;         /* == snapshot n_candidates */
@@ -82,13 +86,18 @@ struct mt_decision {
 
 struct mt_select_opts {
 	size_t exact_max;     /* run branch and bound when at most this many
-	                       * candidates remain after dominance; 0 = never */
-	uint64_t node_budget; /* branch-and-bound nodes before falling back */
+	                       * candidates remain after reduced-cost fixing and
+	                       * dominance; 0 = never (the heuristic alone) */
+	uint64_t node_budget; /* work units for the exact search (one per node,
+	                       * one per item a bound or dominance test scans);
+	                       * beyond it the best set found is kept, with its
+	                       * proven bound (method heuristic) */
 };
 
-/* exact_max 20, node_budget 200000: measured to keep the exact path under
- * 1 ms on this project's 2-core reference machine (test/bench). */
-#define MT_SELECT_OPTS_DEFAULT ((struct mt_select_opts){ .exact_max = 20, .node_budget = 200000 })
+/* No size limit; 200,000 work units: measured to keep the worst decision
+ * near 1 ms at 1,000 candidates on this project's 2-core reference machine
+ * (test/bench/bench_select). Deterministic: a count, never a clock. */
+#define MT_SELECT_OPTS_DEFAULT ((struct mt_select_opts){ .exact_max = SIZE_MAX, .node_budget = 200000 })
 
 /* Decides. opts may be NULL for the defaults. On success returns 0 and fills
  * *ret (release with mt_decision_free()); -ENOMEM on allocation failure. */
@@ -109,5 +118,5 @@ const char *mt_action_to_string(enum mt_action a);
 const char *mt_method_to_string(enum mt_method m);
 const char *mt_reason_to_string(enum mt_reason r);
 /* Names of enum mt_inelig bits: "protected", "response", "kill-pending",
- * "kill-stuck", "nothing-to-free", "not-growing", "already-held". */
+ * "kill-stuck", "nothing-to-free", "not-growing", "already-held", "kill-failed", "empty". */
 const char *mt_inelig_to_string(uint32_t bit);

@@ -145,6 +145,12 @@ int mt_snapshot_compute(struct mt_snapshot *s)
 			k |= MT_INELIG_NOTHING_TO_FREE;
 		if (c->growth_rate <= 0)
 			t |= MT_INELIG_NOT_GROWING;
+		if (c->kill_failed)
+			k |= MT_INELIG_KILL_FAILED;
+		if (c->unpopulated) {
+			k |= MT_INELIG_EMPTY;
+			t |= MT_INELIG_EMPTY;
+		}
 		c->kill_inelig = k;
 		c->throttle_inelig = t;
 	}

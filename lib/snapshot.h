@@ -136,6 +136,11 @@ enum mt_inelig {
 	MT_INELIG_NOT_GROWING      = 1 << 5, /* throttle only: growth_rate <= 0 */
 	MT_INELIG_ALREADY_HELD     = 1 << 6, /* throttle only: memory.high already at or
 	                                      * below the value we would set */
+	MT_INELIG_KILL_FAILED      = 1 << 7, /* kill only: its last kill failed and its
+	                                      * back-off runs (lib/act.h) */
+	MT_INELIG_EMPTY            = 1 << 8, /* no process in its subtree (cgroup.events
+	                                      * populated 0): a kill frees nothing a
+	                                      * process holds, and a throttle holds none */
 };
 
 struct mt_candidate {
@@ -162,6 +167,9 @@ struct mt_candidate {
 	uint64_t kill_started_ms;    /* now_ms clock value of that write */
 	bool shmem_survives;         /* its shmem lives on after a kill (tmpfs volume,
 	                              * pod-level /dev/shm): do not count it as freed */
+	bool kill_failed;            /* its last kill failed; not chosen again until
+	                              * the daemon's back-off ends */
+	bool unpopulated;            /* cgroup.events populated 0 */
 
 	/* derived by mt_snapshot_compute() */
 	uint64_t frees_ram;          /* see mt_candidate_frees() */

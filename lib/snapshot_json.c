@@ -266,10 +266,11 @@ static const char *const memory_keys[] = {
 	"pagetables", "percpu", "sock", "slab_reclaimable", "slab_unreclaimable",
 	"unevictable", "swap_current", "current", "high", "max", NULL,
 };
-/* "kubernetes" last: the only optional key */
+/* the first 7 required; "kubernetes", "kill_failed" (default false) and
+ * "populated" (default true) optional */
 static const char *const cand_keys[] = {
 	"path", "policy", "memory", "growth_rate", "age_ms", "kill", "shmem_survives",
-	"kubernetes", NULL,
+	"kubernetes", "kill_failed", "populated", NULL,
 };
 
 static int read_policy(struct reader *r, json_t *o, struct mt_candidate *c)
@@ -351,6 +352,12 @@ static int read_candidate(struct reader *r, json_t *o, struct mt_candidate *c)
 	    (e = get_u64(r, o, "age_ms", &c->age_ms)) < 0 ||
 	    (e = get_bool(r, o, "shmem_survives", &c->shmem_survives)) < 0)
 		return e;
+	if (json_object_get(o, "kill_failed") && (e = get_bool(r, o, "kill_failed", &c->kill_failed)) < 0)
+		return e;
+	bool populated = true;
+	if (json_object_get(o, "populated") && (e = get_bool(r, o, "populated", &populated)) < 0)
+		return e;
+	c->unpopulated = !populated;
 	json_t *kill = json_object_get(o, "kill");
 	if (json_is_null(kill))
 		return 0;
@@ -483,6 +490,12 @@ static json_t *candidate_to_json(const struct mt_candidate *c)
 					 : json_null();
 	if (!o || !mem || !kill || json_object_set_new(o, "memory", mem) < 0 ||
 	    json_object_set_new(o, "kill", kill) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	/* written only when not the default, so older readers' snapshots stay the same */
+	if ((c->kill_failed && json_object_set_new(o, "kill_failed", json_true()) < 0) ||
+	    (c->unpopulated && json_object_set_new(o, "populated", json_false()) < 0)) {
 		json_decref(o);
 		return NULL;
 	}

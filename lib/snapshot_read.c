@@ -1,4 +1,5 @@
 #include "snapshot_read.h"
+#include "cgroup_events.h"
 
 #include "memstat.h"
 
@@ -109,6 +110,16 @@ int mt_snapshot_read_candidate(int cg_fd, struct mt_candidate *c)
 	m->slab_reclaimable = k.slab_reclaimable;
 	m->slab_unreclaimable = k.slab_unreclaimable;
 	m->unevictable = k.unevictable;
+	/* shmem no process maps is tmpfs or SysV content: a kill leaves it.
+	 * file_mapped also counts mapped regular files, so only more shmem
+	 * than all mapped pages proves some is unmapped. */
+	c->shmem_survives = k.shmem > k.file_mapped;
+	struct mt_cgroup_events ev;
+	r = mt_cgroup_events_read_at(cg_fd, &ev);
+	if (r == 0)
+		c->unpopulated = !ev.populated;
+	else if (r != -ENOENT)
+		return r; /* absent: unknown, judged populated; gone shows below */
 
 	r = mt_value_read_at(cg_fd, "memory.current", &m->current);
 	if (r < 0)

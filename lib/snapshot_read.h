@@ -32,5 +32,8 @@ int mt_snapshot_read_zram(int proc_fd, int sys_block_fd, struct mt_node *node);
 
 /* Fills c->mem from memory.stat, memory.current, memory.swap.current
  * (absent without swap accounting: 0), memory.high and memory.max below
- * cg_fd. Other candidate fields are left untouched. */
+ * cg_fd; c->unpopulated from cgroup.events (left alone when the file is
+ * absent); c->shmem_survives when memory.stat shows more shmem than mapped
+ * pages (some shmem no process maps: tmpfs or SysV content that outlives a
+ * kill). Other candidate fields are left untouched. */
 int mt_snapshot_read_candidate(int cg_fd, struct mt_candidate *c);

@@ -73,6 +73,17 @@ static void events_cell(struct mt_table *t, json_t *c)
 	mt_table_cell(t, n ? buf : "none", oom ? MT_COLOR_RED : MT_COLOR_NONE);
 }
 
+/* Groups whose own policy would allow acting on them, held out because a
+ * protected (or memtriage's own) group lies below: one line each. */
+static void held_out(json_t *result, FILE *f)
+{
+	json_t *held = json_object_get(result, "held_out"), *h;
+	size_t i;
+	json_array_foreach(held, i, h)
+		fprintf(f, "not a candidate: %s (policy %s): %s lies below it\n", mt_cell_str(h, "path"),
+		        mt_cell_str(h, "policy"), mt_cell_str(h, "guard"));
+}
+
 int mt_render_candidates(const struct mt_cli *cli, json_t *result, FILE *f, size_t max_rows)
 {
 	json_t *list = json_object_get(result, "candidates");
@@ -130,6 +141,8 @@ int mt_render_candidates(const struct mt_cli *cli, json_t *result, FILE *f, size
 	if (r == 0 && max_rows && json_array_size(list) > max_rows)
 		fprintf(f, "... and %zu more\n", json_array_size(list) - max_rows);
 	mt_table_free(t);
+	if (r == 0 && !max_rows)
+		held_out(result, f);
 	return r < 0 || ferror(f) ? -EIO : 0;
 }
 
@@ -145,6 +158,8 @@ int mt_verb_candidates(int argc, char **argv)
 	                     "Kubernetes namespace/pod/container where known, else the cgroup path;\n"
 	                     "policy, priority and response; memory and swap in use; what a kill\n"
 	                     "would free in RAM and swap; its cost; throttle state or why it is\n"
-	                     "ineligible; and its memory.events counters.",
+	                     "ineligible; and its memory.events counters. Then each group its policy\n"
+	                     "would allow but that is no candidate because a protected group (or\n"
+	                     "memtriage's own) lies below it.",
 	                     render_all);
 }

@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "fileio.h"
+#include "candidacy.h"
 #include "k8s.h"
 #include "policy.h"
 #include "table.h"
@@ -27,7 +28,10 @@ static void help(FILE *f)
 		"\n"
 		"Validates the policy directory DIR (or the compiled-in default set) exactly\n"
 		"as memtriaged loads it. With --root, prints the policy every cgroup below\n"
-		"CGROUP_ROOT gets (a live /sys/fs/cgroup or a fixture tree).\n"
+		"CGROUP_ROOT gets (a live /sys/fs/cgroup or a fixture tree) and whether it\n"
+		"is a candidate: \"yes\", or why not (protected, self, structure,\n"
+		"child-eligible: a group below is the candidate, holds-guarded(G): the\n"
+		"protected or own group G lies below it, so killing it would kill G).\n"
 		"\n"
 		"  --embedded         check the compiled-in default set instead of DIR\n"
 		"  --root DIR         cgroup v2 tree to match against\n"
@@ -41,6 +45,9 @@ static void help(FILE *f)
 
 struct row {
 	char *cgroup, *k8s, *qos, *policy, *priority, *response;
+	ssize_t parent;                  /* row index of the parent cgroup, -1: a top one */
+	struct mt_candidacy_own own;
+	char *candidate;                 /* filled after the walk */
 };
 
 struct table {
@@ -74,7 +81,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int describe(struct walk *w, const char *relpath)
+static int describe(struct walk *w, const char *relpath, ssize_t parent)
 {
 	struct mt_k8s_identity id;
 	const struct mt_policy *p;
@@ -96,10 +103,17 @@ static int describe(struct walk *w, const char *relpath)
 	    (p->is_protected ? asprintf(&r.priority, "-") : asprintf(&r.priority, "%d", p->priority)) < 0 ||
 	    asprintf(&r.response, "%s", p->is_protected ? "protected" : mt_response_to_string(p->response)) < 0)
 		return -ENOMEM;
+	r.parent = parent;
+	r.own = (struct mt_candidacy_own){
+		.has_policy = true,
+		.is_protected = p->is_protected,
+		.kind_is_candidate = mt_k8s_kind_is_candidate(id.path.kind),
+		.is_self = mt_candidacy_path_holds(relpath, w->own),
+	};
 	return table_add(&w->rows, r);
 }
 
-static int walk(struct walk *w, int dfd, const char *relpath, int depth)
+static int walk(struct walk *w, int dfd, const char *relpath, ssize_t row, int depth)
 {
 	if (depth > WALK_DEPTH_MAX)
 		return -ELOOP;
@@ -148,7 +162,8 @@ static int walk(struct walk *w, int dfd, const char *relpath, int depth)
 			r = -ENOMEM;
 			break;
 		}
-		if ((r = describe(w, child)) < 0)
+		ssize_t child_row = (ssize_t)w->rows.n;
+		if ((r = describe(w, child, row)) < 0)
 			break;
 		_cleanup_close_ int cfd = mt_dir_open(dfd, kids[i]);
 		if (cfd < 0) {
@@ -157,7 +172,7 @@ static int walk(struct walk *w, int dfd, const char *relpath, int depth)
 			r = cfd;
 			break;
 		}
-		r = walk(w, cfd, child, depth + 1);
+		r = walk(w, cfd, child, child_row, depth + 1);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(kids[i]);
@@ -165,10 +180,41 @@ static int walk(struct walk *w, int dfd, const char *relpath, int depth)
 	return r;
 }
 
+/* The CANDIDATE column: "yes", or why not; a group held out by a guarded
+ * group below names it. */
+static int judge_candidacy(struct table *t)
+{
+	if (t->n == 0)
+		return 0;
+	_cleanup_free_ struct mt_candidacy_own *own = calloc(t->n, sizeof(*own));
+	_cleanup_free_ ssize_t *parent = calloc(t->n, sizeof(*parent));
+	_cleanup_free_ ssize_t *guard = calloc(t->n, sizeof(*guard));
+	_cleanup_free_ struct mt_candidacy *res = calloc(t->n, sizeof(*res));
+	if (!own || !parent || !guard || !res)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n; i++) {
+		own[i] = t->v[i].own;
+		parent[i] = t->v[i].parent;
+	}
+	int r = mt_candidacy_tree(own, parent, t->n, res, guard);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < t->n; i++) {
+		const char *why = mt_candidacy_why_to_string(res[i].why);
+		if (res[i].why == MT_CANDIDACY_HOLDS_GUARDED && guard[i] >= 0)
+			r = asprintf(&t->v[i].candidate, "no:%s(%s)", why, t->v[guard[i]].cgroup);
+		else
+			r = asprintf(&t->v[i].candidate, "%s%s", res[i].candidate ? "" : "no:", why);
+		if (r < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static void print_table(const struct table *t)
 {
-	static const char *const head[] = { "CGROUP", "K8S", "QOS", "POLICY", ">PRIORITY", "RESPONSE" };
-	struct mt_table *tb = mt_table_new(6, head);
+	static const char *const head[] = { "CGROUP", "K8S", "QOS", "POLICY", ">PRIORITY", "RESPONSE", "CANDIDATE" };
+	struct mt_table *tb = mt_table_new(7, head);
 	if (!tb)
 		abort();
 	/* A terminal narrower than the table loses QOS, then K8S, then
@@ -179,6 +225,7 @@ static void print_table(const struct table *t)
 	mt_table_fit(tb, 3, MT_FIT_END, 8, 0);
 	mt_table_fit(tb, 4, MT_FIT_KEEP, 0, 3);
 	mt_table_fit(tb, 5, MT_FIT_END, 8, 0);
+	mt_table_fit(tb, 6, MT_FIT_END, 12, 0);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct row *r = &t->v[i];
 		mt_table_row(tb);
@@ -188,6 +235,7 @@ static void print_table(const struct table *t)
 		mt_table_cell(tb, r->policy, MT_COLOR_NONE);
 		mt_table_cell(tb, r->priority, MT_COLOR_NONE);
 		mt_table_cell(tb, r->response, MT_COLOR_NONE);
+		mt_table_cell(tb, r->candidate, MT_COLOR_NONE);
 	}
 	mt_table_print(tb, stdout, false, mt_term_width(STDOUT_FILENO));
 	mt_table_free(tb);
@@ -197,7 +245,8 @@ static void table_free(struct table *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		struct row *r = &t->v[i];
-		free(r->cgroup), free(r->k8s), free(r->qos), free(r->policy), free(r->priority), free(r->response);
+		free(r->cgroup), free(r->k8s), free(r->qos), free(r->policy), free(r->priority), free(r->response),
+			free(r->candidate);
 	}
 	free(t->v);
 }
@@ -260,7 +309,9 @@ int mt_verb_check_policy(int argc, char **argv)
 			goto out;
 		}
 		struct walk w = { .set = set, .names = names, .own = own };
-		r = walk(&w, rfd, "", 0);
+		r = walk(&w, rfd, "", -1, 0);
+		if (r >= 0)
+			r = judge_candidacy(&w.rows);
 		if (r < 0) {
 			fprintf(stderr, "memtriage check-policy: walking %s: %s\n", root, strerror(-r));
 			status = MT_EXIT_FAILURE;

@@ -109,6 +109,15 @@ static const char *bytes(char *buf, size_t size, uint64_t v)
 
 #define B(v) bytes((char[32]){ 0 }, 32, (v))
 
+/* A search cut short by its budget: the proven lower bound beside the cost. */
+static const char *bound_text(char *buf, size_t size, uint64_t bound)
+{
+	snprintf(buf, size, " (optimum >= %" PRIu64 ")", bound);
+	return buf;
+}
+
+#define bound_note(v) bound_text((char[48]){ 0 }, 48, (v))
+
 static void candidate_name(const struct mt_candidate *c, char *buf, size_t size)
 {
 	if (c->k8s_namespace && c->k8s_pod && c->k8s_container)
@@ -157,9 +166,10 @@ static void print_table(const char *file, const struct mt_snapshot *s, const str
 	printf("deficit   RAM %s, swap %s; kills in flight free RAM %s, swap %s\n",
 	       B(n->ram_deficit), B(n->swap_deficit), B(d->pending_ram), B(d->pending_swap));
 	if (d->action == MT_ACTION_KILL)
-		printf("decision  kill %zu (%s search), cost %" PRIu64 ", frees RAM %s + swap %s "
+		printf("decision  kill %zu (%s search), cost %" PRIu64 "%s, frees RAM %s + swap %s "
 		       "against swap %s, total %s: %s\n",
-		       d->n_chosen, mt_method_to_string(d->method), d->cost, B(d->freed_ram),
+		       d->n_chosen, mt_method_to_string(d->method), d->cost,
+		       d->cost_bound < d->cost ? bound_note(d->cost_bound) : "", B(d->freed_ram),
 		       B(d->freed_swap), B(d->target_swap), B(d->target_total),
 		       d->covered ? "covers the deficit" : "CANNOT cover the deficit, frees the most it can");
 	else if (d->action == MT_ACTION_THROTTLE)

@@ -14,6 +14,9 @@
 #include "psi.h"
 #include "snapshot.h"
 #include "cgroup_events.h"
+#include "candidacy.h"
+#include "holds.h"
+#include "ratelimit.h"
 
 struct mt_record_ring;
 
@@ -34,13 +37,15 @@ struct daemon_opts {
 	const char *logs_dir;      /* /var/log/containers; NULL = no names */
 	bool dry_run;
 	enum watch_mode watch_mode;
-	uint64_t ram_reserve;      /* bytes kept free in RAM */
-	uint64_t swap_reserve;     /* bytes kept free in swap */
+	struct mt_size reserve;    /* configured; split at every reading (lib/reserve.h) */
+	uint64_t ram_reserve;      /* bytes kept free in RAM, at start-up's totals */
+	uint64_t swap_reserve;     /* bytes kept free in swap, at start-up's totals */
 	uint64_t horizon_ms;       /* act when exhaustion is projected within */
 	int oom_score_adj;
 	/* node PSI trigger: stall and window in microseconds; 0 = none */
 	uint64_t psi_stall_us, psi_window_us;
 	uint64_t kill_timeout_ms;  /* a kill not done by then is "stuck" */
+	const char *hold_file;     /* lowered limits on disk (holdfile.h); NULL/"" = none */
 };
 
 /* A POLLPRI watch on one of a cgroup's files. Allocated per start and freed
@@ -64,8 +69,9 @@ struct cg {
 
 	struct mt_k8s_identity id;
 	const struct mt_policy *policy;  /* borrowed from d->policies */
-	bool eligible;            /* unprotected policy, a candidate kind */
-	bool candidate;           /* eligible and no eligible child */
+	struct mt_candidacy_own own;    /* inputs of lib/candidacy.h */
+	struct mt_candidacy cand;       /* its judgement (why it is or is not one) */
+	bool candidate;           /* cand.candidate: eligible, nothing guarded or eligible below */
 	uint64_t appeared_ms;
 
 	/* candidate: memory.events (the poll only in WATCH_POLL mode) */
@@ -115,6 +121,9 @@ struct cg {
 	uint64_t kill_before_swap;       /* memory.swap.current before */
 	uint64_t kill_node_before;       /* node MemAvailable + SwapFree before */
 	bool kill_reported_stuck;
+	uint64_t kill_retried_ms;       /* a stuck kill's last retry */
+	unsigned kill_failures;         /* consecutive failed kills */
+	uint64_t kill_backoff_until_ms; /* not chosen for a kill before (lib/act.h) */
 	uint64_t dry_kill_until_ms; /* dry run: a pretend kill in flight until then */
 	int cgevents_fd;
 	struct cg_poll *cgevents_poll;
@@ -168,6 +177,17 @@ struct daemon {
 
 	uv_signal_t sig_term, sig_int, sig_hup;
 	bool stopping;
+	/* the hold file (holdfile.c) */
+	int hold_dir_fd;
+	const char *hold_name;
+	struct mt_holds holds;
+	bool hold_error_reported;
+	/* the node's figures (nodefig.c): blind since (0: not), why, how often */
+	uint64_t node_blind_since_ms;
+	char node_error[256];
+	uint64_t node_errors;
+	struct mt_ratelimit node_error_rl; /* its log lines */
+	bool kill_failed_redecide;  /* a chosen kill failed: choose the next set at once */
 
 	struct mt_record_ring *records;
 	void *last_snapshot;      /* json_t *: the newest snapshot */
@@ -193,6 +213,11 @@ void watch_resolve_all(struct daemon *d);
 struct cg *watch_find(struct daemon *d, const char *relpath);
 /* for each candidate; stop when fn returns non-zero */
 void watch_for_each_candidate(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud);
+/* for each cgroup below the root, candidate or not; stop when fn returns non-zero */
+void watch_for_each_cgroup(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud);
+/* for each group eligible by itself but held out because a protected or own
+ * group (guard) lies below it; stop when fn returns non-zero */
+void watch_for_each_held_out(struct daemon *d, int (*fn)(struct cg *c, struct cg *guard, void *ud), void *ud);
 void watch_cg_kill_started(struct cg *c);
 void watch_cg_kill_done(struct cg *c);
 /* Drops a reference taken with c->open_handles++ (frees a dropped cgroup). */

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nodefig.h"
 #include "act.h"
 #include "cgroup_value.h"
 #include "daemon.h"
@@ -258,6 +259,7 @@ static int build_cb(struct cg *c, void *ud)
 	m->age_ms = now - c->appeared_ms;
 	m->kill_in_flight = kill_pending(c, now);
 	m->kill_started_ms = c->kill_started_ms;
+	m->kill_failed = now < c->kill_backoff_until_ms;
 	b->cgs[b->s->n_candidates++] = c;
 	return 0;
 }
@@ -270,8 +272,6 @@ static int build_snapshot(struct daemon *d, struct mt_snapshot *s, struct cg ***
 	if (r < 0)
 		return r;
 	n->now_ms = now_ms();
-	n->ram_reserve = d->opts.ram_reserve;
-	n->swap_reserve = n->swap_total ? d->opts.swap_reserve : 0;
 	n->growth_rate = (int64_t)mt_growth_rate(&d->node_growth);
 	n->throttle_horizon_ms = d->opts.horizon_ms;
 	struct build_ctx b = { .s = s };
@@ -279,7 +279,7 @@ static int build_snapshot(struct daemon *d, struct mt_snapshot *s, struct cg ***
 	*ret_cgs = b.cgs;
 	if (b.error < 0)
 		return b.error;
-	r = mt_node_compute(n);
+	r = nodefig_compute(d, n, "snapshot", true);
 	if (r < 0)
 		return r;
 	n->eta_ms = mt_growth_time_to_exhaustion(&d->node_growth, n->commit, n->bound);
@@ -330,8 +330,12 @@ void decide_run(struct daemon *d, const char *trigger, const char *detail, bool 
 	json_object_set_new(rec, "node", node_json(&s.node));
 	json_object_set_new(rec, "action", json_string(mt_action_to_string(dec.action)));
 	json_object_set_new(rec, "method", json_string(mt_method_to_string(dec.method)));
-	if (dec.action == MT_ACTION_KILL)
+	if (dec.action == MT_ACTION_KILL) {
 		json_object_set_new(rec, "covered", json_boolean(dec.covered));
+		/* "cost 7, optimum >= 6": the bound equals the cost when proven */
+		json_object_set_new(rec, "cost", json_integer((json_int_t)dec.cost));
+		json_object_set_new(rec, "cost_bound", json_integer((json_int_t)dec.cost_bound));
+	}
 	json_t *targets = json_array();
 	for (size_t i = 0; i < dec.n_chosen; i++) {
 		const struct mt_candidate *m = &s.candidates[dec.chosen[i]];
@@ -362,6 +366,12 @@ void decide_run(struct daemon *d, const char *trigger, const char *detail, bool 
 	mt_decision_free(&dec);
 	mt_snapshot_free(&s);
 	free(cgs);
+	/* Each failed group is excluded for its back-off, so this recursion
+	 * ends within as many rounds as there are candidates. */
+	if (d->kill_failed_redecide) {
+		d->kill_failed_redecide = false;
+		decide_run(d, "kill-failed", NULL, false);
+	}
 }
 
 /* --- a candidate's memory.events --- */
@@ -450,7 +460,7 @@ void decide_on_pressure(struct cg *c, enum mt_psi_kind kind)
 	c->pressure_last_ms = now;
 	uint64_t stalled_ms = now - c->pressure_since_ms;
 	if (stalled_ms < (uint64_t)p->pressure.sustain_s * 1000 || !mt_response_may_kill(p->response) ||
-	    kill_pending(c, now)) {
+	    kill_pending(c, now) || now < c->kill_backoff_until_ms) {
 		/* within tolerance, or a policy that never kills (the group
 		 * stays held: decide_check_throttles sees no calm) */
 		decide_run(d, "candidate-psi", c->relpath, false);
@@ -494,7 +504,8 @@ void decide_on_events(struct cg *c)
 		                    (json_int_t)(e.oom_kill - old.oom_kill)));
 	const struct mt_policy *p = c->policy;
 	uint64_t now = now_ms();
-	if (!p || !p->escalate.set || !mt_response_may_kill(p->response) || kill_pending(c, now))
+	if (!p || !p->escalate.set || !mt_response_may_kill(p->response) || kill_pending(c, now) ||
+	    now < c->kill_backoff_until_ms)
 		return;
 	uint64_t v = escalate_counter(&e, p->escalate.counter);
 	if (!c->escalate_armed || now - c->escalate_window_start_ms > (uint64_t)p->escalate.window_s * 1000) {

@@ -19,6 +19,7 @@
 #include "record.h"
 #include "promfile.h" /* metrics */
 #include "report.h"
+#include "holdfile.h"
 
 /* --- act: kill --- */
 static void kill_now(struct cg *c)
@@ -32,21 +33,43 @@ static void kill_now(struct cg *c)
 	int mreleased = mt_act_mrelease(pins);
 	uint64_t t2 = now_us();
 	mt_act_pins_free(pins);
-	if (r < 0 && !mt_errno_is_gone(r)) {
+	if (mt_errno_is_gone(r)) {
+		/* gone before the kill: nothing was killed, and its record ends */
+		decide_record_update(d, c->kill_record_id, "kill-gone",
+		              json_pack("{s:s, s:s}", "cgroup", c->relpath, "outcome", "gone"));
+		watch_cg_kill_done(c);
+		return;
+	}
+	if (r < 0) {
+		/* Excluded for a back-off, and the next set chosen at once: one
+		 * group that cannot be killed must not block every kill. */
+		c->kill_failures++;
+		uint64_t backoff = mt_act_kill_backoff_ms(c->kill_failures);
+		c->kill_backoff_until_ms = now_ms() + backoff;
+		d->kill_failed_redecide = true;
 		decide_record_update(d, c->kill_record_id, "kill-failed",
-		              json_pack("{s:s, s:s, s:s}", "cgroup", c->relpath, "outcome", "failed", "error", strerror(-r)));
+		              json_pack("{s:s, s:s, s:s, s:I}", "cgroup", c->relpath, "outcome", "failed", "error",
+		                        strerror(-r), "backoff_ms", (json_int_t)backoff));
 		c->kill_in_flight = false;
 		view_changed(d);
 		promfile_action_failed(d, true); /* metrics */
 		return;
 	}
+	c->kill_failures = 0;
 	d->kills++;
-	log_event(LOG_WARNING, "kill",
-	          json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
-	                    mt_kill_method_to_string(res.method), "pids", res.pids, "mreleased", mreleased,
-	                    "signalled", res.signalled, "notified_us", (json_int_t)c->kill_notified_us, "acted_us",
-	                    (json_int_t)t1, "kill_us", (json_int_t)(t1 - t0), "mrelease_us", (json_int_t)(t2 - t1),
-	                    "decision", (json_int_t)c->kill_record_id));
+	json_t *ev = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->relpath, "method",
+	                       mt_kill_method_to_string(res.method), "pids", res.pids, "mreleased", mreleased,
+	                       "signalled", res.signalled, "notified_us", (json_int_t)c->kill_notified_us, "acted_us",
+	                       (json_int_t)t1, "kill_us", (json_int_t)(t1 - t0), "mrelease_us", (json_int_t)(t2 - t1),
+	                       "decision", (json_int_t)c->kill_record_id);
+	if (ev && res.method == MT_KILL_FREEZE_SIGNAL)
+		json_object_update_new(ev, json_pack("{s:i, s:b, s:b}", "rounds", (int)res.rounds, "frozen", res.frozen,
+		                                     "survivors", res.survivors));
+	log_event(LOG_WARNING, "kill", ev);
+	if (res.pin_error < 0)
+		/* the kill went ahead; only process_mrelease misses the unpinned */
+		log_msg(LOG_NOTICE, "%s: pinned %s of its processes before the kill (%s)", c->relpath,
+		        res.pids ? "only some" : "none", strerror(-res.pin_error));
 	if (res.thaw_error < 0 && !mt_errno_is_gone(res.thaw_error))
 		/* a survivor of the fallback kill stays frozen: say so */
 		log_msg(LOG_ERR, "%s: thawing after the fallback kill: %s; a surviving process stays frozen",
@@ -81,6 +104,7 @@ void enact_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pr
 		 * until the timeout, so the dry run records one kill per
 		 * deficit, not one per tick. */
 		c->dry_kill_until_ms = c->kill_started_ms + d->opts.kill_timeout_ms;
+		report_dry_run_kill(c, record_id, pred_ram, pred_swap); /* kmsg line, metric */
 		return;
 	}
 	c->kill_in_flight = true;
@@ -140,12 +164,22 @@ void decide_on_populated(struct cg *c)
 static int check_kill_cb(struct cg *c, void *ud)
 {
 	struct daemon *d = c->d;
-	if (c->kill_in_flight && !c->kill_reported_stuck &&
-	    now_ms() - c->kill_started_ms > d->opts.kill_timeout_ms + (c->policy ? c->policy->kill.grace_ms : 0)) {
+	uint64_t limit = d->opts.kill_timeout_ms + (c->policy ? c->policy->kill.grace_ms : 0);
+	if (c->kill_in_flight && !c->kill_reported_stuck && now_ms() - c->kill_started_ms > limit) {
 		c->kill_reported_stuck = true;
+		c->kill_retried_ms = now_ms();
 		decide_record_update(d, c->kill_record_id, "kill-stuck",
 		              json_pack("{s:s, s:s, s:I}", "cgroup", c->relpath, "outcome", "stuck", "after_ms",
 		                        (json_int_t)(now_ms() - c->kill_started_ms)));
+	}
+	/* A stuck group is killed again every kill timeout (a survivor of the
+	 * fallback, a process forked past it) until it empties. */
+	if (c->kill_in_flight && c->kill_reported_stuck && !c->term_sent &&
+	    now_ms() - c->kill_retried_ms >= d->opts.kill_timeout_ms && c->dir_fd >= 0) {
+		c->kill_retried_ms = now_ms();
+		log_event(LOG_WARNING, "kill-retry", json_pack("{s:s, s:I}", "cgroup", c->relpath, "decision",
+		                                               (json_int_t)c->kill_record_id));
+		kill_now(c);
 	}
 	return 0;
 }
@@ -210,6 +244,8 @@ static int restore_limits(struct cg *c, int fd, const char *why)
 	}
 	c->throttled = false;
 	view_changed(d);
+	if ((r >= 0 || mt_errno_is_gone(r)) && (rs >= 0 || mt_errno_is_gone(rs)))
+		holdfile_forget(c); /* a failed restore is tried again at the next start */
 	c->swap_held = false;
 	c->calm_since_ms = 0;
 	d->releases++;
@@ -273,6 +309,8 @@ void enact_throttle(struct cg *c, const struct mt_candidate *m, uint64_t to, uin
 		return;
 	}
 	h->swap_value = SWAP_KEEP;
+	bool first = !c->throttled;
+	uint64_t prev_held = c->held_high;
 	if (!c->throttled) {
 		/* usage and swap as the snapshot read them this pass; only
 		 * memory.swap.high, which the snapshot does not carry, is read */
@@ -294,6 +332,17 @@ void enact_throttle(struct cg *c, const struct mt_candidate *m, uint64_t to, uin
 		}
 	}
 	c->held_high = to;
+	/* on disk before cgroupfs: a daemon killed now restores it at start */
+	if (holdfile_record(c) < 0) {
+		c->held_high = prev_held;
+		if (first) {
+			c->throttled = c->swap_held = false;
+			view_changed(d);
+		}
+		close(h->fd);
+		free(h);
+		return;
+	}
 	c->calm_since_ms = 0;
 	d->throttles++;
 	h->c = c;
@@ -339,6 +388,12 @@ static int release_cb(struct cg *c, void *ud)
 		release(c, "shutdown");
 		return 0;
 	}
+	/* It gained an eligible or protected group below it, or a reload
+	 * protected it: no decision will ever release it as a candidate. */
+	if (!c->candidate) {
+		release(c, c->cand.why == MT_CANDIDACY_PROTECTED ? "protected" : "not-a-candidate");
+		return 0;
+	}
 	const struct mt_policy *p = c->policy;
 	double limit = p ? p->throttle.release_psi_some : 10.0;
 	uint32_t after_s = p ? p->throttle.release_after_s : 30;
@@ -360,13 +415,14 @@ static int release_cb(struct cg *c, void *ud)
 void decide_check_throttles(struct daemon *d, bool danger)
 {
 	struct release_ctx x = { .danger = danger };
-	watch_for_each_candidate(d, release_cb, &x);
+	watch_for_each_cgroup(d, release_cb, &x);
 }
 
+/* Every held group, candidate or not. */
 void decide_restore_all(struct daemon *d)
 {
 	struct release_ctx x = { .all = true };
-	watch_for_each_candidate(d, release_cb, &x);
+	watch_for_each_cgroup(d, release_cb, &x);
 }
 
 int decide_release(struct daemon *d, const char *relpath)

@@ -13,11 +13,14 @@
 #include "daemon.h"
 #include "fileio.h"
 #include "log.h"
+#include "holdfile.h"
+#include "nodefig.h"
 #include "promfile.h" /* metrics */
 #include "notify.h"
 #include "psi.h"
 #include "record.h"
 #include "snapshot_read.h"
+#include "watchdog.h"
 
 /* Timer bounds. 20 ms: /proc/meminfo costs ~10 us to read and a leak of
  * 1 GiB/s moves 20 MiB in that time, inside any sane reserve. 1 s while idle:
@@ -55,12 +58,10 @@ static void on_tick(uv_timer_t *t)
 	uint64_t next = tick_params.max_usec;
 	int r = decide_read_node(d, &n);
 	if (r < 0) {
-		log_msg(LOG_ERR, "reading the node's memory figures: %s", strerror(-r));
+		nodefig_failed(d, "reading the node's memory figures", r);
 		goto rearm;
 	}
-	n.ram_reserve = d->opts.ram_reserve;
-	n.swap_reserve = n.swap_total ? d->opts.swap_reserve : 0;
-	if (mt_node_compute(&n) < 0)
+	if (nodefig_compute(d, &n, "tick", true) < 0)
 		goto rearm;
 	uint64_t us = now_us();
 	mt_growth_update(&d->node_growth, us, n.commit);
@@ -210,6 +211,7 @@ static void shutdown_daemon(struct daemon *d, int signum)
 	if (d->server)
 		loop_server_stop(d);
 	promfile_stop(d); /* metrics */
+	notify_watchdog_stop();
 	uv_timer_stop(&d->tick);
 	uv_close((uv_handle_t *)&d->tick, close_cb_noop);
 	uv_close((uv_handle_t *)&d->policy_debounce, close_cb_noop);
@@ -255,7 +257,13 @@ int loop_run(struct daemon *d)
 
 	uint64_t t0 = now_us();
 	load_names(d); /* before the tree is watched: nothing to resolve yet */
-	int r = watch_start(d);
+	/* before watching: candidates start from the limits restored */
+	int r = holdfile_open(d);
+	if (r < 0) {
+		log_msg(LOG_ERR, "hold file %s: %s", d->opts.hold_file, strerror(-r));
+		return r;
+	}
+	r = watch_start(d);
 	if (r < 0) {
 		log_msg(LOG_ERR, "watching %s: %s", d->opts.root, strerror(-r));
 		return r;
@@ -288,6 +296,14 @@ int loop_run(struct daemon *d)
 	                    "swap_reserve", (json_int_t)d->opts.swap_reserve));
 	uv_timer_start(&d->tick, on_tick, 0, 0);
 	notify_send("READY=1");
+	uint64_t wd_usec = 0;
+	r = notify_watchdog_start(d->loop, &wd_usec);
+	if (r > 0)
+		log_msg(LOG_INFO, "watchdog: keep-alive every %llu ms (timeout %llu us)",
+		        (unsigned long long)mt_watchdog_period_ms(wd_usec), (unsigned long long)wd_usec);
+	else if (r < 0)
+		log_msg(LOG_ERR, "watchdog: WATCHDOG_USEC '%s' / WATCHDOG_PID '%s' malformed: no keep-alives",
+		        getenv("WATCHDOG_USEC"), getenv("WATCHDOG_PID") ? getenv("WATCHDOG_PID") : "");
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -20,9 +21,15 @@
 #include "fileio.h"
 #include "hostcheck.h"
 #include "log.h"
+#include "cleanup.h"
+#include "act.h"
+#include "holdfile.h"
+#include "reserve.h"
+#include "owncg.h"
 #include "meminfo.h"
 #include "mt-config.h"
 #include "record.h"
+#include "rundir.h"
 
 #define DEFAULT_CONFIG "/etc/memtriage/memtriaged.json"
 #define DEFAULT_POLICY_DIR "/etc/memtriage/policies"
@@ -47,18 +54,40 @@ static void usage(FILE *out)
 	fprintf(out,
 	        "usage: memtriaged [--config FILE] [--policy-dir DIR] [--root DIR] [--socket PATH]\n"
 	        "                  [--socket-group GROUP] [--metrics-dir DIR] [--dry-run] [--log-format json|text]\n"
-	        "                  [--log-level LEVEL] [--watch pollpri|inotify] [--check-host] [--version] [--help]\n"
+	        "                  [--log-level LEVEL] [--watch pollpri|inotify] [--hold-file PATH] [--check-host]\n"
+	        "                  [--version] [--help]\n"
 	        "Defaults: --config %s (missing: built-in defaults),\n"
 	        "          --policy-dir %s (missing: embedded default set),\n"
 	        "          --socket /run/memtriage/memtriage.sock (\"\" for none),\n"
 	        "          --log-format text on a terminal, else json; --log-level info\n"
-	        "          (emerg alert crit err warning notice info debug, or 0..7).\n",
+	        "          (emerg alert crit err warning notice info debug, or 0..7),\n"
+	        "          --hold-file /run/memtriage/holds.json (the limits it lowered, restored\n"
+	        "          at the next start after a crash; \"\" for none).\n"
+	        "--kill-fallback (tests): kill by freeze + SIGKILL + thaw even where cgroup.kill exists.\n",
 	        DEFAULT_CONFIG, DEFAULT_POLICY_DIR);
+}
+
+/* MCL_ONFAULT: pages are locked as they are touched, not populated whole
+ * when mapped. Without it each libuv thread-pool thread's 8 MiB stack
+ * (libuv 1.44 threadpool.c) is faulted in and locked at the first
+ * memory.high write -- 4 threads, 32 MiB, allocated at the moment the node
+ * is short -- though a thread touches tens of KiB of it (locked RSS 5.4 ->
+ * 38.2 MB measured, issue 14). What is touched stays locked either way;
+ * kernels before 4.4 lack the flag (EINVAL) and get the old behaviour. */
+static int lock_memory(void)
+{
+#ifdef MCL_ONFAULT
+	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) == 0)
+		return 0;
+	if (errno != EINVAL)
+		return -1;
+#endif
+	return mlockall(MCL_CURRENT | MCL_FUTURE);
 }
 
 static void self_protect(struct daemon *d)
 {
-	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+	if (lock_memory() < 0)
 		log_msg(LOG_WARNING, "mlockall failed (%s): memtriaged's pages may be swapped out or reclaimed "
 		        "under the very pressure it must act on; grant CAP_IPC_LOCK or raise RLIMIT_MEMLOCK",
 		        strerror(errno));
@@ -77,6 +106,8 @@ static void self_protect(struct daemon *d)
 }
 
 /* Our cgroup relative to the supervised root, NULL when outside it. */
+/* Our cgroup relative to the supervised root (NULL: outside it), found
+ * even inside a private cgroup namespace (lib/owncg.h). */
 static char *own_cgroup(const char *root)
 {
 	char buf[4096];
@@ -92,8 +123,28 @@ static char *own_cgroup(const char *root)
 	if (mt_cgmount_probe(&h) < 0)
 		return NULL;
 	const char *mount = h.memory_fs == MT_CGROUP_FS_V2 ? h.memory_mount : h.unified_mount;
+	/* mountinfo runs to a few hundred KiB on a busy Kubernetes node */
+	size_t cap = 1u << 20;
+	_cleanup_free_ char *mi = malloc(cap);
+	char mroot[4096], rel[4096], below[4096];
+	unsigned ups = 0;
+	r = mi ? mt_read_at(AT_FDCWD, "/proc/self/mountinfo", mi, cap) : -ENOMEM;
+	if (r >= 0)
+		r = mt_owncg_mount_root(mi, (size_t)r, mount, mroot, sizeof mroot);
+	if (r >= 0)
+		r = mt_owncg_relate(mroot, line, &ups, rel, sizeof rel);
+	if (r >= 0) {
+		_cleanup_close_ int mfd = mt_dir_open(AT_FDCWD, mount);
+		const char *uid = getenv("MEMTRIAGE_POD_UID");
+		r = mfd < 0 ? mfd : mt_owncg_find(mfd, ups, rel, getpid(), uid, below, sizeof below);
+	}
+	if (r < 0) {
+		log_msg(LOG_WARNING, "own cgroup (from %s, /proc/self/cgroup '%s'): %s; memtriaged does not know "
+		        "which cgroup is its own and may choose it", mount, line, strerror(-r));
+		return NULL;
+	}
 	char abs[8192];
-	snprintf(abs, sizeof abs, "%s%s", mount, strcmp(line, "/") == 0 ? "" : line);
+	snprintf(abs, sizeof abs, "%s%s%s", mount, below[0] ? "/" : "", below);
 	size_t n = strlen(root);
 	if (strcmp(abs, root) == 0)
 		return strdup("");
@@ -123,6 +174,8 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "socket-group", required_argument, NULL, 'g' },
 		{ "metrics-dir", required_argument, NULL, 'm' },
+		{ "hold-file", required_argument, NULL, 'H' },
+		{ "kill-fallback", no_argument, NULL, 'K' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "log-format", required_argument, NULL, 'l' },
 		{ "log-level", required_argument, NULL, 'L' },
@@ -133,7 +186,7 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	const char *a_config = NULL, *a_policy = NULL, *a_root = NULL, *a_socket = NULL, *a_metrics = NULL;
-	const char *a_group = NULL;
+	const char *a_group = NULL, *a_hold = NULL;
 	bool a_dry = false;
 	enum log_format fmt = isatty(STDERR_FILENO) ? LOG_FORMAT_TEXT : LOG_FORMAT_JSON;
 	enum watch_mode watch = WATCH_POLL;
@@ -147,6 +200,8 @@ int main(int argc, char **argv)
 		case 's': a_socket = optarg; break;
 		case 'g': a_group = optarg; break;
 		case 'm': a_metrics = optarg; break;
+		case 'H': a_hold = optarg; break;
+		case 'K': mt_act_set_force_fallback(true); break;
 		case 'n': a_dry = true; break;
 		case 'l':
 			if (strcmp(optarg, "json") == 0)
@@ -210,7 +265,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct daemon d = { .root_fd = -1, .proc_fd = -1, .sys_block_fd = -1, .inotify_fd = -1, .psi_fd = -1, .policy_wd = -1, .logs_wd = -1 };
+	struct daemon d = { .hold_dir_fd = -1, .root_fd = -1, .proc_fd = -1, .sys_block_fd = -1, .inotify_fd = -1, .psi_fd = -1, .policy_wd = -1, .logs_wd = -1 };
 	const char *root = a_root ? a_root : cfg.supervised_root;
 	if (!root || root[0] != '/' || strlen(root) >= sizeof d.opts.root) {
 		fprintf(stderr, "memtriaged: supervised root '%s' is not an absolute path\n", root ? root : "");
@@ -231,6 +286,7 @@ int main(int argc, char **argv)
 		d.opts.policy_dir = DEFAULT_POLICY_DIR;
 	d.opts.socket_path = a_socket ? a_socket : cfg.socket_path;
 	d.opts.metrics_dir = a_metrics ? a_metrics : cfg.metrics_dir;
+	d.opts.hold_file = a_hold ? a_hold : cfg.hold_file;
 	/* Read-only queries for this group's members (socket 0660 root:GROUP). */
 	d.opts.socket_gid = (gid_t)-1;
 	const char *group = a_group ? a_group : cfg.socket_group;
@@ -257,13 +313,20 @@ int main(int argc, char **argv)
 
 	if (mt_hostcheck_run(NULL, stderr) != 0)
 		return 1;
+	/* Neither RuntimeDirectory= nor a hostPath volume makes the metrics
+	 * directory below /run/memtriage: we do (lib/rundir.h). 0755: the
+	 * textfile collector runs as its own user. */
 	if (d.opts.metrics_dir && *d.opts.metrics_dir) {
-		int fd = mt_dir_open(AT_FDCWD, d.opts.metrics_dir);
+		int fd = -1;
+		int r = mt_rundir_ensure(d.opts.metrics_dir, 0755, 0, &fd);
+		if (r == 0 && faccessat(fd, ".", W_OK, AT_EACCESS) < 0)
+			r = -errno;
 		if (fd >= 0)
 			close(fd);
-		if (fd < 0 || access(d.opts.metrics_dir, W_OK) < 0) {
-			fprintf(stderr, "memtriaged: metrics directory %s: %s\n", d.opts.metrics_dir,
-			        strerror(fd < 0 ? -fd : errno));
+		if (r < 0) {
+			fprintf(stderr, "memtriaged: metrics directory %s: %s%s\n", d.opts.metrics_dir, strerror(-r),
+			        r == -EPERM ? " (it and its parents must belong to root or memtriaged's user and be "
+			                      "writable by nobody else)" : "");
 			return 1;
 		}
 	}
@@ -281,25 +344,21 @@ int main(int argc, char **argv)
 		        strerror(-(d.proc_fd < 0 ? d.proc_fd : d.root_fd)));
 		return 1;
 	}
-	/* The reserve is kept below RAM + swap, split between the two in
-	 * proportion to their sizes so that each deficit has its own floor:
-	 * a percentage applies to each (p% of RAM, p% of swap), bytes are
-	 * shared (swap's part = bytes x SwapTotal / (MemTotal + SwapTotal)).
-	 * All of it on RAM would leave swap free to fill to its last page
-	 * with no deficit ever seen. */
+	/* The reserve (lib/reserve.h): at start-up a reserve that leaves
+	 * nothing to supervise is an error naming the figures. */
 	struct mt_meminfo mi;
 	int r = mt_meminfo_read(d.proc_fd, &mi);
 	if (r < 0) {
 		fprintf(stderr, "memtriaged: /proc/meminfo: %s\n", strerror(-r));
 		return 1;
 	}
-	if (cfg.reserve.percent) {
-		d.opts.ram_reserve = mt_size_resolve(&cfg.reserve, mi.mem_total);
-		d.opts.swap_reserve = mt_size_resolve(&cfg.reserve, mi.swap_total);
-	} else {
-		uint64_t all = mi.mem_total + mi.swap_total;
-		d.opts.swap_reserve = all ? (uint64_t)((unsigned __int128)cfg.reserve.bytes * mi.swap_total / all) : 0;
-		d.opts.ram_reserve = cfg.reserve.bytes - d.opts.swap_reserve;
+	d.opts.reserve = cfg.reserve;
+	if (mt_reserve_split(&cfg.reserve, mi.mem_total, mi.swap_total, &d.opts.ram_reserve, &d.opts.swap_reserve) < 0) {
+		fprintf(stderr, "memtriaged: configuration %s: reserve: %" PRIu64 " bytes of RAM and %" PRIu64
+		        " of swap, against MemTotal %" PRIu64 " and SwapTotal %" PRIu64 " bytes: it would leave "
+		        "nothing to supervise\n", cpath, d.opts.ram_reserve, d.opts.swap_reserve, mi.mem_total,
+		        mi.swap_total);
+		return 1;
 	}
 
 	if (d.opts.policy_dir ? mt_policy_set_load_dir(d.opts.policy_dir, &d.policies, &jerr)
@@ -336,6 +395,7 @@ int main(int argc, char **argv)
 	                                           (json_int_t)d.kills, "releases", (json_int_t)d.releases));
 	json_decref(d.last_snapshot);
 	mt_record_ring_free(d.records);
+	holdfile_close(&d);
 	mt_policy_set_free(d.policies);
 	mt_k8s_names_free(d.names);
 	free(d.wds);

@@ -1,6 +1,7 @@
 #include "notify.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -10,6 +11,8 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "watchdog.h"
 
 int notify_send(const char *state)
 {
@@ -41,4 +44,39 @@ int notify_reloading(void)
 	snprintf(buf, sizeof buf, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64,
 	         (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
 	return notify_send(buf);
+}
+
+static uv_timer_t watchdog_timer;
+static bool watchdog_armed;
+
+static void on_watchdog(uv_timer_t *t)
+{
+	notify_send("WATCHDOG=1");
+}
+
+int notify_watchdog_start(uv_loop_t *loop, uint64_t *ret_timeout_usec)
+{
+	uint64_t usec;
+	int r = mt_watchdog_parse(getenv("WATCHDOG_USEC"), getenv("WATCHDOG_PID"), getpid(), &usec);
+	if (r <= 0 || watchdog_armed)
+		return r;
+	uint64_t period = mt_watchdog_period_ms(usec);
+	uv_timer_init(loop, &watchdog_timer);
+	uv_timer_start(&watchdog_timer, on_watchdog, period, period);
+	watchdog_armed = true;
+	notify_send("WATCHDOG=1");
+	*ret_timeout_usec = usec;
+	return 1;
+}
+
+static void on_watchdog_closed(uv_handle_t *h)
+{
+}
+
+void notify_watchdog_stop(void)
+{
+	if (!watchdog_armed)
+		return;
+	watchdog_armed = false;
+	uv_close((uv_handle_t *)&watchdog_timer, on_watchdog_closed);
 }

@@ -1,4 +1,5 @@
 /* The daemon's Prometheus textfile: see promfile.h. */
+#include "nodefig.h"
 #include "promfile.h"
 
 #include <errno.h>
@@ -35,10 +36,9 @@ static void write_now(void)
 {
 	struct daemon *d = pf.d;
 	struct mt_metrics *m = pf.m;
-	struct mt_node n = { .ram_reserve = d->opts.ram_reserve };
+	struct mt_node n = { 0 };
 	if (decide_read_node(d, &n) == 0) {
-		n.swap_reserve = n.swap_total ? d->opts.swap_reserve : 0;
-		if (mt_node_compute(&n) == 0) {
+		if (nodefig_compute(d, &n, "metrics", false) == 0) {
 			m->node_commit_bytes = n.commit;
 			m->node_bound_bytes = n.bound;
 			m->ram_deficit_bytes = n.ram_deficit;
@@ -52,6 +52,7 @@ static void write_now(void)
 	}
 	m->dry_run = d->opts.dry_run;
 	m->decisions = d->decisions;
+	m->node_figure_errors = d->node_errors;
 	m->actions[MT_METRICS_ACTION_KILL] = d->kills;
 	m->actions[MT_METRICS_ACTION_THROTTLE] = d->throttles;
 	m->actions[MT_METRICS_ACTION_RELEASE] = d->releases;
@@ -149,7 +150,8 @@ static void count(struct cg *c, enum mt_metrics_event ev, uint64_t record_id)
 	if (r == -ENAMETOOLONG && !id->named) /* a deep path: count it, unnamed */
 		r = mt_metrics_count(pf.m, ev, "", "", "", reason);
 	if (r < 0)
-		log_msg(LOG_WARNING, "metrics: counting %s of %s: %s", ev == MT_METRICS_EVENT_KILL ? "a kill" : "a throttle",
+		log_msg(LOG_WARNING, "metrics: counting %s of %s: %s",
+		        ev == MT_METRICS_EVENT_KILL ? "a kill" : ev == MT_METRICS_EVENT_THROTTLE ? "a throttle" : "a dry-run kill",
 		        c->relpath, strerror(-r));
 	promfile_changed(d);
 }
@@ -162,6 +164,11 @@ void promfile_count_kill(struct cg *c, uint64_t record_id)
 void promfile_count_throttle(struct cg *c, uint64_t record_id)
 {
 	count(c, MT_METRICS_EVENT_THROTTLE, record_id);
+}
+
+void promfile_count_dry_run_kill(struct cg *c, uint64_t record_id)
+{
+	count(c, MT_METRICS_EVENT_DRY_RUN_KILL, record_id);
 }
 
 void promfile_throttle_done(struct cg *c, uint64_t record_id, int r)

@@ -27,6 +27,8 @@ void promfile_changed(struct daemon *d);
  * a cgroup that is not a Kubernetes container). */
 void promfile_count_kill(struct cg *c, uint64_t record_id);
 void promfile_count_throttle(struct cg *c, uint64_t record_id);
+/* A kill a dry run decided and did not carry out (report.c). */
+void promfile_count_dry_run_kill(struct cg *c, uint64_t record_id);
 
 /* A memory.high write finished with result r (0 or a negative errno):
  * counted as a throttle, a failure, or nothing (the cgroup went away). */

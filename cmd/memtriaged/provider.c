@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "nodefig.h"
 #include "daemon.h"
 #include "decision_json.h"
 #include "log.h"
@@ -90,7 +91,7 @@ static json_t *p_status(void *ud, struct mt_serve_error *e)
 		}
 		json_decref(list);
 	}
-	return json_pack("{s:s, s:I, s:s, s:b, s:{s:I, s:I, s:o, s:o}, s:o*, s:{s:s, s:i, s:I, s:o}, s:i, s:i, s:i, s:o}",
+	return json_pack("{s:s, s:I, s:s, s:b, s:{s:I, s:I, s:o, s:o}, s:o*, s:{s:s, s:i, s:I, s:o}, s:i, s:i, s:i, s:o, s:o}",
 	                 "version", MT_VERSION, "uptime_ms", (json_int_t)(now_ms() - d->started_ms), "mode",
 	                 n[1] ? "killing" : n[0] ? "throttling" : "watching", "dry_run", d->opts.dry_run, "live",
 	                 "commit", (json_int_t)d->last_commit, "bound", (json_int_t)d->last_bound, "eta_ms",
@@ -101,7 +102,7 @@ static json_t *p_status(void *ud, struct mt_serve_error *e)
 	                 (json_int_t)view_unix_ms(d->policy_loaded_ms), "last_reload_error",
 	                 d->policy_error[0] ? json_string(d->policy_error) : json_null(), "candidates",
 	                 (int)d->n_candidates, "throttled", (int)n[0], "kills_in_flight", (int)n[1], "last_action",
-	                 last ? last : json_null());
+	                 last ? last : json_null(), "node_error", nodefig_status_json(d));
 }
 
 static json_t *p_candidates(void *ud, struct mt_serve_error *e)
@@ -280,7 +281,8 @@ int loop_server_start(struct daemon *d)
 	struct mt_serve *s = NULL;
 	int r = mt_serve_start(d->loop, &cfg, &p, &s);
 	if (r < 0) {
-		log_msg(LOG_ERR, "socket %s: %s", d->opts.socket_path, strerror(-r));
+		log_msg(LOG_ERR, "socket %s: %s%s", d->opts.socket_path, strerror(-r),
+		        r == -EPERM ? " (its directory must be owned by root or memtriaged's uid and writable by no one else, or sticky)" : "");
 		return r;
 	}
 	d->server = s;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "daemon.h"
 
@@ -14,3 +15,9 @@
  * differences from the figures the kill was decided on (kill_before_*), so
  * the path from notification to cgroup.kill reads nothing extra for it. */
 void report_kill_done(struct cg *c, uint64_t ram, uint64_t swap);
+
+/* A dry run decided to kill c (and does not): the same line with
+ * "dry-run-kill" and the predicted frees to /dev/kmsg, the dry-run kill
+ * counted in the metrics, a "dry-run-kill-report" log event; so a fleet in
+ * dry run shows what enforcing would have done where operators look. */
+void report_dry_run_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pred_swap);

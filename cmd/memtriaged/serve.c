@@ -18,6 +18,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "admit.h"
 #include "cleanup.h"
 #include "serve_internal.h"
 
@@ -401,11 +402,21 @@ static void on_connection(uv_stream_t *listener, int status)
 	snprintf(c->name, sizeof(c->name), "peer pid=%ld uid=%lu gid=%lu", (long)cred.pid,
 	         (unsigned long)cred.uid, (unsigned long)cred.gid);
 
-	if (s->stats.clients >= s->limits.max_clients) {
+	unsigned same_uid = 0;
+	for (struct mt_serve_client *k = s->clients; k; k = k->next)
+		same_uid += k->counted && k->peer.uid == cred.uid;
+	enum mt_admit adm = mt_admit_client(cred.uid, s->stats.clients, same_uid, s->limits.max_clients,
+	                                    s->limits.per_uid_clients);
+	if (adm != MT_ADMIT_OK) {
 		s->stats.refused_busy++;
-		mt_serve_log(s, LOG_WARNING, "%s: refused: %u clients already connected", c->name,
-		          s->stats.clients);
-		client_say_goodbye(c, MT_PROTO_ERR_TOO_MANY_CLIENTS, NULL);
+		if (adm == MT_ADMIT_UID_CAP)
+			mt_serve_log(s, LOG_WARNING, "%s: refused: uid %lu already holds %u connections", c->name,
+			          (unsigned long)cred.uid, same_uid);
+		else
+			mt_serve_log(s, LOG_WARNING, "%s: refused: %u clients already connected%s", c->name,
+			          s->stats.clients, cred.uid ? " (the last slot is kept for uid 0)" : "");
+		client_say_goodbye(c, MT_PROTO_ERR_TOO_MANY_CLIENTS,
+		                   adm == MT_ADMIT_UID_CAP ? "too many connections from this uid" : NULL);
 		client_close(c);
 		return;
 	}
@@ -451,6 +462,8 @@ int mt_serve_start(uv_loop_t *loop, const struct mt_serve_config *config,
 	s->limits = config->limits;
 	if (!s->limits.max_clients)
 		s->limits.max_clients = MT_SERVE_MAX_CLIENTS;
+	if (!s->limits.per_uid_clients)
+		s->limits.per_uid_clients = MT_SERVE_MAX_CLIENTS_PER_UID;
 	if (!s->limits.max_request)
 		s->limits.max_request = MT_PROTO_MAX_REQUEST;
 	if (!s->limits.idle_timeout_ms)

@@ -12,7 +12,8 @@
  *   - writes go through uv_write only (never a blocking write); a client whose
  *     unsent replies would exceed limits.max_pending_reply is disconnected;
  *   - clients beyond limits.max_clients get one "too-many-clients" error line
- *     and are closed;
+ *     and are closed; the last slot is kept for uid 0 and no other uid holds
+ *     more than limits.per_uid_clients (lib/admit.h);
  *   - requests are served one per loop iteration, round robin over clients
  *     (from a uv_idle handle), so the daemon's own callbacks (memory events,
  *     timers) wait for at most ONE request's work however many clients
@@ -107,6 +108,10 @@
  * monitoring scraper are a handful; 16 leaves headroom while bounding the
  * server's worst-case memory to 16 x (8 KiB + 4 MiB). */
 #define MT_SERVE_MAX_CLIENTS 16
+/* Connections one uid other than 0 may hold at once: a CLI user runs one
+ * or two (`top` and a query); 4 leaves room, and 3 uids cannot fill the
+ * 15 slots open to them. uid 0 always has the last slot. */
+#define MT_SERVE_MAX_CLIENTS_PER_UID 4
 
 /* A client must complete a request, or accept a whole reply, within this
  * long of its previous completed request or reply: a CLI sends its request
@@ -126,7 +131,8 @@
 #define MT_SERVE_BACKLOG 16
 
 struct mt_serve_limits {
-	unsigned max_clients;       /* 0 = MT_SERVE_MAX_CLIENTS */
+	unsigned max_clients;       /* 0 = MT_SERVE_MAX_CLIENTS; the last one for uid 0 */
+	unsigned per_uid_clients;   /* 0 = MT_SERVE_MAX_CLIENTS_PER_UID; uid 0 unlimited */
 	size_t max_request;         /* 0 = MT_PROTO_MAX_REQUEST; at most that */
 	uint64_t idle_timeout_ms;   /* 0 = MT_SERVE_IDLE_TIMEOUT_MS */
 	size_t max_pending_reply;   /* 0 = MT_SERVE_MAX_PENDING_REPLY */
@@ -204,8 +210,9 @@ struct mt_serve;
 
 /* Creates the socket and starts serving on `loop`.
  *
- * The socket's directory is created mode 0755 if missing (its parent must
- * exist); an existing one must be a directory, not a symlink. The socket is
+ * The socket's directory, when absolute, is made as lib/rundir.h says
+ * (created 0755 with its parents if missing; a symlink: -ELOOP; writable
+ * by anyone else, unless sticky: -EPERM); a relative one must exist. The socket is
  * bound under a temporary name, set to mode 0660 and config->group, and
  * renamed onto config->path, so it never appears with other permissions.
  * An existing socket at the path that refuses connections (stale, left by a

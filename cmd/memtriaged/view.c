@@ -213,6 +213,14 @@ static int row_cb(struct cg *c, void *ud)
 	return 0;
 }
 
+static int held_out_cb(struct cg *c, struct cg *guard, void *ud)
+{
+	json_array_append_new(ud, json_pack("{s:s, s:s, s:s, s:s}", "path", c->relpath, "policy",
+	                                    c->policy ? c->policy->name : "", "why",
+	                                    mt_candidacy_why_to_string(c->cand.why), "guard", guard->relpath));
+	return 0;
+}
+
 json_t *view_candidates_json(struct daemon *d)
 {
 	struct rows rs = { .s = view_snapshot(d) };
@@ -227,7 +235,9 @@ json_t *view_candidates_json(struct daemon *d)
 		json_array_append_new(a, rs.v[i].o);
 	}
 	free(rs.v);
-	json_t *out = json_pack("{s:o}", "candidates", a);
+	json_t *held = json_array();
+	watch_for_each_held_out(d, held_out_cb, held);
+	json_t *out = json_pack("{s:o, s:o}", "candidates", a, "held_out", held);
 	/* Kept for view_generation(): the clock this reply's text was made with. */
 	d->shown_clock_offset_ms = clock_offset_ms();
 	if (rs.s)

@@ -22,6 +22,8 @@
 #include "fileio.h"
 #include "log.h"
 #include "psi.h"
+#include "candidacy.h"
+#include "holdfile.h"
 
 #define MASK_TREE (IN_CREATE | IN_DELETE | IN_ONLYDIR | IN_EXCL_UNLINK)
 /* kernfs_notify() raises IN_MODIFY on the parent directory's watch for
@@ -269,16 +271,6 @@ static void candidate_on(struct cg *c)
 	candidate_psi_sync(c);
 }
 
-static bool cg_is_self_or_ancestor(struct daemon *d, const char *relpath)
-{
-	if (!d->own_cgroup)
-		return false;
-	size_t n = strlen(relpath);
-	if (n == 0)
-		return true;
-	return strncmp(d->own_cgroup, relpath, n) == 0 && (d->own_cgroup[n] == '\0' || d->own_cgroup[n] == '/');
-}
-
 static void cg_resolve(struct cg *c)
 {
 	struct daemon *d = c->d;
@@ -287,20 +279,33 @@ static void cg_resolve(struct cg *c)
 	c->policy = NULL;
 	if (mt_policy_set_match(d->policies, c->relpath, &c->id, d->own_cgroup, &c->policy) < 0)
 		c->policy = NULL;
-	c->eligible = c->parent && c->policy && !c->policy->is_protected &&
-	              mt_k8s_kind_is_candidate(c->id.path.kind) && !cg_is_self_or_ancestor(d, c->relpath);
+	c->own = (struct mt_candidacy_own){
+		.is_root = !c->parent,
+		.has_policy = c->policy != NULL,
+		.is_protected = c->policy && c->policy->is_protected,
+		.kind_is_candidate = mt_k8s_kind_is_candidate(c->id.path.kind),
+		.is_self = mt_candidacy_path_holds(c->relpath, d->own_cgroup),
+	};
 }
 
+/* Judges c from its children (lib/candidacy.h) and, while the result
+ * changes, its ancestors: a protected group appearing deep down takes the
+ * candidacy from every group above it. */
 static void cg_update_candidacy(struct cg *c)
 {
-	bool child_eligible = false;
-	for (struct cg *k = c->children; k; k = k->next)
-		if (k->eligible)
-			child_eligible = true;
-	if (c->eligible && !child_eligible)
-		candidate_on(c);
-	else
-		candidate_off(c);
+	for (; c && !c->dropped; c = c->parent) {
+		struct mt_candidacy_below below = { 0 };
+		for (struct cg *k = c->children; k; k = k->next)
+			mt_candidacy_below_add(&below, &k->cand);
+		struct mt_candidacy old = c->cand;
+		mt_candidacy_judge(&c->own, &below, &c->cand);
+		if (c->cand.candidate)
+			candidate_on(c);
+		else
+			candidate_off(c);
+		if (old.guarded == c->cand.guarded && old.below_eligible == c->cand.below_eligible)
+			break;
+	}
 }
 
 static struct cg *cg_child(struct cg *parent, const char *name)
@@ -402,6 +407,8 @@ static void cg_drop(struct cg *c)
 		                                                "kill_in_flight", c->kill_in_flight));
 	if (c->kill_in_flight)
 		watch_cg_kill_done(c);
+	if (c->throttled && !d->stopping)
+		holdfile_forget(c); /* gone: nothing left to restore */
 	candidate_off(c);
 	cg_poll_close(&c->cgevents_poll);
 	close_handle(c, (uv_handle_t *)&c->grace_timer, &c->grace_timer_init);
@@ -487,7 +494,8 @@ static void handle_event(struct daemon *d, const struct inotify_event *ev)
 	if (!c || c->dropped)
 		return;
 	if ((ev->mask & IN_CREATE) && (ev->mask & IN_ISDIR) && ev->len) {
-		if (!cg_child(c, ev->name))
+		/* as the scan does: "."-names are not cgroups we supervise */
+		if (ev->name[0] != '.' && !cg_child(c, ev->name))
 			cg_add(d, c, ev->name);
 	} else if ((ev->mask & IN_DELETE) && (ev->mask & IN_ISDIR) && ev->len) {
 		struct cg *k = cg_child(c, ev->name);
@@ -613,4 +621,59 @@ void watch_for_each_candidate(struct daemon *d, int (*fn)(struct cg *c, void *ud
 {
 	if (d->root)
 		each_rec(d->root, fn, ud);
+}
+
+static int all_rec(struct cg *c, int (*fn)(struct cg *, void *), void *ud)
+{
+	for (struct cg *k = c->children, *next; k; k = next) {
+		next = k->next;
+		int r = all_rec(k, fn, ud);
+		if (r)
+			return r;
+	}
+	return fn(c, ud);
+}
+
+void watch_for_each_cgroup(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud)
+{
+	if (d->root)
+		all_rec(d->root, fn, ud);
+}
+
+/* The guarded group below c that holds it out (lib/candidacy.h): follow the
+ * guarded children down to a group guarded by itself. */
+static struct cg *guard_below(struct cg *c)
+{
+	for (;;) {
+		if (c->own.is_self || !c->own.has_policy || c->own.is_protected)
+			return c;
+		struct cg *k;
+		for (k = c->children; k; k = k->next)
+			if (k->cand.guarded)
+				break;
+		if (!k)
+			return c;
+		c = k;
+	}
+}
+
+static int held_rec(struct cg *c, int (*fn)(struct cg *, struct cg *, void *), void *ud)
+{
+	if (c->cand.why == MT_CANDIDACY_HOLDS_GUARDED) {
+		int r = fn(c, guard_below(c), ud);
+		if (r)
+			return r;
+	}
+	for (struct cg *k = c->children; k; k = k->next) {
+		int r = held_rec(k, fn, ud);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+void watch_for_each_held_out(struct daemon *d, int (*fn)(struct cg *c, struct cg *guard, void *ud), void *ud)
+{
+	if (d->root)
+		held_rec(d->root, fn, ud);
 }

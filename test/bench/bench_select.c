@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "select.h"
+#include "select_families.h"
 #include "select_fixture.h"
 
 #define RUNS 201
@@ -55,7 +56,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-int main(void)
+static int sizes_bench(void)
 {
 	static const size_t sizes[] = { 10, 100, 1000, 10000 };
 	printf("%-11s %9s %12s %12s %15s %6s %10s %8s\n", "candidates", "instances", "median (us)",
@@ -68,12 +69,12 @@ int main(void)
 			struct mt_decision d;
 			make(&s, sizes[k], 1000 * k + r);
 			if (mt_snapshot_compute(&s) < 0)
-				return 1;
+				return -1;
 			t[r] = UINT64_MAX;
 			for (int rep = 0; rep < REPEATS; rep++) {
 				uint64_t t0 = now_ns();
 				if (mt_select(&s, NULL, &d) < 0)
-					return 1;
+					return -1;
 				uint64_t dt = now_ns() - t0;
 				t[r] = dt < t[r] ? dt : t[r];
 				raw_worst = dt > raw_worst ? dt : raw_worst;
@@ -91,6 +92,88 @@ int main(void)
 		       (double)t[RUNS / 2] / 1000, (double)t[RUNS - 1] / 1000, (double)raw_worst / 1000,
 		       exact, heur, (double)victims / RUNS);
 	}
-	printf("\nreproduce: ninja -C build && ./build/test/bench/bench_select\n");
+	return 0;
+}
+
+/* The families of select_families.h: time as above, whether the search
+ * proved its set optimal, and whether it costs exactly the reference's
+ * optimum (glpsol, cbc where glpsol disagrees; skipped with --no-ilp). */
+static int families(size_t runs, bool ilp)
+{
+	static const size_t sizes[] = { 20, 100, 300, 1000 };
+	char dir[] = "/tmp/mt-bench-select.XXXXXX";
+	if (ilp && !mkdtemp(dir))
+		return 1;
+	printf("\n%-26s %5s %5s %9s %9s %7s %8s %9s %9s\n", "family", "n", "inst", "median us", "worst us",
+	       "proven", "optimal", "victims", "worst gap");
+	for (size_t f = 0; f < FAM_COUNT; f++)
+		for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+			uint64_t *t = calloc(runs, sizeof(uint64_t)), victims = 0, gap = 0;
+			size_t proven = 0, optimal = 0, bad = 0;
+			if (!t)
+				return 1;
+			for (size_t r = 0; r < runs; r++) {
+				struct mt_snapshot s;
+				struct mt_decision d;
+				fam_make(&s, &fam_list[f], sizes[k], 7000000 + 100000 * f + 1000 * k + r);
+				t[r] = UINT64_MAX;
+				for (int rep = 0; rep < REPEATS; rep++) {
+					uint64_t t0 = now_ns();
+					if (mt_select(&s, NULL, &d) < 0)
+						return 1;
+					uint64_t dt = now_ns() - t0;
+					t[r] = dt < t[r] ? dt : t[r];
+					if (rep + 1 < REPEATS)
+						mt_decision_free(&d);
+				}
+				proven += d.method == MT_METHOD_EXACT || d.action != MT_ACTION_KILL;
+				victims += d.n_chosen;
+				gap = d.cost - d.cost_bound > gap ? d.cost - d.cost_bound : gap;
+				if (ilp) {
+					struct fam_check c = fam_check(&s, &d, dir, r, fam_list[f].name, sizes[k], true);
+					optimal += c.optimal;
+					bad += !c.ok;
+				}
+				mt_decision_free(&d);
+				mt_snapshot_free(&s);
+			}
+			qsort(t, runs, sizeof(t[0]), cmp_u64);
+			char opt[32];
+			if (ilp)
+				snprintf(opt, sizeof(opt), "%5.1f %%%s", 100.0 * (double)optimal / (double)runs, bad ? "!" : "");
+			else
+				snprintf(opt, sizeof(opt), "-");
+			printf("%-26s %5zu %5zu %9.1f %9.1f %5.1f %% %8s %9.1f %9" PRIu64 "\n", fam_list[f].name, sizes[k],
+			       runs, (double)t[runs / 2] / 1000, (double)t[runs - 1] / 1000,
+			       100.0 * (double)proven / (double)runs, opt, (double)victims / (double)runs, gap);
+			free(t);
+		}
+	if (ilp) {
+		char cmd[128];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	bool ilp = true;
+	size_t runs = 50;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--no-ilp") == 0)
+			ilp = false;
+		else if (strncmp(argv[i], "--runs=", 7) == 0)
+			runs = strtoul(argv[i] + 7, NULL, 10);
+		else {
+			fprintf(stderr, "usage: %s [--no-ilp] [--runs=N]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (runs == 0 || sizes_bench() < 0 || families(runs, ilp) < 0)
+		return 1;
+	printf("\nreproduce: ninja -C build && ./build/test/bench/bench_select%s --runs=%zu\n", ilp ? "" : " --no-ilp",
+	       runs);
 	return 0;
 }

@@ -9,7 +9,8 @@ Usage: check_containerfile.py SRCDIR BINARY...
   (readelf NEEDED, resolved with ldd, owner from dpkg -S) is among them or
   in libc6, which the base image has;
 - every path the Dockerfile copies from the repo exists.
-The image itself is not built here: no container registry is reachable."""
+The image itself is built by image_build.sh (suite 'image'), the build
+context alone by containerfile_context.sh."""
 import os
 import re
 import shutil

@@ -5,7 +5,9 @@ asks of them. Usage: check_manifests.py SRCDIR MODE [ARGS]
   manifests      the manifests parse and carry the DaemonSet's fields
   policy-files   policies/kustomization.yaml lists exactly policies/default/*.json
   kustomize      `kustomize build` (or `kubectl kustomize`) renders the set, with
-                 the ConfigMap wired to the DaemonSet (exit 77 without either tool;
+                 the ConfigMap wired to the DaemonSet, and the dry-run overlay
+                 (deploy/overlays/dry-run) renders the same set with --dry-run
+                 added and nothing else changed (exit 77 without either tool;
                  deploy/install-deps.sh installs kustomize)
   schema         each object validates against the Kubernetes OpenAPI schema
                  (validate_k8s.cjs; exit 77 without node or kubernetes-models)
@@ -23,7 +25,8 @@ import yaml
 
 SKIP = 77
 # memtriaged's command line (cmd/memtriaged/main.c, issue 6).
-DAEMON_FLAGS = {"--config", "--policy-dir", "--root", "--socket", "--metrics-dir", "--dry-run", "--log-format", "--watch"}
+DAEMON_FLAGS = {"--config", "--policy-dir", "--root", "--socket", "--socket-group", "--metrics-dir", "--dry-run",
+               "--log-format", "--log-level", "--watch"}
 
 failures = []
 
@@ -132,11 +135,17 @@ def mode_manifests(src):
     res = c.get("resources", {})
     for r in ("cpu", "memory"):
         check(r in res.get("requests", {}), f"resources.requests.{r} missing")
-        check(res.get("requests", {}).get(r) == res.get("limits", {}).get(r),
-              f"resources: request {r} must equal its limit")
-    probe = c.get("livenessProbe", {}).get("exec", {}).get("command", [])
-    check(probe[-1:] == ["status"] and probe[:1] and probe[0].endswith("/memtriage"),
-          f"liveness probe must run `memtriage status`, runs {probe}")
+    # issue 14: CFS throttling stalls the supervisor when the node thrashes;
+    # the memory limit is the one test/vm/host/daemon-footprint.sh proves.
+    check("cpu" not in res.get("limits", {}), "resources: no CPU limit (see daemonset.yaml)")
+    check(res.get("requests", {}).get("memory") == res.get("limits", {}).get("memory"),
+          "resources: the memory request must equal its limit")
+    for kind in ("livenessProbe", "readinessProbe"):
+        probe = c.get(kind, {}).get("exec", {}).get("command", [])
+        check(probe == ["/usr/bin/memtriage", "status"], f"{kind} must run `/usr/bin/memtriage status`, runs {probe}")
+    env = {e["name"]: e for e in c.get("env", [])}
+    check(env.get("MEMTRIAGE_POD_UID", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "metadata.uid",
+          "MEMTRIAGE_POD_UID must come from the downward API (metadata.uid): memtriaged excludes its own pod by it")
 
     vols = {v["name"]: v for v in pod.get("volumes", [])}
     mounts = {m["mountPath"]: m for m in c.get("volumeMounts", [])}
@@ -227,6 +236,24 @@ def mode_kustomize(src):
           "rendered DaemonSet does not mount the rendered ConfigMap")
     check(pod["containers"][0]["image"] == f"localhost/memtriage:{meson_version(src)}",
           f"rendered image is {pod['containers'][0]['image']!r}")
+
+    # The first rollout: the same objects, the daemon with --dry-run.
+    p = subprocess.run(cmd + [os.path.join(src, "deploy", "overlays", "dry-run")],
+                       capture_output=True, text=True, check=False)
+    if not check(p.returncode == 0, f"{' '.join(cmd)} deploy/overlays/dry-run failed: {p.stderr.strip()}"):
+        return 0
+    dry = list(yaml.safe_load_all(p.stdout))
+    key = lambda o: (o["kind"], o["metadata"]["name"])
+    check(sorted(map(key, dry)) == sorted(map(key, objs)),
+          f"dry-run overlay renders {sorted(map(key, dry))}, the base {sorted(map(key, objs))}")
+    dry_ds = one_kind(dry, "DaemonSet")
+    base_args = pod["containers"][0]["args"]
+    dry_args = dry_ds["spec"]["template"]["spec"]["containers"][0].get("args", [])
+    check(dry_args == base_args + ["--dry-run"], f"dry-run overlay args {dry_args}, expected the base's + --dry-run")
+    dry_ds["spec"]["template"]["spec"]["containers"][0]["args"] = base_args
+    check(dry_ds == ds, "dry-run overlay changes the DaemonSet beyond --dry-run")
+    check(all(o == b for o in dry for b in objs if key(o) == key(b) and o["kind"] != "DaemonSet"),
+          "dry-run overlay changes objects other than the DaemonSet")
     return 0
 
 

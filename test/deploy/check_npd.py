@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Matches node-problem-detector's memtriage rule against kill report lines
-printed by the C formatter. Usage: check_npd.py RULES.json KILLREPORT_SAMPLE
+"""Matches node-problem-detector's memtriage rules against kill report lines
+printed by the C formatter: MemtriageKilledContainer matches the kills carried
+out and no dry run's, MemtriageDryRunKill the reverse (issue 14).
+Usage: check_npd.py RULES.json KILLREPORT_SAMPLE
 
 node-problem-detector matches a rule as Go regexp `pattern + \\z` against each
 kmsg message (pkg/systemlogmonitor/logwatchers .. log_buffer.go); \\S, \\d and
@@ -29,9 +31,8 @@ NOT_KILLS = [
 ]
 
 
-def parse(line):
+def parse(line, prefix):
     """The reader's side of the documented format."""
-    prefix = "memtriage: killed "
     assert line.startswith(prefix), line
     out = {}
     for tok, name in zip(line[len(prefix):].split(" "), FIELDS):
@@ -51,27 +52,30 @@ def main():
     fails = []
     if cfg.get("plugin") != "kmsg" or cfg.get("logPath") != "/dev/kmsg":
         fails.append("the monitor must read /dev/kmsg with the kmsg plugin")
-    rules = [r for r in cfg.get("rules", []) if r.get("reason") == "MemtriageKilledContainer"]
-    if len(rules) != 1 or rules[0].get("type") != "temporary":
-        fails.append("one temporary rule with reason MemtriageKilledContainer expected")
-        rules = rules or [{"pattern": "(?!)"}]
-    rx = re.compile(rules[0]["pattern"] + r"\Z")
     lines = subprocess.run([sys.argv[2]], capture_output=True, text=True, check=True).stdout.splitlines()
-    if len(lines) != len(EXPECTED):
-        fails.append(f"{len(lines)} sample lines, expected {len(EXPECTED)}")
-    for line, want in zip(lines, EXPECTED):
-        if not rx.search(line):
-            fails.append(f"rule does not match: {line}")
-        got = parse(line)
-        if got != want:
-            fails.append(f"parsed {got}, expected {want}")
-    for line in NOT_KILLS:
-        if rx.search(line):
-            fails.append(f"rule matches a line it must not: {line}")
+    if len(lines) != 2 * len(EXPECTED):
+        fails.append(f"{len(lines)} sample lines, expected {2 * len(EXPECTED)}")
+    kills, dry = lines[:len(EXPECTED)], lines[len(EXPECTED):]
+    for reason, prefix, mine, others in (("MemtriageKilledContainer", "memtriage: killed ", kills, dry),
+                                         ("MemtriageDryRunKill", "memtriage: dry-run-kill ", dry, kills)):
+        rules = [r for r in cfg.get("rules", []) if r.get("reason") == reason]
+        if len(rules) != 1 or rules[0].get("type") != "temporary":
+            fails.append(f"one temporary rule with reason {reason} expected")
+            rules = rules or [{"pattern": "(?!)"}]
+        rx = re.compile(rules[0]["pattern"] + r"\Z")
+        for line, want in zip(mine, EXPECTED):
+            if not rx.search(line):
+                fails.append(f"{reason}: rule does not match: {line}")
+            got = parse(line, prefix)
+            if got != want:
+                fails.append(f"{reason}: parsed {got}, expected {want}")
+        for line in NOT_KILLS + [l.replace("memtriage: killed ", prefix) for l in NOT_KILLS] + others:
+            if rx.search(line):
+                fails.append(f"{reason}: rule matches a line it must not: {line}")
     for f in fails:
         print("FAIL:", f)
     if not fails:
-        print(f"npd: rule matches all {len(lines)} sample lines, rejects {len(NOT_KILLS)} others")
+        print(f"npd: each rule matches its {len(EXPECTED)} sample lines and rejects {2 * len(NOT_KILLS) + len(EXPECTED)} others")
     return 1 if fails else 0
 
 

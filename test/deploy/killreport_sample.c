@@ -1,5 +1,6 @@
 /* Prints kill report lines, one per line, for check_npd.py to match against
- * node-problem-detector's rule: the C formatter is the source of truth. */
+ * node-problem-detector's rules: the C formatter is the source of truth.
+ * Each report twice: as a kill carried out, then as a dry run's. */
 #include <stdio.h>
 
 #include "killreport.h"
@@ -18,8 +19,10 @@ int main(void)
 	};
 	char line[MT_KILLREPORT_MAX_LEN + 1];
 
-	for (size_t i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
-		int r = mt_killreport_format(&reports[i], line, sizeof(line));
+	for (size_t i = 0; i < 2 * sizeof(reports) / sizeof(reports[0]); i++) {
+		struct mt_killreport rep = reports[i % (sizeof(reports) / sizeof(reports[0]))];
+		rep.dry_run = i >= sizeof(reports) / sizeof(reports[0]);
+		int r = mt_killreport_format(&rep, line, sizeof(line));
 
 		if (r < 0) {
 			fprintf(stderr, "killreport_sample: report %zu: error %d\n", i, r);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -166,6 +167,7 @@ static void test_kill_fallback(void)
 	snprintf(buf, sizeof buf, "%d\n", b);
 	put("f/container/cgroup.procs", buf);
 	put("f/cgroup.freeze", "");
+	put("f/cgroup.events", "populated 0\nfrozen 1\n");
 	_cleanup_close_ int fd = cg("f");
 	struct mt_kill_result r = { 0 };
 	struct mt_kill_pins *pins = NULL;
@@ -173,7 +175,11 @@ static void test_kill_fallback(void)
 	CHECK(pins != NULL);
 	CHECK_INT(r.method, MT_KILL_FREEZE_SIGNAL);
 	CHECK_INT(r.pids, 2);
-	CHECK_INT(r.signalled, 2);
+	/* through the 2 pins, then the 2 listed (zombies until reaped) once */
+	CHECK_INT(r.signalled, 4);
+	CHECK(r.frozen);
+	CHECK_INT(r.rounds, 1);
+	CHECK(!r.survivors);
 	CHECK_INT(r.thaw_error, 0);
 	get("f/cgroup.freeze", buf, sizeof buf);
 	CHECK_STR(buf, "0");   /* always thawed */
@@ -184,6 +190,133 @@ static void test_kill_fallback(void)
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	/* reaped by waitpid already: nothing left for process_mrelease */
 	CHECK_INT(mt_act_mrelease(pins), 0);
+	mt_act_pins_free(pins);
+}
+
+/* A victim whose subtree is deeper than the pinning walk goes: cgroup.kill
+ * is written all the same (before issue 13 the walk's -ELOOP aborted the
+ * kill, and every later decision chose the same group again). */
+static void test_kill_deep(void)
+{
+	char rel[512] = "deep", buf[64];
+	mk(rel);
+	put("deep/cgroup.procs", "");
+	put("deep/cgroup.kill", "");
+	for (int i = 0; i < 40; i++) {
+		strcat(rel, "/d");
+		mk(rel);
+	}
+	_cleanup_close_ int fd = cg("deep");
+	struct mt_kill_result r = { 0 };
+	struct mt_kill_pins *pins = NULL;
+	CHECK_INT(mt_act_kill_group(fd, &r, &pins), 0);
+	CHECK_INT(r.method, MT_KILL_CGROUP_KILL);
+	CHECK_INT(r.pin_error, -ELOOP);
+	get("deep/cgroup.kill", buf, sizeof buf);
+	CHECK_STR(buf, "1");
+	mt_act_pins_free(pins);
+}
+
+/* A cgroup.procs past MT_PROCS_FILE_MAX below the victim: pinning skips
+ * it, the kill goes ahead. */
+static void test_kill_huge_procs(void)
+{
+	char buf[64], p[512];
+	mk("huge");
+	mk("huge/c");
+	put("huge/cgroup.procs", "");
+	put("huge/cgroup.kill", "");
+	snprintf(p, sizeof p, "%s/huge/c/cgroup.procs", root);
+	FILE *f = fopen(p, "w");
+	for (unsigned i = 0; f && i < (9u << 20) / 8; i++)
+		fputs("4194303\n", f);
+	if (f)
+		fclose(f);
+	_cleanup_close_ int fd = cg("huge");
+	struct mt_kill_result r = { 0 };
+	struct mt_kill_pins *pins = NULL;
+	CHECK_INT(mt_act_kill_group(fd, &r, &pins), 0);
+	CHECK_INT(r.method, MT_KILL_CGROUP_KILL);
+	get("huge/cgroup.kill", buf, sizeof buf);
+	CHECK_STR(buf, "1");
+	mt_act_pins_free(pins);
+}
+
+/* The fd table all but full: the pins take what is left, cgroup.kill was
+ * opened before them and is written. Run in a child (RLIMIT_NOFILE). */
+static void test_kill_emfile(void)
+{
+	char buf[64];
+	mk("fds");
+	put("fds/cgroup.kill", "");
+	char procs[64];
+	pid_t a = spawn_sleeper(), b = spawn_sleeper(), c = spawn_sleeper();
+	snprintf(procs, sizeof procs, "%d\n%d\n%d\n", a, b, c);
+	put("fds/cgroup.procs", procs);
+	pid_t k = fork();
+	if (k == 0) {
+		int fd = cg("fds");
+		/* fd + 3 leaves room for cgroup.kill, cgroup.procs and one pidfd */
+		struct rlimit rl = { .rlim_cur = (rlim_t)fd + 4, .rlim_max = (rlim_t)fd + 4 };
+		for (int i = fd + 1; i < 1024; i++)
+			close(i);
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			_exit(90);
+		struct mt_kill_result r = { 0 };
+		struct mt_kill_pins *pins = NULL;
+		int e = mt_act_kill_group(fd, &r, &pins);
+		_exit(e == 0 && r.method == MT_KILL_CGROUP_KILL && r.pin_error == -EMFILE && r.pids == 3 ? 0 : 91);
+	}
+	int st = 0;
+	CHECK_INT(waitpid(k, &st, 0), k);
+	CHECK(WIFEXITED(st));
+	CHECK_INT(WEXITSTATUS(st), 0);
+	get("fds/cgroup.kill", buf, sizeof buf);
+	CHECK_STR(buf, "1");
+	kill(a, SIGKILL), kill(b, SIGKILL), kill(c, SIGKILL);
+	waitpid(a, NULL, 0), waitpid(b, NULL, 0), waitpid(c, NULL, 0);
+}
+
+static void test_backoff(void)
+{
+	CHECK_U64(mt_act_kill_backoff_ms(0), 5000);
+	CHECK_U64(mt_act_kill_backoff_ms(1), 5000);
+	CHECK_U64(mt_act_kill_backoff_ms(2), 10000);
+	CHECK_U64(mt_act_kill_backoff_ms(7), 300000);
+	CHECK_U64(mt_act_kill_backoff_ms(100000), 300000);
+}
+
+/* A group that stays populated: every round signals again, the bound
+ * ends it, survivors are reported and the group is thawed. Forced
+ * fallback: cgroup.kill exists and is not written. */
+static void test_kill_fallback_stuck(void)
+{
+	char buf[64];
+	pid_t a = spawn_sleeper();
+	mk("st");
+	snprintf(buf, sizeof buf, "%d\n", a);
+	put("st/cgroup.procs", buf);
+	put("st/cgroup.freeze", "");
+	put("st/cgroup.kill", "");
+	put("st/cgroup.events", "populated 1\nfrozen 0\n");
+	_cleanup_close_ int fd = cg("st");
+	struct mt_kill_result r = { 0 };
+	struct mt_kill_pins *pins = NULL;
+	mt_act_set_force_fallback(true);
+	CHECK_INT(mt_act_kill_group(fd, &r, &pins), 0);
+	mt_act_set_force_fallback(false);
+	CHECK_INT(r.method, MT_KILL_FREEZE_SIGNAL);
+	CHECK(!r.frozen);               /* never saw frozen 1: waited, then signalled */
+	CHECK_INT(r.rounds, MT_ACT_FALLBACK_ROUNDS);
+	CHECK(r.survivors);
+	CHECK_INT(r.signalled, 1 + MT_ACT_FALLBACK_ROUNDS);
+	get("st/cgroup.kill", buf, sizeof buf);
+	CHECK_STR(buf, "");             /* forced: not written */
+	get("st/cgroup.freeze", buf, sizeof buf);
+	CHECK_STR(buf, "0");
+	int st = 0;
+	CHECK_INT(waitpid(a, &st, 0), a);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	mt_act_pins_free(pins);
 }
 
@@ -226,6 +359,11 @@ int main(void)
 	test_kill_fallback();
 	test_signal_group();
 	test_kill_gone();
+	test_kill_fallback_stuck();
+	test_kill_deep();
+	test_kill_huge_procs();
+	test_kill_emfile();
+	test_backoff();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
 	if (system(cmd) != 0)

@@ -33,6 +33,10 @@ int main(void)
 
 	/* '*' stays in one component, '**' crosses them, '?' never takes '/'. */
 	CHECK(mt_glob_match("*", "system.slice"));
+	/* the checked form: 1, 0 (a failure would be negative, never 0) */
+	CHECK_INT(mt_glob_match_checked("kubepods.slice/**", "kubepods.slice/a/b"), 1);
+	CHECK_INT(mt_glob_match_checked("kubepods.slice/**", "kubepods.slice"), 1);
+	CHECK_INT(mt_glob_match_checked("*", "a/b"), 0);
 	CHECK(!mt_glob_match("*", "system.slice/a.service"));
 	CHECK(mt_glob_match("**", "system.slice/a.service"));
 	CHECK(mt_glob_match("**", ""));

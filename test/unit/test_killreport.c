@@ -54,6 +54,14 @@ static void test_missing_and_escaped(void)
 	CHECK(mt_killreport_format(&r, buf, sizeof(buf)) > 0);
 	CHECK_STR(buf, "memtriage: killed cgroup=/caf\\xc3\\xa9\\x7f namespace=- pod=- "
 		  "container=c reason=r freed_ram=0 freed_swap=7 decision=0");
+
+	/* A dry run's line: the same fields after its own verb. */
+	r.dry_run = true;
+	r.freed_ram = 123;
+	r.decision = 42;
+	CHECK_INT(mt_killreport_format(&r, buf, sizeof(buf)), 125);
+	CHECK_STR(buf, "memtriage: dry-run-kill cgroup=/caf\\xc3\\xa9\\x7f namespace=- pod=- "
+		  "container=c reason=r freed_ram=123 freed_swap=7 decision=42");
 }
 
 static void test_invalid(void)

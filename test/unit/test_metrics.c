@@ -27,9 +27,16 @@ static const char expected[] =
 	"# TYPE memtriage_throttles_total counter\n"
 	"memtriage_throttles_total{namespace=\"shop\",pod=\"web-1\",container=\"nginx\",reason=\"node-deficit\"} 1\n"
 	"memtriage_throttles_total{namespace=\"\",pod=\"\",container=\"a\\\"b\\\\c\\nd\",reason=\"psi\"} 1\n"
+	"# HELP memtriage_dry_run_kills_total Group kills a dry run decided and did not carry out, by Kubernetes identity and trigger.\n"
+	"# TYPE memtriage_dry_run_kills_total counter\n"
+	"memtriage_dry_run_kills_total{namespace=\"shop\",pod=\"web-1\",container=\"nginx\",reason=\"node-deficit\"} 0\n"
+	"memtriage_dry_run_kills_total{namespace=\"\",pod=\"\",container=\"a\\\"b\\\\c\\nd\",reason=\"psi\"} 3\n"
 	"# HELP memtriage_decisions_total Decisions taken (each may order zero or more actions).\n"
 	"# TYPE memtriage_decisions_total counter\n"
 	"memtriage_decisions_total 9\n"
+	"# HELP memtriage_node_figure_errors_total Node readings whose figures could not be computed (no decision was taken).\n"
+	"# TYPE memtriage_node_figure_errors_total counter\n"
+	"memtriage_node_figure_errors_total 3\n"
 	"# HELP memtriage_actions_total Actions carried out, by kind.\n"
 	"# TYPE memtriage_actions_total counter\n"
 	"memtriage_actions_total{action=\"throttle\"} 4\n"
@@ -72,6 +79,7 @@ static void fill(struct mt_metrics *m)
 	m->psi_some_avg10 = 12.34;
 	m->psi_full_avg10 = 100.0;
 	m->decisions = 9;
+	m->node_figure_errors = 3;
 	m->actions[MT_METRICS_ACTION_THROTTLE] = 4;
 	m->actions[MT_METRICS_ACTION_RELEASE] = 3;
 	m->actions[MT_METRICS_ACTION_KILL] = 2;
@@ -82,6 +90,8 @@ static void fill(struct mt_metrics *m)
 	CHECK_INT(mt_metrics_count(m, MT_METRICS_EVENT_THROTTLE, NULL, "", "a\"b\\c\nd", "psi"), 0);
 	CHECK_INT(mt_metrics_count(m, MT_METRICS_EVENT_THROTTLE, "shop", "web-1", "nginx", "node-deficit"), 0);
 	CHECK_INT(mt_metrics_count(m, MT_METRICS_EVENT_KILL, "shop", "web-1", "nginx", "node-deficit"), 0);
+	for (int i = 0; i < 3; i++) /* counted apart from the kills carried out */
+		CHECK_INT(mt_metrics_count(m, MT_METRICS_EVENT_DRY_RUN_KILL, "", NULL, "a\"b\\c\nd", "psi"), 0);
 	CHECK_INT(m->n_series, 2);
 }
 

@@ -632,6 +632,129 @@ static void test_permissions(void)
 	stop();
 }
 
+/* A child as uid 65534 opens n connections and writes one letter per
+ * connection to *ret (O: served, U: refused, uid cap; F: refused, full),
+ * then holds them until killed. Returns its pid; the caller pumps. */
+static pid_t hold_as_nobody(int n, char *ret)
+{
+	int p[2];
+	if (pipe(p) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(10);
+		char res[16] = "";
+		for (int i = 0; i < n && i < 15; i++) {
+			int fd = raw_connect(sockpath);
+			if (fd < 0)
+				_exit(11);
+			/* a refused one gets its goodbye line at once */
+			char buf[512] = "";
+			ssize_t k = -1;
+			for (int t = 0; t < 50 && k < 0; t++) {
+				k = read(fd, buf, sizeof buf - 1);
+				if (k < 0)
+					usleep(10000);
+			}
+			res[i] = k <= 0 ? 'O' : strstr(buf, "from this uid") ? 'U' : strstr(buf, "too-many-clients") ? 'F' : '?';
+		}
+		if (write(p[1], res, strlen(res)) < 0)
+			_exit(12);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	ret[0] = 0;
+	uint64_t end = now_ms() + 10000;
+	while (now_ms() < end) {
+		pump(5);
+		ssize_t k = read(p[0], ret, 15);
+		if (k > 0) {
+			ret[k] = 0;
+			break;
+		}
+	}
+	close(p[0]);
+	return pid;
+}
+
+static void end_child(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	pump(50);
+}
+
+/* The last slot is root's; one uid holds at most per_uid_clients. */
+static void test_admission(void)
+{
+	if (getuid() != 0) {
+		fprintf(stderr, "test_serve: not root: SKIPPED the admission check (setuid(65534))\n");
+		return;
+	}
+	char res[16];
+	start((struct mt_serve_limits){ .max_clients = 4, .per_uid_clients = 2 }, 65534);
+	pid_t k = hold_as_nobody(3, res);
+	CHECK_STR(res, "OOU");
+	CHECK_INT(stats().clients, 2);
+	CHECK(strstr(fake.last_log, "uid 65534 already holds 2 connections") != NULL);
+	end_child(k);
+	stop();
+
+	start((struct mt_serve_limits){ .max_clients = 3, .per_uid_clients = 4 }, 65534);
+	k = hold_as_nobody(3, res);
+	CHECK_STR(res, "OOF");  /* 2 of 3 slots: the third is root's */
+	struct conn *c = conn_open();
+	ASK(c, "{\"v\":1,\"cmd\":\"explain\"}", "{\"v\":1,\"ok\":true,\"result\":{\"id\":\"latest\"}}");
+	CHECK_INT(stats().clients, 3);
+	conn_close(c);
+	end_child(k);
+	stop();
+}
+
+/* The socket's directory: only its owner may write it. */
+static void test_dir_checks(void)
+{
+	struct mt_serve_config cfg = { .group = (gid_t)-1 };
+	struct mt_serve *s2 = NULL;
+	char dir[128], path[160];
+	snprintf(dir, sizeof dir, "%s/open", tmpdir);
+	snprintf(path, sizeof path, "%s/s.sock", dir);
+	cfg.path = path;
+	CHECK_INT(mkdir(dir, 0700), 0);
+	CHECK_INT(chmod(dir, 0777), 0);
+	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &s2), -EPERM);
+	CHECK_INT(chmod(dir, 0770), 0);
+	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &s2), -EPERM);
+	/* sticky, as /run and /tmp on a tmpfs: no one can replace our names */
+	CHECK_INT(chmod(dir, 01777), 0);
+	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &s2), 0);
+	mt_serve_stop(s2);
+	CHECK_INT(uv_run(&loop, UV_RUN_DEFAULT), 0);
+	CHECK_INT(chmod(dir, 0755), 0);
+	if (getuid() == 0) {
+		CHECK_INT(chmod(dir, 0755), 0);
+		CHECK_INT(chown(dir, 65534, 65534), 0);
+		CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &s2), -EPERM);
+	}
+	CHECK_INT(rmdir(dir), 0);
+	/* a symlink where the directory should be */
+	CHECK_INT(symlink("/tmp", dir), 0);
+	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &s2), -ELOOP);
+	CHECK_INT(unlink(dir), 0);
+	/* a umask that would open the socket up changes nothing */
+	mode_t old = umask(0);
+	start((struct mt_serve_limits){ 0 }, (gid_t)-1);
+	umask(old);
+	struct stat st;
+	CHECK_INT(lstat(sockpath, &st), 0);
+	CHECK_INT(st.st_mode & 07777, 0660);
+	stop();
+}
+
 static void test_socket_lifecycle(void)
 {
 	struct mt_serve_config cfg = { .path = sockpath, .group = (gid_t)-1 };
@@ -669,7 +792,7 @@ static void test_socket_lifecycle(void)
 	CHECK(S_ISREG(st.st_mode));
 	unlink(sockpath);
 
-	/* a socket directory that is a symlink is refused */
+	/* a socket directory that is a symlink is refused (lib/rundir.h) */
 	char link[160], target[160];
 	snprintf(target, sizeof(target), "%s/real", tmpdir);
 	snprintf(link, sizeof(link), "%s/linked", tmpdir);
@@ -678,7 +801,7 @@ static void test_socket_lifecycle(void)
 	char p[200];
 	snprintf(p, sizeof(p), "%s/memtriage.sock", link);
 	cfg.path = p;
-	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &second), -ENOTDIR);
+	CHECK_INT(mt_serve_start(&loop, &cfg, &provider, &second), -ELOOP);
 	unlink(link);
 	rmdir(target);
 
@@ -709,6 +832,8 @@ int main(void)
 	test_too_many_clients();
 	test_permissions();
 	test_socket_lifecycle();
+	test_admission();
+	test_dir_checks();
 
 	CHECK_INT(uv_loop_close(&loop), 0);
 	char dir[128];

@@ -65,6 +65,7 @@ static void test_fixture(void)
 	CHECK_STR(json_string_value(json_object_get(j, "action")), "kill");
 	CHECK_STR(json_string_value(json_object_get(j, "method")), "exact");
 	CHECK_INT(json_integer_value(json_object_get(j, "cost")), 202);
+	CHECK_INT(json_integer_value(json_object_get(j, "cost_bound")), 202); /* proven */
 	CHECK_INT(json_integer_value(json_object_get(json_object_get(j, "target"), "total")), 256 * MiB);
 	json_t *c4 = json_array_get(json_object_get(j, "candidates"), 4);
 	CHECK_STR(json_string_value(json_object_get(c4, "reason")), "ineligible");

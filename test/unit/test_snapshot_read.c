@@ -50,10 +50,13 @@ static void test_candidate(void)
 	CHECK_U64(c.mem.swap_current, 16777216);
 	CHECK_U64(c.mem.high, MT_UNLIMITED);
 	CHECK_U64(c.mem.max, 268435456);
+	CHECK(!c.unpopulated);
+	/* 8 MiB shmem, nothing mapped: tmpfs content a kill leaves */
+	CHECK(c.shmem_survives);
 	uint64_t ram = 0, swap = 0;
 	mt_candidate_frees(&c, &ram, &swap);
-	/* anon + shmem + sock + (kernel - slab_reclaimable) */
-	CHECK_U64(ram, 104857600ull + 8388608 + 4096 + (3145728 - 1048576));
+	/* anon + sock + (kernel - slab_reclaimable); the shmem survives */
+	CHECK_U64(ram, 104857600ull + 4096 + (3145728 - 1048576));
 	CHECK_U64(swap, 16777216);
 
 	_cleanup_close_ int ns = fixture("cg/noswap");
@@ -62,6 +65,8 @@ static void test_candidate(void)
 	CHECK_U64(d.mem.swap_current, 0);
 	CHECK_U64(d.mem.high, 1048576);
 	CHECK_U64(d.mem.max, MT_UNLIMITED);
+	CHECK(d.unpopulated);        /* cgroup.events: populated 0 */
+	CHECK(!d.shmem_survives);    /* shmem 64 KiB, 128 KiB mapped */
 
 	/* a cgroup that vanished: every file gone */
 	_cleanup_close_ int gone = fixture("cg");

@@ -51,7 +51,7 @@ compare() {
 }
 
 T new-session -d -s top -x 100 -y 24 \
-	"MEMTRIAGE_SOCKET='$SOCK' TZ=UTC exec '$M' top -d 0.3"
+	"MEMTRIAGE_SOCKET='$SOCK' TZ=UTC '$M' top -d 0.3; echo \$? >'$TMP/status'"
 T set-option -t top remain-on-exit on
 wait_for "ineligible: nothing-to-free" || fail "100x24: the candidates never showed"
 screen | grep -qF "... and" && fail "100x24: candidates cut although they fit"
@@ -73,13 +73,14 @@ kill "$daemon"; wait "$daemon" 2>/dev/null
 wait_for "cannot reach memtriaged at $SOCK" || fail "a vanished daemon is not shown: $(screen)"
 [ "$(T display-message -p -t top '#{pane_dead}')" = 0 ] || fail "top exited when the daemon went away"
 
-# q quits, with status 0
+# q quits, with status 0. The pane's shell writes top's status to a file:
+# tmux 3.3a can mark a pane dead with pane_dead_status still empty (seen in
+# about 1 run in 20).
 T send-keys -t top q
 i=0
-while [ "$(T display-message -p -t top '#{pane_dead}')" != 1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ "$(T display-message -p -t top '#{pane_dead}')" = 1 ] || fail "q did not quit top"
-[ "$(T display-message -p -t top '#{pane_dead_status}')" = 0 ] ||
-	fail "top exited $(T display-message -p -t top '#{pane_dead_status}') on q"
+while [ ! -s "$TMP/status" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$TMP/status" ] || fail "q did not quit top"
+[ "$(cat "$TMP/status" 2>/dev/null)" = 0 ] || fail "top exited $(cat "$TMP/status" 2>/dev/null) on q"
 
 [ "$failures" = 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
 echo "test_top_tty.sh: all checks passed"

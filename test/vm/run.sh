@@ -4,6 +4,7 @@
 # code: 0 pass, 1 fail, 77 skip (only when QEMU or a kernel cannot be had).
 # The scenario's header line sizes the guest, e.g.
 #   # vm: mem=512M cpus=2 zram=256M timeout=120
+# (rootfs=systemd boots Debian 12 with systemd as PID 1 instead of busybox).
 # The whole serial log goes to BUILD_DIR/test/vm/NAME/console.log; on failure
 # it is printed. Pass needs the guest's "MT-RESULT: PASS" line: QEMU's exit
 # code alone says nothing (the guest powers off the same way either way).
@@ -20,7 +21,7 @@ scenario=$1 build=$(cd "$2" && pwd) console=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 name=$(basename "$scenario" .sh)
 
-mem=512M cpus=2 zram=0 timeout=120
+mem=512M cpus=2 zram=0 timeout=120 rootfs=busybox
 header=$(sed -n 's/^# vm: //p' "$scenario" | head -n 1)
 [ -n "$header" ] || { echo "run.sh: $scenario has no '# vm:' header line" >&2; exit 1; }
 for kv in $header; do
@@ -29,7 +30,8 @@ for kv in $header; do
 	cpus=*) cpus=${kv#cpus=} ;;
 	zram=*) zram=${kv#zram=} ;;
 	timeout=*) timeout=${kv#timeout=} ;;
-	*) echo "run.sh: $scenario: unknown '# vm:' key '$kv' (mem cpus zram timeout)" >&2; exit 1 ;;
+	rootfs=busybox|rootfs=systemd) rootfs=${kv#rootfs=} ;;
+	*) echo "run.sh: $scenario: unknown '# vm:' key '$kv' (mem cpus zram timeout rootfs=busybox|systemd)" >&2; exit 1 ;;
 	esac
 done
 
@@ -43,7 +45,13 @@ rc=0; kernel=$("$here/kernel.sh") || rc=$?
 work=$build/test/vm/$name
 mkdir -p "$work"
 log=$work/console.log
-"$here/initramfs.sh" "$work/initrd.gz" "$scenario" "$build" "$kernel"
+# rootfs=systemd: Debian 12 with systemd as PID 1 (initramfs-systemd.sh).
+if [ "$rootfs" = systemd ]; then
+	rc=0; "$here/initramfs-systemd.sh" "$work/initrd.gz" "$scenario" "$build" "$kernel" || rc=$?
+	[ $rc -eq 0 ] || { [ $rc -eq 77 ] && echo "run.sh: SKIP: no Debian root filesystem" >&2; exit $rc; }
+else
+	"$here/initramfs.sh" "$work/initrd.gz" "$scenario" "$build" "$kernel"
+fi
 
 disk=""
 [ -z "${MT_VM_DISK:-}" ] || disk="-drive file=$MT_VM_DISK,if=virtio,format=raw,cache=unsafe"

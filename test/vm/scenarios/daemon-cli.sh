@@ -28,10 +28,16 @@ memtriaged --config /tmp/mt.json --policy-dir $pol --socket-group nosuchgroup > 
 mt_check_eq "memtriaged --socket-group nosuchgroup exit status" $? 1
 mt_check_str "its message" "$(cat $MT_STATE/nogroup.out)" "memtriaged: socket group 'nosuchgroup': no such group"
 
-# A metrics directory that is not there: refused at start, named.
-memtriaged --config /tmp/mt.json --policy-dir $pol --metrics-dir /run/no-such-dir > $MT_STATE/nodir.out 2>&1
-mt_check_eq "memtriaged --metrics-dir /run/no-such-dir exit status" $? 1
-mt_check_str "its message" "$(cat $MT_STATE/nodir.out)" "memtriaged: metrics directory /run/no-such-dir: No such file or directory"
+# A metrics directory that cannot be made (a file in the way) or that
+# others can write into: refused at start, named (lib/rundir.h).
+: > /run/not-a-dir
+memtriaged --config /tmp/mt.json --policy-dir $pol --metrics-dir /run/not-a-dir/metrics > $MT_STATE/nodir.out 2>&1
+mt_check_eq "memtriaged --metrics-dir /run/not-a-dir/metrics exit status" $? 1
+mt_check_str "its message" "$(cat $MT_STATE/nodir.out)" "memtriaged: metrics directory /run/not-a-dir/metrics: Not a directory"
+mkdir -m 1777 /run/shared
+memtriaged --config /tmp/mt.json --policy-dir $pol --metrics-dir /run/shared > $MT_STATE/shared.out 2>&1
+mt_check_eq "memtriaged --metrics-dir /run/shared (1777) exit status" $? 1
+mt_check_str "its message" "$(cat $MT_STATE/shared.out)" "memtriaged: metrics directory /run/shared: Operation not permitted (it and its parents must belong to root or memtriaged's user and be writable by nobody else)"
 
 mt_cg_make work/keep
 mt_cg_make work/low

@@ -53,9 +53,11 @@ mkdir $cm/..v4
 cp $cm/..v1/rest.json $cm/..v4/
 sed 's/"full": 50/"some": 60, "full": 40/' $cm/..v2/work.json > $cm/..v4/work.json
 ln -sfn ..v4 $cm/..data
-v4_loaded() { [ "$(mt_daemon_log_count '"event":"policies-loaded","why":"policy directory changed","count":2')" -ge 3 ]; }
-mt_wait_for "v4 loaded (the third directory reload)" 10 v4_loaded
-mt_check_eq "v4 (some 60 %, full 40 %): PSI triggers on work/slow" "$(psi_fds)" 2
+# Waited for by its effect: reloads are not counted, since `mkdir ..v4`
+# alone can trigger one (of the unchanged ..v2) when the debounce fires
+# before the swap -- seen on a loaded host.
+v4_armed() { [ "$(psi_fds)" -eq 2 ]; }
+mt_wait_for "v4 (some 60 %, full 40 %): two PSI triggers on work/slow" 10 v4_armed
 
 # SIGTERM while throttled: memory.high restored.
 mt_cg_run work/slow memhog --anon 300M --rate 6 > $MT_STATE/slow; slow=$MT_PID

@@ -137,9 +137,10 @@ check ns $pol
 mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_k8s_teardown; mt_done; exit 0; }
 echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
 export MEMTRIAGE_SOCKET=/run/memtriage.sock
-metrics=/run/memtriage-metrics
-mkdir -p $metrics
+metrics=/run/memtriage/metrics # made by memtriaged, not here
+umask 077 # mkdir's modes alone would be 0700: memtriaged sets its own
 mt_daemon_start --config /tmp/mt.json --policy-dir $pol --socket $MEMTRIAGE_SOCKET --metrics-dir $metrics
+umask 022
 mt_daemon_wait_log "memtriaged ready" 20 '"event":"ready"'
 # web, sidecar, postgres, report, shell, session-1.scope, the libpod scope;
 # not coredns (kube-system), nor any pause, conmon or system.slice cgroup.
@@ -150,6 +151,11 @@ memtriage candidates --wide | sed 's/^/candidates| /'
 mt_check_eq "candidates listed" "$(grep -o '"path": *"[^"]*"' $MT_STATE/candidates.json | wc -l)" 7
 mt_check_eq "candidates named batch/report-28413-q8m4n/report" "$(tr -d ' \n' < $MT_STATE/candidates.json | grep -o "\"path\":\"$rep_ct\",\"k8s\":{\"namespace\":\"batch\",\"pod\":\"report-28413-q8m4n\",\"container\":\"report\"}" | wc -l)" 1
 mt_check_str "candidates ranked 1..7" "$(grep -o '"rank": *[0-9]*' $MT_STATE/candidates.json | tr -d ' ' | tr '\n' ,)" '"rank":1,"rank":2,"rank":3,"rank":4,"rank":5,"rank":6,"rank":7,'
+# Nobody made /run/memtriage or its metrics directory: memtriaged did,
+# root's and 0755 whatever the umask (lib/rundir.h).
+mt_check_str "metrics directory and its parent made by memtriaged" "$(stat -c '%n %a %u %g' /run/memtriage $metrics)" \
+	"/run/memtriage 755 0 0
+$metrics 755 0 0"
 mt_check "metrics file written at start" grep -qx 'memtriage_build_info{version="[^"]*"} 1' $metrics/memtriage.prom
 mt_check_eq "pause or conmon scopes listed" "$(grep -Ec "$dns_pause|$web_pause|$db_pause|$rep_pause|$scr_pause|crio-conmon|$dns_ct" $MT_STATE/candidates.json)" 0
 
