@@ -3,8 +3,11 @@
  * Touches anonymous memory at a given rate up to a size (or without end),
  * optionally page cache (a file it writes) and shmem (a memfd), then holds it.
  * It can first move itself into a cgroup, run as N identical workers, or fork
- * a storm of idle children. Progress goes to stdout as one machine-readable
- * line per step:
+ * a storm of idle children. With --heartbeat a second thread wakes every
+ * 10 ms, reads one of the pages touched so far (a working set that must stay
+ * usable) and keeps the worst gap between two wake-ups in FILE, so that a
+ * stall is measured from inside the workload; SIGUSR1 starts a new window.
+ * Progress goes to stdout as one machine-readable line per step:
  *   memhog pid=P state=growing|holding|done anon_mib=A file_mib=F shmem_mib=S elapsed_ms=T
  * Exit: 0 done (only with --hold 0), 2 usage, 1 a system call failed.
  */
@@ -12,13 +15,16 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,7 +43,19 @@ struct opts {
 	long hold;                  /* seconds; -1 = forever */
 	double grow_for;            /* seconds; 0 = until sizes are reached */
 	bool random;                /* anon pages full of pseudo-random bytes */
+	const char *name;           /* comm, for peers that match process names */
+	const char *heartbeat;      /* file the heartbeat thread keeps its figures in */
 };
+
+/* The steps touched so far, for the heartbeat thread to read from: a fixed
+ * table (64 GiB of 1 MiB steps) so that it never moves under the reader. */
+#define MAX_STEPS 65536
+static char *steps[MAX_STEPS];
+static atomic_uint nsteps;
+/* A beat every 10 ms: under TCG an idle guest shows gaps of a few ms to a
+ * few tens, so 10 ms resolves what a stall adds without costing a core. */
+#define BEAT_NS 10000000L
+static volatile sig_atomic_t beat_reset;
 
 static void usage(FILE *f)
 {
@@ -55,6 +73,9 @@ static void usage(FILE *f)
 	      "  --random          fill every anonymous page with pseudo-random bytes\n"
 	      "                    (incompressible: zram stores it at a ratio near 1)\n"
 	      "  --every MIB       print a progress line every MIB mebibytes (default 16)\n"
+	      "  --name NAME       set the process name (comm), as peers match on it\n"
+	      "  --heartbeat FILE  keep 'max_gap_ms=G beats=N' (worst gap between 10 ms\n"
+	      "                    beats, each reading a held page) in FILE; SIGUSR1 resets\n"
 	      "  --help\n", f);
 }
 
@@ -215,6 +236,11 @@ static int touch_anon(const struct opts *o, struct progress *p)
 			for (uint64_t off = 0; off < STEP; off += (uint64_t)page)
 				memset(m + off, (int)((off / (uint64_t)page + p->anon / STEP) % 251) + 1, 64);
 		}
+		unsigned n = atomic_load(&nsteps);
+		if (n < MAX_STEPS) {
+			steps[n] = m;
+			atomic_store(&nsteps, n + 1);
+		}
 		p->anon += STEP;
 		step_done(o, p);
 	}
@@ -238,10 +264,88 @@ static int write_steps(int fd, const struct opts *o, struct progress *p, uint64_
 	return 0;
 }
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+	beat_reset = 1;
+}
+
+/* Rewrites FILE in place (one pwrite at offset 0, padded to a fixed width)
+ * whenever the worst gap grows and every 100 beats, so the figures survive a
+ * SIGKILL of the process. */
+static void *heartbeat(void *arg)
+{
+	const char *path = arg;
+	long page = sysconf(_SC_PAGESIZE);
+	struct timespec next, now;
+	uint64_t beats = 0, prev_ns, worst_ns = 0;
+	char line[64];
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "memhog: --heartbeat %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	prev_ns = (uint64_t)next.tv_sec * 1000000000u + (uint64_t)next.tv_nsec;
+	for (;;) {
+		next.tv_nsec += BEAT_NS;
+		if (next.tv_nsec >= 1000000000L) {
+			next.tv_nsec -= 1000000000L;
+			next.tv_sec++;
+		}
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
+			;
+		unsigned n = atomic_load(&nsteps);
+		if (n > 0) {
+			volatile char *pg = steps[beats % n] + (beats * (uint64_t)page) % STEP;
+			(void)*pg;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		uint64_t now_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+		bool changed = false;
+		if (beat_reset) {
+			beat_reset = 0;
+			worst_ns = 0;
+			beats = 0;
+			changed = true;
+		} else if (now_ns - prev_ns > worst_ns) {
+			worst_ns = now_ns - prev_ns;
+			changed = true;
+		}
+		prev_ns = now_ns;
+		beats++;
+		/* A late beat is not followed by a burst of catch-up beats. */
+		if (now_ns > (uint64_t)next.tv_sec * 1000000000u + (uint64_t)next.tv_nsec)
+			next = now;
+		if (changed || beats % 100 == 0) {
+			int len = snprintf(line, sizeof(line), "max_gap_ms=%-10" PRIu64 " beats=%-12" PRIu64 "\n",
+					   worst_ns / 1000000u, beats);
+			if (pwrite(fd, line, (size_t)len, 0) != len) {
+				fprintf(stderr, "memhog: --heartbeat %s: %s\n", path, strerror(errno));
+				exit(1);
+			}
+		}
+	}
+	return NULL;
+}
+
 static int worker(const struct opts *o)
 {
 	struct progress p = { .start = now_s() };
 	int r, fd;
+
+	if (o->heartbeat) {
+		pthread_t t;
+		struct sigaction sa = { .sa_handler = on_usr1 };
+		sigaction(SIGUSR1, &sa, NULL);
+		r = pthread_create(&t, NULL, heartbeat, (void *)o->heartbeat);
+		if (r != 0) {
+			fprintf(stderr, "memhog: heartbeat thread: %s\n", strerror(r));
+			return 1;
+		}
+	}
 
 	r = touch_anon(o, &p);
 	if (r < 0) {
@@ -340,6 +444,8 @@ int main(int argc, char **argv)
 		{ "hold", required_argument, NULL, 'H' },
 		{ "every", required_argument, NULL, 'e' },
 		{ "random", no_argument, NULL, 'R' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "heartbeat", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -362,6 +468,8 @@ int main(int argc, char **argv)
 		case 'H': r = parse_seconds(optarg, &hold); o.hold = (long)hold; break;
 		case 'e': r = parse_uint(optarg, 1u << 20, &o.every); if (r == 0 && o.every == 0) r = -EINVAL; break;
 		case 'R': o.random = true; break;
+		case 'n': o.name = optarg; break;
+		case 'b': o.heartbeat = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -395,6 +503,14 @@ int main(int argc, char **argv)
 	if (o.anon == UINT64_MAX && (o.file || o.shmem) ) {
 		fprintf(stderr, "memhog: --anon inf never ends, so --file/--shmem would never start\n");
 		return 2;
+	}
+	if (o.heartbeat && (o.procs > 1 || o.storm > 0)) {
+		fprintf(stderr, "memhog: --heartbeat is for one worker (start one memhog per process)\n");
+		return 2;
+	}
+	if (o.name && prctl(PR_SET_NAME, o.name, 0, 0, 0) < 0) {
+		fprintf(stderr, "memhog: --name %s: %s\n", o.name, strerror(errno));
+		return 1;
 	}
 	if (o.cgroup) {
 		r = join_cgroup(o.cgroup);

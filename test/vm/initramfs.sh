@@ -4,6 +4,8 @@
 # project's freshly built binaries (with the shared libraries ldd names and
 # the loader), the zram modules of KERNEL_DIR, the repo's policies/ at
 # /policies, the guest library, /init and SCENARIO as /scenario.sh.
+# MT_VM_EXTRA=DIR: DIR's tree is copied over the root last (the peers
+# harness's binaries, libraries and configurations, test/bench/peers).
 set -eu
 [ $# -eq 4 ] || { echo "usage: $0 OUT.gz SCENARIO BUILD_DIR KERNEL_DIR" >&2; exit 2; }
 out=$1 scenario=$2 build=$3 kernel=$4
@@ -51,6 +53,7 @@ done
 cp "$here/guest/init.sh" "$root/init"
 cp "$scenario" "$root/scenario.sh"
 chmod 755 "$root/init" "$root/scenario.sh"
+[ -z "${MT_VM_EXTRA:-}" ] || cp -a "$MT_VM_EXTRA"/. "$root/"
 
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) | gzip -1 > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -12,6 +12,8 @@
 # when that script exists.
 # --console: also show the log live (the demo). MT_VM_APPEND adds kernel
 # command-line words (e.g. mt.seconds=30); MT_VM_TIMEOUT overrides timeout=.
+# MT_VM_DISK=IMG attaches IMG as a virtio disk (/dev/vda once the guest loads
+# the virtio modules); MT_VM_EXTRA is passed to initramfs.sh.
 # SIGINT/SIGTERM stop the guest and exit 130.
 set -eu
 [ $# -ge 2 ] || { echo "usage: $0 SCENARIO BUILD_DIR [--console]" >&2; exit 2; }
@@ -51,12 +53,14 @@ else
 	"$here/initramfs.sh" "$work/initrd.gz" "$scenario" "$build" "$kernel"
 fi
 
+disk=""
+[ -z "${MT_VM_DISK:-}" ] || disk="-drive file=$MT_VM_DISK,if=virtio,format=raw,cache=unsafe"
 start=$(date +%s%N)
 set +e
 # stdin is /dev/null so the host terminal stays cooked: Ctrl-C stops QEMU.
 # panic=-1 plus -no-reboot turns a guest panic into QEMU's exit.
 timeout -k 5 "$timeout" "$qemu" -accel tcg,thread=multi -cpu max -m "$mem" -smp "$cpus" \
-	-nographic -no-reboot -nic none -kernel "$kernel"/boot/vmlinuz-* -initrd "$work/initrd.gz" \
+	-nographic -no-reboot -nic none $disk -kernel "$kernel"/boot/vmlinuz-* -initrd "$work/initrd.gz" \
 	-append "console=ttyS0 quiet panic=-1 mt.zram=$zram ${MT_VM_APPEND:-}" </dev/null >"$log.raw" 2>&1 &
 qpid=$!
 # timeout(1) runs QEMU in its own process group, out of reach of the

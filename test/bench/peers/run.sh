@@ -1,0 +1,115 @@
+#!/bin/sh
+# usage: run.sh [--build DIR] [--sup LIST] [--rates LIST] [--swap LIST] [--quick]
+#               [--out FILE] [--tag TAG] [SCENARIO...]
+# The peers comparison (doc/comparison.md): boots the bundled real-kernel
+# guest (test/vm) once per scenario x supervisor x swap setting x rate and
+# prints one table row per boot, then a summary table. LISTs are
+# comma-separated. Defaults: every scenario (leak multi grow), every
+# supervisor (memtriaged-policy memtriaged-default earlyoom oomd kernel
+# kernel-kubelet), swap none,zram,disk; rates 10,50,150,400,1000,fill for
+# leak, 50 for multi and grow. The peers come from Debian's packages
+# (fetch.sh); their configurations and reasons are in config/ and README.md.
+# --out FILE also keeps the raw PEERS-ROW lines. --tag (default peers) names
+# the work directory BUILD/test/bench/TAG and the boots' logs
+# BUILD/test/vm/TAG-SCENARIO-SWAP-RATE-SUPERVISOR/console.log. Exit 0 when every boot gave a
+# complete row, 1 otherwise, 77 when QEMU, the kernel or a package is missing.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../../.." && pwd)
+build=$src/build sups="memtriaged-policy,memtriaged-default,earlyoom,oomd,kernel,kernel-kubelet"
+rates="" swaps="none,zram,disk" quick=0 out="" tag=peers
+scns=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--build) build=$2; shift ;;
+	--sup) sups=$2; shift ;;
+	--rates) rates=$2; shift ;;
+	--swap) swaps=$2; shift ;;
+	--quick) quick=1 ;;
+	--out) out=$2; shift ;;
+	--tag) tag=$2; shift ;;
+	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	*) scns="$scns $1" ;;
+	esac
+	shift
+done
+scns=${scns:-leak multi grow}
+build=$(cd "$build" && pwd)
+for s in $scns; do case $s in leak|multi|grow) ;; *) echo "run.sh: unknown scenario '$s' (leak multi grow)" >&2; exit 2 ;; esac; done
+for s in $(echo "$swaps" | tr , ' '); do case $s in none|zram|disk) ;; *) echo "run.sh: unknown --swap '$s' (none zram disk)" >&2; exit 2 ;; esac; done
+for s in $(echo "$sups" | tr , ' '); do case $s in memtriaged-policy|memtriaged-default|earlyoom|oomd|kernel|kernel-kubelet) ;;
+	*) echo "run.sh: unknown supervisor '$s'" >&2; exit 2 ;; esac; done
+[ -x "$build/test/bench/peerwatch" ] || { echo "run.sh: $build/test/bench/peerwatch is not built (ninja -C $build)" >&2; exit 1; }
+
+rc=0; kernel=$("$src/test/vm/kernel.sh") || rc=$?
+[ $rc -eq 0 ] || exit $rc
+rc=0; pkgs=$("$here/fetch.sh") || rc=$?
+[ $rc -eq 0 ] || exit $rc
+dir_of() { echo "$pkgs" | awk -v p="$1" '$1 == p { print $3 }'; }
+ver_of() { echo "$pkgs" | awk -v p="$1" '$1 == p { print $2 }'; }
+
+work=$build/test/bench/$tag
+mkdir -p "$work"
+# The extra initramfs tree (test/vm/initramfs.sh's MT_VM_EXTRA): the peers'
+# binaries with the libraries ldd names (oomd's libjsoncpp from its Debian
+# package), peerwatch, the virtio modules for disk swap, the configurations.
+extra=$work/extra
+rm -rf "$extra"; mkdir -p "$extra/bin" "$extra/lib/modules/mt" "$extra/peers"
+jsonlib=$(dirname "$(find "$(dir_of libjsoncpp25)" -name 'libjsoncpp.so.*' | head -n 1)")
+for b in "$(dir_of earlyoom)/usr/bin/earlyoom" "$(dir_of oomd)/usr/bin/oomd" "$build/test/bench/peerwatch"; do
+	cp "$b" "$extra/bin/"
+	for lib in $(LD_LIBRARY_PATH=$jsonlib ldd "$b" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		case $lib in "$jsonlib"/*) dst=/lib/x86_64-linux-gnu/${lib##*/} ;; *) dst=$lib ;; esac
+		mkdir -p "$extra$(dirname "$dst")"
+		cp -L "$lib" "$extra$dst"
+	done
+done
+kver=$(ls "$kernel/lib/modules")
+for m in drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev \
+	drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci drivers/block/virtio_blk; do
+	cp "$kernel/lib/modules/$kver/kernel/$m.ko" "$extra/lib/modules/mt/"
+done
+cp -r "$here/config/." "$extra/peers/"
+
+rows=$work/rows.txt
+: > "$rows"
+failed=0
+echo "peers: kernel ${kernel##*/}; earlyoom $(ver_of earlyoom); oomd $(ver_of oomd); memtriaged $(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)"
+for scn in $scns; do
+	if [ -n "$rates" ]; then rl=$rates; elif [ "$scn" = leak ]; then rl="10,50,150,400,1000,fill"; else rl=50; fi
+	for swap in $(echo "$swaps" | tr , ' '); do
+		for rate in $(echo "$rl" | tr , ' '); do
+			for sup in $(echo "$sups" | tr , ' '); do
+				name=$tag-$scn-$swap-$rate-$sup
+				g=$work/$name.sh
+				z=0; [ "$swap" = zram ] && z=256M
+				sed "s/^# vm: .*/# vm: mem=512M cpus=2 zram=$z timeout=$([ $quick = 1 ] && echo 150 || echo 300)/" \
+					"$here/guest.sh" > "$g"
+				disk=""
+				if [ "$swap" = disk ]; then disk=$work/$name.img; rm -f "$disk"; truncate -s 256M "$disk"; fi
+				set +e
+				MT_VM_EXTRA=$extra MT_VM_DISK=$disk \
+				MT_VM_APPEND="mt.scn=$scn mt.sup=$sup mt.swap=$swap mt.rate=$rate mt.quick=$quick" \
+					"$src/test/vm/run.sh" "$g" "$build" > "$work/$name.run" 2>&1
+				r=$?
+				set -e
+				[ -z "$disk" ] || rm -f "$disk"
+				log=$build/test/vm/$name/console.log
+				row=$(grep '^PEERS-ROW ' "$log" 2>/dev/null | tail -n 1 || true)
+				if [ $r -ne 0 ] || [ -z "$row" ]; then
+					echo "peers: $name: no complete row (run.sh exit $r; log $log)" >&2
+					tail -n 5 "$work/$name.run" >&2
+					failed=$((failed + 1))
+					row="PEERS-ROW scn=$scn sup=$sup swap=$swap rate=$rate incomplete=1"
+				fi
+				echo "$row" >> "$rows"
+				echo "$row"
+			done
+		done
+	done
+done
+[ -z "$out" ] || cp "$rows" "$out"
+"$here/table.sh" "$rows"
+echo "peers: reproduce: $0 --build $build --sup $sups --swap $swaps${rates:+ --rates $rates}$([ $quick = 1 ] && echo ' --quick')$scns"
+[ $failed -eq 0 ] || { echo "peers: $failed boot(s) without a complete row" >&2; exit 1; }
