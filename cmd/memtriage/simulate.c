@@ -1,5 +1,7 @@
-/* memtriage simulate: read a snapshot file, decide, print the decision and
- * its explanation (a table, or the decision JSON with -o json). */
+/* memtriage simulate: read a snapshot file, decide through the daemon's own
+ * lifecycle step (lib/lifecycle.h: the same function, a dry run from fresh
+ * states), print the decision and its explanation (a table, or the decision
+ * JSON with -o json). */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -17,6 +19,7 @@
 #include "policy.h"
 #include "decision_json.h"
 #include "humanize.h"
+#include "lifecycle.h"
 #include "select.h"
 #include "snapshot_json.h"
 #include "table.h"
@@ -269,13 +272,30 @@ int mt_verb_simulate(int argc, char **argv)
 		mt_snapshot_free(&s);
 		return MT_EXIT_FAILURE;
 	}
-	struct mt_decision d;
-	r = mt_select(&s, NULL, &d);
+	/* The daemon's own step (lib/lifecycle.h) on a node-wide decision,
+	 * from fresh states: a snapshot carries its kills in flight, not the
+	 * history of holds. */
+	size_t n = s.n_candidates;
+	_cleanup_free_ struct mt_lc_group *groups = calloc(n ? n : 1, sizeof *groups);
+	_cleanup_free_ struct mt_lc_member *members = calloc(n ? n : 1, sizeof *members);
+	struct mt_lc_output out = { 0 };
+	r = groups && members ? 0 : -ENOMEM;
+	for (size_t i = 0; r == 0 && i < n; i++)
+		members[i].g = &groups[i];
+	struct mt_lc_event ev = { .kind = MT_LC_EV_DECIDE, .decide = { .trigger = "simulate", .record_noop = true } };
+	struct mt_lc_input in = { .now_ms = s.node.now_ms, .dry_run = true, .kill_timeout_ms = MT_KILL_TIMEOUT_MS,
+				  .snapshot = &s, .snap_members = members, .events = &ev, .n_events = 1 };
+	if (r == 0)
+		r = mt_lc_step(&in, &out);
+	if (r == 0 && !out.decided)
+		r = -EINVAL;
 	if (r < 0) {
 		fprintf(stderr, "memtriage simulate: %s\n", strerror(-r));
+		mt_lc_output_free(&out);
 		mt_snapshot_free(&s);
 		return MT_EXIT_FAILURE;
 	}
+	const struct mt_decision d = out.decision;
 	if (strcmp(output, "json") == 0) {
 		json_t *j = NULL;
 		r = mt_decision_to_json(&s, &d, &j);
@@ -286,7 +306,7 @@ int mt_verb_simulate(int argc, char **argv)
 		}
 	} else
 		print_table(file, &s, &d, strcmp(output, "wide") == 0 ? 0 : mt_term_width(STDOUT_FILENO));
-	mt_decision_free(&d);
+	mt_lc_output_free(&out);
 	mt_snapshot_free(&s);
 	if (r < 0) {
 		fprintf(stderr, "memtriage simulate: %s\n", strerror(-r));

@@ -1,10 +1,12 @@
-/* memtriaged's state, shared by its cmd/ files: the watched cgroup tree
- * (watch.c), the loop and decisions (loop.c, decide.c), the socket provider
- * (provider.c). Not a library: one daemon per process. */
+/* memtriaged's state, shared by its cmd/ files; each field names the one
+ * file that writes it (doc/daemon.md has the whole path). Not a library:
+ * one daemon per process. */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
 #include <jansson.h>
 #include <uv.h>
 
@@ -14,6 +16,8 @@
 #include "psi.h"
 #include "snapshot.h"
 #include "cgroup_events.h"
+#include "lifecycle.h"
+#include "wdmap.h"
 #include "candidacy.h"
 #include "holds.h"
 #include "ratelimit.h"
@@ -59,12 +63,20 @@ struct cg_poll {
 	int tag;                  /* the caller's: the PSI kind */
 };
 
+/* One cgroup directory below the supervised root. Each part is written by
+ * one file only (the others read it):
+ *   the top-level fields: watch.c (the tree, fds, handles, identity, policy,
+ *     candidacy, memory.events counters, populated watch);
+ *   lc: mt_lc_step() as decide.c runs it (hold, kill, escalation, pressure);
+ *   growth: decide.c (sampled with each snapshot);
+ *   act: enact.c (what the actor holds while it acts);
+ *   rec: recorder.c (what a kill's or hold's records need later). */
 struct cg {
 	struct daemon *d;
 	struct cg *parent, *children, *next;   /* the tree below the root */
 	char *relpath;            /* below the root; "" is the root */
 	const char *name;         /* last component of relpath */
-	int dir_fd;               /* O_PATH */
+	int dir_fd;               /* O_PATH; -1 once dropped */
 	int wd;                   /* inotify watch, -1 when none */
 
 	struct mt_k8s_identity id;
@@ -79,9 +91,6 @@ struct cg {
 	struct cg_poll *events_poll;
 	struct mt_memory_events events;
 	bool events_valid;
-	uint64_t escalate_window_start_ms;
-	uint64_t escalate_base;
-	bool escalate_armed;
 
 	/* candidate: optional per-group PSI triggers (policy.pressure), one per
 	 * stall kind the policy sets (indexed by enum mt_psi_kind); a signal
@@ -92,47 +101,51 @@ struct cg {
 		struct cg_poll *poll;
 		char armed[MT_PSI_TRIGGER_MAX]; /* the trigger written, "" = none */
 	} psi[2];
-	uint64_t pressure_since_ms; /* beyond tolerance since (0: not) */
-	uint64_t pressure_last_ms;  /* the trigger's last signal */
 
-	struct mt_growth growth;  /* memory.current + swap.current */
-
-	/* throttle */
-	bool throttled;
-	uint64_t saved_high;      /* memory.high before we lowered it */
-	uint64_t held_high;       /* what we wrote */
-	uint64_t throttle_base;   /* usage when throttling began */
-	uint64_t calm_since_ms;   /* 0 = not calm */
-	bool swap_held;           /* memory.swap.high lowered too (it exists) */
-	uint64_t saved_swap_high; /* memory.swap.high before we lowered it */
-	uint64_t held_swap_high;  /* what we wrote: swap use when the hold began */
-	uint64_t dry_logged_high; /* dry run: the throttle value last logged */
-	bool high_write_pending;  /* a memory.high write is on the thread pool */
-	bool release_pending;     /* release once that write is done */
-
-	/* kill */
-	bool kill_in_flight;
-	bool term_sent;           /* SIGTERM grace running */
-	uint64_t kill_started_ms;
-	uint64_t kill_record_id;
-	uint64_t kill_notified_us;   /* the wakeup that led to it (0: timer) */
-	uint64_t kill_pred_ram, kill_pred_swap;
-	uint64_t kill_before_ram;        /* memory.current before the kill (from its snapshot) */
-	uint64_t kill_before_swap;       /* memory.swap.current before */
-	uint64_t kill_node_before;       /* node MemAvailable + SwapFree before */
-	bool kill_reported_stuck;
-	uint64_t kill_retried_ms;       /* a stuck kill's last retry */
-	unsigned kill_failures;         /* consecutive failed kills */
-	uint64_t kill_backoff_until_ms; /* not chosen for a kill before (lib/act.h) */
-	uint64_t dry_kill_until_ms; /* dry run: a pretend kill in flight until then */
+	/* during a kill: cgroup.events populated (watch_cg_track_populated) */
 	int cgevents_fd;
 	struct cg_poll *cgevents_poll;
-	uv_timer_t grace_timer;
-	bool grace_timer_init;
 
-	unsigned open_handles;    /* initialised handles not yet closed */
+	unsigned open_handles;    /* references: handles not yet closed, queued
+	                           * events, writes on the thread pool */
 	bool dropped;             /* unlinked; freed when open_handles reaches 0 */
+
+	struct mt_lc_group lc;
+	struct mt_growth growth;  /* memory.current + swap.current */
+
+	struct cg_act {
+		int write_fd;             /* dup of dir_fd while a hold's write runs */
+		bool write_fd_open;
+		uv_timer_t grace_timer;
+		bool grace_timer_init;
+		struct mt_candidate_mem measured; /* a policy kill's figures before it */
+	} act;
+
+	struct cg_rec {
+		uint64_t kill_record_id;
+		uint64_t hold_record_id;  /* the decision of the write in flight */
+		uint64_t notified_us;     /* the wakeup that led to the kill (0: timer) */
+		uint64_t pred_ram, pred_swap;
+		uint64_t before_ram;      /* memory.current before the kill */
+		uint64_t before_swap;     /* memory.swap.current before */
+		uint64_t node_before;     /* node MemAvailable + SwapFree before (0: not measured) */
+	} rec;
 };
+
+/* References on a cgroup (cg->open_handles): whoever keeps a pointer past
+ * the current callback takes one. The last one frees a dropped cgroup. */
+static inline void cg_ref(struct cg *c)
+{
+	c->open_handles++;
+}
+
+static inline void cg_unref(struct cg *c)
+{
+	if (--c->open_handles == 0 && c->dropped) {
+		free(c->relpath);
+		free(c);
+	}
+}
 
 struct daemon {
 	uv_loop_t *loop;
@@ -140,43 +153,47 @@ struct daemon {
 	int root_fd;              /* O_PATH of opts.root */
 	int proc_fd;              /* /proc */
 	int sys_block_fd;         /* /sys/block (zram devices' mm_stat) */
-	int zram_read_error;      /* the last zram read's error, 0 when fine (logged once) */
 	char *own_cgroup;         /* our cgroup below the root, NULL when outside */
 
+	/* reload.c */
 	struct mt_policy_set *policies;
 	char policy_error[1024];  /* the last failed reload, "" when fine */
 	uint64_t policy_loaded_ms;
+	struct mt_k8s_names *names; /* Kubernetes names from the kubelet's log symlinks (NULL: none) */
 
+	/* watch.c: the tree; cgroup creation and removal (and memory.events
+	 * in inotify mode) through one inotify fd */
 	struct cg *root;
 	unsigned n_cgroups, n_candidates;
-
-	/* cgroup creation and removal (and memory.events in inotify mode) */
 	int inotify_fd;
 	uv_poll_t inotify_poll;
-	struct { int wd; struct cg *cg; } *wds;
-	size_t n_wds, cap_wds;
-
-	/* the policy directory (ConfigMap: watch the directory) */
-	int policy_wd;
-	uv_timer_t policy_debounce;
-
-	/* Kubernetes names from the kubelet's log symlinks (NULL: none) */
-	struct mt_k8s_names *names;
+	struct mt_wdmap wds;      /* inotify wd -> struct cg */
+	int policy_wd;            /* the policy directory (ConfigMap: watch the directory) */
 	int logs_wd;
-	uv_timer_t names_debounce;
+	uint64_t tree_gen;        /* bumped with every change a candidates row shows */
 
-	/* node */
+	/* inbox.c: events for the next step */
+	struct inbox {
+		struct mt_lc_event *v;
+		size_t head, n, cap;
+	} inbox;
+	/* set by loop.c: the watcher's and actor's only ways up */
+	void (*kick)(struct daemon *d);               /* run the steps the inbox asks for */
+	void (*policy_dir_changed)(struct daemon *d); /* inotify on the policy directory */
+	void (*logs_dir_changed)(struct daemon *d);   /* inotify on the kubelet's logs */
+
+	/* loop.c */
+	uv_timer_t policy_debounce, names_debounce;
 	uv_timer_t tick;
 	struct mt_growth node_growth;
 	uint64_t last_commit, last_bound, last_eta_ms;
-	uint64_t last_throttle_decision_ms;
-	bool swap_high_missing_reported; /* memory.swap.high absent: said once */
 	int psi_fd;
 	uv_poll_t psi_poll;
 	bool psi_poll_init;
-
 	uv_signal_t sig_term, sig_int, sig_hup;
 	bool stopping;
+	uint64_t started_ms;
+	void *server;             /* struct mt_serve * (provider.c) */
 	/* the hold file (holdfile.c) */
 	int hold_dir_fd;
 	const char *hold_name;
@@ -187,78 +204,40 @@ struct daemon {
 	char node_error[256];
 	uint64_t node_errors;
 	struct mt_ratelimit node_error_rl; /* its log lines */
-	bool kill_failed_redecide;  /* a chosen kill failed: choose the next set at once */
 
+	/* decide.c */
+	bool draining;
+	struct mt_lc_node lc_node; /* the node's lifecycle state (mt_lc_step only) */
+	uint64_t step_gen;        /* steps run: states may have changed */
+	struct mt_node node_seen; /* the node as last read (valid when node_seen_ms) */
+	uint64_t node_seen_ms;
+	int zram_read_error;      /* the last zram read's error, 0 when fine (logged once) */
+	int release_reply;        /* the last operator release's outcome */
+	uint64_t next_tick_ms;    /* when the node timer looks again (the last TICK's step) */
+
+	/* recorder.c */
 	struct mt_record_ring *records;
 	void *last_snapshot;      /* json_t *: the newest snapshot */
 	uint64_t decisions, kills, throttles, releases;
-	uint64_t started_ms;
+	bool swap_high_missing_reported; /* memory.swap.high absent: said once */
 
-	void *server;             /* struct mt_serve * */
-	/* What the socket's cached replies show (view.h): bumped by
-	 * view_changed(); the wall clock's offset from now_ms() that the
-	 * last candidates reply's measured_unix_ms was computed with. */
-	uint64_t shown_gen;
+	/* view.c: what the socket's cached replies show (view.h) */
+	uint64_t view_gen;
 	int64_t shown_clock_offset_ms;
 };
 
-uint64_t now_ms(void);
-uint64_t now_us(void);
+/* CLOCK_MONOTONIC: the clock every time in the daemon is on. */
+static inline uint64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
 
-/* watch.c */
-int watch_start(struct daemon *d);
-int watch_rescan(struct daemon *d);
-void watch_stop(struct daemon *d);
-void watch_resolve_all(struct daemon *d);
-struct cg *watch_find(struct daemon *d, const char *relpath);
-/* for each candidate; stop when fn returns non-zero */
-void watch_for_each_candidate(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud);
-/* for each cgroup below the root, candidate or not; stop when fn returns non-zero */
-void watch_for_each_cgroup(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud);
-/* for each group eligible by itself but held out because a protected or own
- * group (guard) lies below it; stop when fn returns non-zero */
-void watch_for_each_held_out(struct daemon *d, int (*fn)(struct cg *c, struct cg *guard, void *ud), void *ud);
-void watch_cg_kill_started(struct cg *c);
-void watch_cg_kill_done(struct cg *c);
-/* Drops a reference taken with c->open_handles++ (frees a dropped cgroup). */
-void watch_cg_unref(struct cg *c);
-
-/* decide.c */
-void decide_run(struct daemon *d, const char *trigger, const char *detail, bool record_noop);
-void decide_on_events(struct cg *c);
-void decide_on_populated(struct cg *c);
-void decide_check_kills(struct daemon *d);
-void decide_check_throttles(struct daemon *d, bool danger);
-void decide_restore_all(struct daemon *d);
-int decide_release(struct daemon *d, const char *relpath);
-void decide_grace_expired(struct cg *c);
-/* A candidate's PSI trigger signalled: within tolerance, a decision; beyond
- * it for the policy's sustain_s, a group kill when the response may kill. */
-void decide_on_pressure(struct cg *c, enum mt_psi_kind kind);
-/* Whether the group's stall is beyond its policy's tolerance now. */
-bool decide_pressure_beyond(const struct cg *c, uint64_t now);
-
-/* decide.c: shared with enact.c */
-void decide_record_update(struct daemon *d, uint64_t id, const char *event, json_t *fields);
-/* The node's measured inputs: /proc/meminfo, PSI, /proc/swaps and zram mm_stat
- * (mt_snapshot_read_node + mt_snapshot_read_zram). 0 or a negative errno. */
-int decide_read_node(struct daemon *d, struct mt_node *n);
-uint64_t decide_node_free_bytes(struct daemon *d);
-/* memory.current + memory.swap.current; the parts in *ret_ram, *ret_swap when non-NULL. */
-uint64_t decide_cg_bytes(struct cg *c, uint64_t *ret_ram, uint64_t *ret_swap);
-
-/* enact.c */
-void enact_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, uint64_t pred_swap,
-                uint64_t before_ram, uint64_t before_swap, uint64_t node_before);
-/* m: the group's figures from the snapshot the decision was made on. */
-void enact_throttle(struct cg *c, const struct mt_candidate *m, uint64_t to, uint64_t record_id);
+static inline uint64_t now_ms(void)
+{
+	return now_us() / 1000u;
+}
 
 /* loop.c */
 int loop_run(struct daemon *d);
-int loop_reload_policies(struct daemon *d, const char *why);
-void loop_policy_dir_changed(struct daemon *d);
-void loop_logs_dir_changed(struct daemon *d);
-
-/* provider.c: the status socket */
-int loop_server_start(struct daemon *d);
-void loop_server_stop(struct daemon *d);

@@ -1,166 +1,41 @@
-/* The decision path: snapshot (lib/snapshot_read) -> decide (lib/select,
- * pure) -> act (lib/act, skipped in dry run) -> record (lib/record, log).
- * Also the event-driven pieces that lead to or follow a decision: a
- * candidate's memory.events escalation, a kill's completion (cgroup.events
- * populated 0), throttle release. */
+/* One step of the daemon: see decide.h. */
+#include "decide.h"
+
 #include <errno.h>
-#include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "nodefig.h"
-#include "act.h"
 #include "cgroup_value.h"
-#include "daemon.h"
-#include "view.h"
-#include "decision_json.h"
+#include "enact.h"
 #include "fileio.h"
+#include "inbox.h"
+#include "lifecycle.h"
 #include "log.h"
-#include "names.h" /* names */
+#include "nodefig.h"
 #include "promfile.h" /* metrics */
 #include "psi.h"
-#include "record.h"
-#include "select.h"
-#include "snapshot_json.h"
+#include "recorder.h"
+#include "report.h"
 #include "snapshot_read.h"
+#include "watch.h"
 
-/* Candidates listed in one record: the chosen ones and then the largest;
- * bounds a record's size whatever the number of containers. */
-#define RECORD_CANDIDATES_MAX 16
 /* memory.current + swap.current of a group that allocates nothing still
  * moves: per-CPU charge stock (64 pages per CPU), page cache coming and
  * going, swap-in after reclaim. Below 256 KiB/s a group counts as not
  * growing, so a steady group is never throttled for noise. */
 #define GROWTH_NOISE_BPS (256 * 1024)
 
-static const char *name_or_empty(const char *s)
-{
-	return s ? s : "";
-}
-
-static json_t *node_json(const struct mt_node *n)
-{
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:o}",
-	                 "mem_total", (json_int_t)n->mem_total, "mem_available", (json_int_t)n->mem_available,
-	                 "swap_total", (json_int_t)n->swap_total, "swap_free", (json_int_t)n->swap_free,
-	                 "commit", (json_int_t)n->commit, "bound", (json_int_t)n->bound,
-	                 "headroom", (json_int_t)n->headroom, "ram_deficit", (json_int_t)n->ram_deficit,
-	                 "swap_deficit", (json_int_t)n->swap_deficit, "growth_rate", (json_int_t)n->growth_rate,
-	                 "eta_ms", (json_int_t)(n->eta_ms == MT_NEVER ? -1 : (json_int_t)n->eta_ms),
-	                 "psi_some_avg10", n->psi_some_avg10, "swap_room", (json_int_t)n->swap_room,
-	                 "zram", mt_node_zram_figures_json(n));
-}
-
-static json_t *candidate_json(const struct mt_candidate *c, const struct mt_explain *e)
-{
-	json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->path,
-	                      "policy", name_or_empty(c->policy), "priority", (int)c->priority,
-	                      "response", mt_response_to_string(c->response), "current", (json_int_t)c->mem.current,
-	                      "frees_ram", (json_int_t)c->frees_ram, "frees_swap", (json_int_t)c->frees_swap,
-	                      "cost", (json_int_t)c->cost, "growth_rate", (json_int_t)c->growth_rate);
-	if (o)
-		json_object_set_new(o, "k8s", names_candidate_k8s(c)); /* names */
-	if (!o || !e)
-		return o;
-	json_object_set_new(o, "reason", json_string(mt_reason_to_string(e->reason)));
-	if (e->inelig)
-		json_object_set_new(o, "inelig", mt_inelig_to_json(e->inelig));
-	if (e->reason == MT_REASON_THROTTLE)
-		json_object_set_new(o, "throttle_to", json_integer((json_int_t)e->throttle_to));
-	return o;
-}
-
-static int cmp_frees_desc(const void *a, const void *b, void *ud)
-{
-	const struct mt_snapshot *s = ud;
-	const struct mt_candidate *x = &s->candidates[*(const size_t *)a], *y = &s->candidates[*(const size_t *)b];
-	uint64_t fx = x->frees_ram + x->frees_swap, fy = y->frees_ram + y->frees_swap;
-	return fx < fy ? 1 : fx > fy ? -1 : strcmp(x->path, y->path);
-}
-
-static json_t *considered_json(const struct mt_snapshot *s, const struct mt_decision *dec)
-{
-	json_t *a = json_array();
-	size_t n = s->n_candidates;
-	size_t *order = calloc(n ? n : 1, sizeof *order);
-	if (!a || !order) {
-		free(order);
-		return a;
-	}
-	size_t k = 0;
-	for (size_t i = 0; i < dec->n_chosen; i++)
-		order[k++] = dec->chosen[i];
-	size_t first_rest = k;
-	for (size_t i = 0; i < n; i++) {
-		bool chosen = false;
-		for (size_t j = 0; j < dec->n_chosen; j++)
-			chosen |= dec->chosen[j] == i;
-		if (!chosen)
-			order[k++] = i;
-	}
-	qsort_r(order + first_rest, k - first_rest, sizeof *order, cmp_frees_desc, (void *)s);
-	for (size_t i = 0; i < k && i < RECORD_CANDIDATES_MAX; i++)
-		json_array_append_new(a, candidate_json(&s->candidates[order[i]],
-		                                        dec->explain ? &dec->explain[order[i]] : NULL));
-	free(order);
-	return a;
-}
-
-static void iso_now(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	char b[32];
-	strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%03ldZ", b, ts.tv_nsec / 1000000);
-}
-
-/* A kill of c is under way -- or, in a dry run, pretended to be -- so no
- * other decision may choose it again. */
-static bool kill_pending(const struct cg *c, uint64_t now)
-{
-	return c->kill_in_flight || (c->d->opts.dry_run && now < c->dry_kill_until_ms);
-}
-
-static json_t *record_new(struct daemon *d, const char *trigger, const char *detail)
-{
-	char t[48];
-	iso_now(t, sizeof t);
-	return json_pack("{s:s, s:I, s:s, s:s, s:b}", "time", t, "mono_ms", (json_int_t)now_ms(), "trigger", trigger,
-	                 "detail", name_or_empty(detail), "dry_run", d->opts.dry_run);
-}
-
-/* Keeps a record in the ring (memory only) and returns its id, 0 when it
- * could not be kept; record_announce() then logs it and updates metrics. */
-static uint64_t record_keep(struct daemon *d, json_t *rec, json_t *snap)
-{
-	uint64_t id = 0;
-	return mt_record_ring_push(d->records, rec, snap, &id) < 0 ? 0 : id;
-}
-
-static void record_announce(struct daemon *d, uint64_t id)
-{
-	log_event(LOG_NOTICE, "decision", json_deep_copy(mt_record_ring_get(d->records, id)));
-	promfile_changed(d); /* metrics */
-}
-
-
-/* Updates record `id` (if still in the ring) and logs the update. */
-void decide_record_update(struct daemon *d, uint64_t id, const char *event, json_t *fields)
-{
-	json_t *r = id ? mt_record_ring_get(d->records, id) : NULL;
-	if (r && fields)
-		json_object_update(r, fields);
-	if (fields)
-		json_object_set_new(fields, "decision", json_integer((json_int_t)id));
-	log_event(LOG_NOTICE, event, fields);
-}
+/* One daemon per process: the step's reusable buffers (after the first
+ * steps a step allocates nothing of its own before the actor acts). */
+static struct {
+	struct mt_lc_output out;
+	struct enact_result *res;
+	struct recorder_after *after;
+	size_t cap;
+	struct mt_lc_member *members;
+	size_t n_members, cap_members;
+} st;
 
 int decide_read_node(struct daemon *d, struct mt_node *n)
 {
@@ -177,33 +52,34 @@ int decide_read_node(struct daemon *d, struct mt_node *n)
 	else if (r == 0 && d->zram_read_error < 0)
 		log_msg(LOG_NOTICE, "zram figures readable again");
 	d->zram_read_error = r < 0 ? r : 0;
+	d->node_seen = *n;
+	d->node_seen_ms = now_ms();
 	return 0;
 }
 
-uint64_t decide_node_free_bytes(struct daemon *d)
+static struct mt_lc_member member_of(struct cg *c)
 {
-	struct mt_node n = { 0 };
-	if (mt_snapshot_read_node(d->proc_fd, &n) < 0)
-		return 0;
-	return n.mem_available + n.swap_free;
+	return (struct mt_lc_member){ .g = &c->lc, .policy = c->policy, .ud = c };
 }
 
-uint64_t decide_cg_bytes(struct cg *c, uint64_t *ret_ram, uint64_t *ret_swap)
+static int add_member(struct mt_lc_member m)
 {
-	uint64_t cur = 0, swap = 0;
-	mt_value_read_at(c->dir_fd, "memory.current", &cur);
-	mt_value_read_at(c->dir_fd, "memory.swap.current", &swap);
-	if (ret_ram)
-		*ret_ram = cur;
-	if (ret_swap)
-		*ret_swap = swap;
-	return cur + swap;
+	if (st.n_members == st.cap_members) {
+		size_t cap = st.cap_members ? st.cap_members * 2 : 64;
+		struct mt_lc_member *v = realloc(st.members, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		st.members = v;
+		st.cap_members = cap;
+	}
+	st.members[st.n_members++] = m;
+	return 0;
 }
 
-/* --- snapshot --- */
+/* --- gathering: a snapshot --- */
 struct build_ctx {
+	struct daemon *d;
 	struct mt_snapshot *s;
-	struct cg **cgs;
 	size_t cap;
 	int error;
 };
@@ -211,18 +87,15 @@ struct build_ctx {
 static int build_cb(struct cg *c, void *ud)
 {
 	struct build_ctx *b = ud;
-	struct daemon *d = c->d;
+	struct daemon *d = b->d;
 	if (b->s->n_candidates == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 64;
 		void *a = realloc(b->s->candidates, cap * sizeof b->s->candidates[0]);
-		void *g = a ? realloc(b->cgs, cap * sizeof b->cgs[0]) : NULL;
-		if (a)
-			b->s->candidates = a;
-		if (!a || !g) {
+		if (!a) {
 			b->error = -ENOMEM;
 			return 1;
 		}
-		b->cgs = g;
+		b->s->candidates = a;
 		b->cap = cap;
 	}
 	struct mt_candidate *m = &b->s->candidates[b->s->n_candidates];
@@ -234,6 +107,10 @@ static int build_cb(struct cg *c, void *ud)
 			log_msg_limited(&read_failures, LOG_WARNING, "%s: reading its memory figures: %s", c->relpath,
 			                strerror(-r));
 		return 0; /* vanished mid-read: not in this snapshot */
+	}
+	if (add_member(member_of(c)) < 0) {
+		b->error = -ENOMEM;
+		return 1;
 	}
 	const struct mt_policy *p = c->policy;
 	m->path = strdup(c->relpath);
@@ -247,7 +124,7 @@ static int build_cb(struct cg *c, void *ud)
 	m->protected_ = p ? p->is_protected : true;
 	m->response = p ? p->response : MT_RESPONSE_OBSERVE;
 	/* The policy's floor is a share of the usage when throttling began. */
-	uint64_t usage = c->throttled ? c->throttle_base : m->mem.current;
+	uint64_t usage = mt_lc_throttle_usage(&c->lc, m->mem.current);
 	m->throttle_floor = p ? mt_size_resolve(&p->throttle.floor, usage) : 0;
 	m->throttle_step = p ? mt_size_resolve(&p->throttle.step, usage) : 0;
 	m->kill_grace_ms = d->opts.kill_timeout_ms + (p ? p->kill.grace_ms : 0);
@@ -257,14 +134,14 @@ static int build_cb(struct cg *c, void *ud)
 	if (m->growth_rate < GROWTH_NOISE_BPS && m->growth_rate > -GROWTH_NOISE_BPS)
 		m->growth_rate = 0;
 	m->age_ms = now - c->appeared_ms;
-	m->kill_in_flight = kill_pending(c, now);
-	m->kill_started_ms = c->kill_started_ms;
-	m->kill_failed = now < c->kill_backoff_until_ms;
-	b->cgs[b->s->n_candidates++] = c;
+	m->kill_in_flight = mt_lc_kill_pending(&c->lc, d->opts.dry_run, now);
+	m->kill_started_ms = c->lc.kill_started_ms;
+	m->kill_failed = mt_lc_kill_backing_off(&c->lc, now);
+	b->s->n_candidates++;
 	return 0;
 }
 
-static int build_snapshot(struct daemon *d, struct mt_snapshot *s, struct cg ***ret_cgs)
+static int build_snapshot(struct daemon *d, struct mt_snapshot *s)
 {
 	memset(s, 0, sizeof *s);
 	struct mt_node *n = &s->node;
@@ -274,9 +151,8 @@ static int build_snapshot(struct daemon *d, struct mt_snapshot *s, struct cg ***
 	n->now_ms = now_ms();
 	n->growth_rate = (int64_t)mt_growth_rate(&d->node_growth);
 	n->throttle_horizon_ms = d->opts.horizon_ms;
-	struct build_ctx b = { .s = s };
+	struct build_ctx b = { .d = d, .s = s };
 	watch_for_each_candidate(d, build_cb, &b);
-	*ret_cgs = b.cgs;
 	if (b.error < 0)
 		return b.error;
 	r = nodefig_compute(d, n, "snapshot", true);
@@ -290,231 +166,216 @@ static int build_snapshot(struct daemon *d, struct mt_snapshot *s, struct cg ***
 	return mt_snapshot_compute(s);
 }
 
-void decide_run(struct daemon *d, const char *trigger, const char *detail, bool record_noop)
+/* --- gathering: the groups with a state, for a tick or shutdown --- */
+struct active_ctx {
+	struct daemon *d;
+	bool danger, tick;
+	int error;
+};
+
+static int active_cb(struct cg *c, void *ud)
 {
-	if (d->stopping)
-		return;
-	view_changed(d); /* candidates' growth, the snapshot */
-	uint64_t woke_us = now_us();
-	struct mt_snapshot s;
-	struct cg **cgs = NULL;
-	int r = build_snapshot(d, &s, &cgs);
-	if (r < 0) {
-		log_msg(LOG_ERR, "building the snapshot: %s", strerror(-r));
-		mt_snapshot_free(&s);
-		free(cgs);
-		return;
+	struct active_ctx *x = ud;
+	if (!mt_lc_active(&c->lc))
+		return 0;
+	struct mt_lc_member m = member_of(c);
+	struct mt_psi psi;
+	if (x->tick && mt_lc_wants_psi(&c->lc, c->policy, x->danger, now_ms()) &&
+	    mt_psi_read_at(c->dir_fd, "memory.pressure", &psi) == 0) {
+		m.psi_valid = true;
+		m.psi_some_avg10 = psi.some.avg10 / 100.0;
 	}
-	struct mt_decision dec;
-	r = mt_select(&s, NULL, &dec);
-	if (r < 0) {
-		log_msg(LOG_ERR, "selection failed: %s", strerror(-r));
-		mt_snapshot_free(&s);
-		free(cgs);
-		return;
-	}
-	d->decisions++;
-	json_t *snap = NULL;
-	mt_snapshot_to_json(&s, &snap);
-	json_decref(d->last_snapshot);
-	d->last_snapshot = snap ? json_incref(snap) : NULL;
-
-	if (dec.action == MT_ACTION_NONE && !record_noop) {
-		mt_decision_free(&dec);
-		mt_snapshot_free(&s);
-		free(cgs);
-		json_decref(snap);
-		return;
-	}
-	json_t *rec = record_new(d, trigger, detail);
-	json_object_set_new(rec, "node", node_json(&s.node));
-	json_object_set_new(rec, "action", json_string(mt_action_to_string(dec.action)));
-	json_object_set_new(rec, "method", json_string(mt_method_to_string(dec.method)));
-	if (dec.action == MT_ACTION_KILL) {
-		json_object_set_new(rec, "covered", json_boolean(dec.covered));
-		/* "cost 7, optimum >= 6": the bound equals the cost when proven */
-		json_object_set_new(rec, "cost", json_integer((json_int_t)dec.cost));
-		json_object_set_new(rec, "cost_bound", json_integer((json_int_t)dec.cost_bound));
-	}
-	json_t *targets = json_array();
-	for (size_t i = 0; i < dec.n_chosen; i++) {
-		const struct mt_candidate *m = &s.candidates[dec.chosen[i]];
-		json_array_append_new(targets, json_string(m->path));
-	}
-	json_object_set_new(rec, "targets", targets);
-	json_object_set_new(rec, "predicted", json_pack("{s:I, s:I}", "ram", (json_int_t)dec.freed_ram, "swap",
-	                                                (json_int_t)dec.freed_swap));
-	json_object_set_new(rec, "candidates_total", json_integer((json_int_t)s.n_candidates));
-	json_object_set_new(rec, "considered", considered_json(&s, &dec));
-	if (dec.action != MT_ACTION_NONE)
-		json_object_set_new(rec, "outcome", json_string(d->opts.dry_run ? "dry-run" : "pending"));
-	uint64_t id = record_keep(d, rec, snap);
-
-	for (size_t i = 0; i < dec.n_chosen; i++) {
-		size_t k = dec.chosen[i];
-		struct cg *c = cgs[k];
-		const struct mt_candidate *m = &s.candidates[k];
-		c->kill_notified_us = woke_us;
-		if (dec.action == MT_ACTION_KILL)
-			enact_kill(c, id, m->frees_ram, m->frees_swap, m->mem.current, m->mem.swap_current,
-			           s.node.mem_available + s.node.swap_free);
-		else if (dec.action == MT_ACTION_THROTTLE)
-			enact_throttle(c, m, dec.explain[k].throttle_to, id);
-	}
-	if (id)
-		record_announce(d, id); /* logged after acting: no I/O before the kills */
-	mt_decision_free(&dec);
-	mt_snapshot_free(&s);
-	free(cgs);
-	/* Each failed group is excluded for its back-off, so this recursion
-	 * ends within as many rounds as there are candidates. */
-	if (d->kill_failed_redecide) {
-		d->kill_failed_redecide = false;
-		decide_run(d, "kill-failed", NULL, false);
-	}
-}
-
-/* --- a candidate's memory.events --- */
-static uint64_t escalate_counter(const struct mt_memory_events *e, enum mt_max_counter k)
-{
-	switch (k) {
-	case MT_MAX_COUNTER_OOM_KILL: return e->oom_kill;
-	case MT_MAX_COUNTER_OOM: return e->oom;
-	case MT_MAX_COUNTER_MAX: return e->max;
+	if (add_member(m) < 0) {
+		x->error = -ENOMEM;
+		return 1;
 	}
 	return 0;
 }
 
-/* A kill the policy asked for itself (an escalation on its own limit, its
- * pressure tolerance): the record is kept first (memory only, so that the
- * kill's report, metrics and outcome find its trigger), then the kill, then
- * the log line -- the notification-to-action path does no logging. The
- * policy's reason goes under `why_key`. */
-static void policy_kill(struct cg *c, const char *trigger, const char *why_key, json_t *why, uint64_t notified_us)
+/* --- after the actor: what finished kills left --- */
+static void measure_after(struct daemon *d, const struct mt_lc_item *it, struct recorder_after *a)
 {
-	struct daemon *d = c->d;
-	struct mt_candidate m = { 0 };
-	if (mt_snapshot_read_candidate(c->dir_fd, &m) < 0) {
-		json_decref(why);
+	struct cg *c = it->m.ud;
+	memset(a, 0, sizeof *a);
+	if (it->kind != MT_LC_KILL_DONE)
 		return;
+	if (!it->done.removed && c->dir_fd >= 0) {
+		mt_value_read_at(c->dir_fd, "memory.current", &a->ram);
+		mt_value_read_at(c->dir_fd, "memory.swap.current", &a->swap);
 	}
-	struct mt_cgroup_events ce; /* ops: an emptied group (its kill just done) has nothing to kill; re-killing */
-	if (mt_cgroup_events_read_at(c->dir_fd, &ce) == 0 && !ce.populated) { /* ops: re-inits a closing uv_poll */
-		json_decref(why);
-		return;
-	}
-	uint64_t fr = 0, fs = 0;
-	mt_candidate_frees(&m, &fr, &fs);
-	c->kill_notified_us = notified_us;
-	json_t *rec = record_new(d, trigger, c->relpath);
-	json_object_set_new(rec, "action", json_string("kill"));
-	json_object_set_new(rec, "targets", json_pack("[s]", c->relpath));
-	json_object_set_new(rec, "victims_k8s", json_pack("{s:o}", c->relpath, names_cg_k8s(c))); /* names */
-	json_object_set_new(rec, why_key, why);
-	json_object_set_new(rec, "predicted", json_pack("{s:I, s:I}", "ram", (json_int_t)fr, "swap", (json_int_t)fs));
-	json_object_set_new(rec, "notified_us", json_integer((json_int_t)notified_us));
-	json_object_set_new(rec, "outcome", json_string(d->opts.dry_run ? "dry-run" : "pending"));
-	uint64_t id = record_keep(d, rec, NULL);
-	enact_kill(c, id, fr, fs, m.mem.current, m.mem.swap_current, 0);
-	if (id)
-		record_announce(d, id);
+	struct mt_node n = { 0 };
+	if (c->rec.node_before && mt_snapshot_read_node(d->proc_fd, &n) == 0)
+		a->node_free = n.mem_available + n.swap_free;
 }
 
-static void own_limit_kill(struct cg *c, uint64_t count, uint64_t notified_us)
+/* A pretended policy kill whose measuring found nothing to kill (its
+ * record was not kept either). */
+static bool shadow_skipped(const struct mt_lc_output *out, size_t i)
 {
-	const struct mt_policy *p = c->policy;
-	policy_kill(c, "own-limit", "escalate",
-	            json_pack("{s:s, s:I, s:i, s:i}", "counter", mt_max_counter_to_string(p->escalate.counter),
-	                      "increments", (json_int_t)count, "count", (int)p->escalate.count, "window_s",
-	                      (int)p->escalate.window_s),
-	            notified_us);
+	for (size_t j = 0; j < i; j++)
+		if (out->items[j].kind == MT_LC_KILL && out->items[j].record == out->items[i].record &&
+		    st.res[j].skipped)
+			return true;
+	return false;
 }
 
-/* --- a candidate's pressure tolerance (policy.pressure) --- */
-/* The kernel signals a trigger at most once per window, and again every
- * window while the stall stays above the threshold; a gap of two windows
- * plus this slack (the trigger's poll period is a tenth of the window; the
- * daemon's loop may be busy) ends a streak. */
-#define PRESSURE_GAP_SLACK_MS 500
-
-static uint64_t pressure_gap_ms(const struct mt_policy *p)
+/* The readers of a step's outputs besides the recorder, and the requests
+ * it made. */
+static void after_step(struct daemon *d, const struct mt_lc_output *out)
 {
-	return 2 * (uint64_t)p->pressure.window_ms + PRESSURE_GAP_SLACK_MS;
+	bool changed = false;
+	for (size_t i = 0; i < out->n_items; i++) {
+		const struct mt_lc_item *it = &out->items[i];
+		struct cg *c = it->m.ud;
+		switch (it->kind) {
+		case MT_LC_KILL_DONE:
+			report_kill_done(c, st.after[i].ram, st.after[i].swap); /* kill report, counted (report.c) */
+			break;
+		case MT_LC_KILL_SHADOW:
+			if (!shadow_skipped(out, i)) /* kmsg line, metric */
+				report_dry_run_kill(c, c->rec.kill_record_id, c->rec.pred_ram, c->rec.pred_swap);
+			break;
+		case MT_LC_HOLD_WRITTEN:
+			promfile_throttle_done(c, c->rec.hold_record_id, it->written.r); /* metrics */
+			break;
+		case MT_LC_KILL_FAILED:
+			promfile_action_failed(d, true); /* metrics */
+			break;
+		case MT_LC_WANT_DECISION: {
+			struct mt_lc_event ev = inbox_event(c, MT_LC_EV_DECIDE);
+			ev.at_us = it->at_us;
+			ev.decide.trigger = it->trigger;
+			ev.decide.detail = c ? c->relpath : NULL; /* c is referenced by the event */
+			inbox_push(d, &ev);
+			continue;
+		}
+		default:
+			break;
+		}
+		changed = true;
+	}
+	if (changed)
+		promfile_changed(d); /* metrics */
 }
 
-bool decide_pressure_beyond(const struct cg *c, uint64_t now)
+static int reserve(size_t n)
 {
-	const struct mt_policy *p = c->policy;
-	return p && p->pressure.set && c->pressure_since_ms && now - c->pressure_last_ms <= pressure_gap_ms(p);
+	if (n <= st.cap)
+		return 0;
+	size_t cap = st.cap ? st.cap : 16;
+	while (cap < n)
+		cap *= 2;
+	void *r = realloc(st.res, cap * sizeof *st.res);
+	if (r)
+		st.res = r;
+	void *a = r ? realloc(st.after, cap * sizeof *st.after) : NULL;
+	if (!r || !a)
+		return -ENOMEM;
+	st.after = a;
+	st.cap = cap;
+	return 0;
 }
 
-void decide_on_pressure(struct cg *c, enum mt_psi_kind kind)
+static void step(struct daemon *d, struct mt_lc_event *ev)
 {
-	struct daemon *d = c->d;
-	const struct mt_policy *p = c->policy;
-	uint64_t notified_us = now_us(), now = notified_us / 1000;
-	if (!p || !p->pressure.set)
-		return;
-	if (!decide_pressure_beyond(c, now))
-		c->pressure_since_ms = now;
-	c->pressure_last_ms = now;
-	uint64_t stalled_ms = now - c->pressure_since_ms;
-	if (stalled_ms < (uint64_t)p->pressure.sustain_s * 1000 || !mt_response_may_kill(p->response) ||
-	    kill_pending(c, now) || now < c->kill_backoff_until_ms) {
-		/* within tolerance, or a policy that never kills (the group
-		 * stays held: decide_check_throttles sees no calm) */
-		decide_run(d, "candidate-psi", c->relpath, false);
+	struct cg *c = ev->m.ud;
+	struct mt_snapshot s = { 0 };
+	struct mt_lc_input in = { .now_ms = now_ms(), .dry_run = d->opts.dry_run, .stopping = d->stopping,
+	                          .kill_timeout_ms = d->opts.kill_timeout_ms, .horizon_ms = d->opts.horizon_ms,
+	                          .node = &d->lc_node, .events = ev, .n_events = 1 };
+	st.n_members = 0;
+	if (c)
+		ev->m.policy = c->policy; /* as resolved now */
+	if (ev->kind == MT_LC_EV_DECIDE) {
+		if (d->stopping)
+			return;
+		int r = build_snapshot(d, &s);
+		if (r < 0) {
+			log_msg(LOG_ERR, "building the snapshot: %s", strerror(-r));
+			mt_snapshot_free(&s);
+			return;
+		}
+		in.snapshot = &s;
+		in.snap_members = st.members;
+	} else if (ev->kind == MT_LC_EV_TICK || ev->kind == MT_LC_EV_SHUTDOWN) {
+		bool tick = ev->kind == MT_LC_EV_TICK;
+		struct active_ctx x = {
+			.d = d, .tick = tick,
+			.danger = tick && mt_lc_node_danger(&ev->tick.node, ev->tick.eta_us, d->opts.horizon_ms),
+		};
+		watch_for_each(d, active_cb, &x);
+		in.members = st.members;
+		in.n_members = st.n_members;
+	} else if (ev->kind == MT_LC_EV_CANDIDACY && ev->candidacy.on) {
+		mt_growth_init(&c->growth, 5 * 1000000ull); /* a new history */
+	}
+	int r = mt_lc_step(&in, &st.out);
+	if (r < 0)
+		log_msg(LOG_ERR, "%s: %s", ev->kind == MT_LC_EV_DECIDE ? "selection failed" : "a lifecycle step failed",
+		        strerror(-r));
+	if (reserve(st.out.n_items) < 0) {
+		/* the states have moved: the actions must still happen; only
+		 * their records are lost */
+		log_msg(LOG_ERR, "keeping a step's results: %s; acting without recording", strerror(ENOMEM));
+		for (size_t i = 0; i < st.out.n_items; i++) {
+			struct enact_result one;
+			enact_perform(d, &st.out.items[i], 1, &one);
+		}
+		mt_snapshot_free(&s);
 		return;
 	}
-	c->pressure_since_ms = 0;
-	bool some = kind == MT_PSI_SOME;
-	policy_kill(c, "pressure", "pressure",
-	            json_pack("{s:s, s:f, s:i, s:i, s:I, s:b}", "kind", some ? "some" : "full", "percent",
-	                      some ? p->pressure.some_pct : p->pressure.full_pct, "window_ms",
-	                      (int)p->pressure.window_ms, "sustain_s", (int)p->pressure.sustain_s, "stalled_ms",
-	                      (json_int_t)stalled_ms, "throttled", c->throttled),
-	            notified_us);
+	enact_perform(d, st.out.items, st.out.n_items, st.res);
+	for (size_t i = 0; i < st.out.n_items; i++)
+		measure_after(d, &st.out.items[i], &st.after[i]);
+	recorder_step(d, &in, &st.out, st.res, st.after);
+	after_step(d, &st.out);
+	if (ev->kind == MT_LC_EV_TICK)
+		d->next_tick_ms = st.out.next_tick_ms;
+	if (ev->kind == MT_LC_EV_RELEASE) {
+		d->release_reply = st.out.release_reply;
+		for (size_t i = 0; i < st.out.n_items; i++)
+			if (st.out.items[i].kind == MT_LC_RESTORE) {
+				int e = st.res[i].r < 0 ? st.res[i].r : st.res[i].rs;
+				d->release_reply = mt_errno_is_gone(e) ? 0 : e;
+			}
+	}
+	/* What the status view shows (held, being killed, growth, the
+	 * snapshot) changes only in a step that returned items; a quiet tick
+	 * keeps its cached replies. */
+	if (st.out.n_items)
+		d->step_gen++;
+	mt_snapshot_free(&s);
 }
 
-void decide_on_events(struct cg *c)
+void decide_drain(struct daemon *d)
 {
-	struct daemon *d = c->d;
-	uint64_t notified_us = now_us();
-	if (c->events_fd < 0)
+	if (d->draining)
 		return;
-	struct mt_memory_events e;
-	int r = mt_memory_events_read_fd(c->events_fd, &e);
-	if (r < 0) {
-		/* removed: kernfs polls POLLERR forever; the inotify IN_DELETE
-		 * drops the cgroup, until then stop listening */
-		if (c->events_poll)
-			uv_poll_stop(&c->events_poll->handle);
-		return;
+	d->draining = true;
+	struct mt_lc_event ev;
+	while (inbox_take(d, &ev)) {
+		step(d, &ev);
+		if (ev.m.ud)
+			cg_unref(ev.m.ud);
 	}
-	struct mt_memory_events old = c->events;
-	bool had = c->events_valid;
-	c->events = e;
-	c->events_valid = true;
-	view_changed(d);
-	if (!had)
-		return;
-	if (e.oom_kill > old.oom_kill)
-		log_event(LOG_WARNING, "kernel-oom-kill",
-		          json_pack("{s:s, s:I, s:I}", "cgroup", c->relpath, "oom_kill", (json_int_t)e.oom_kill, "new",
-		                    (json_int_t)(e.oom_kill - old.oom_kill)));
-	const struct mt_policy *p = c->policy;
-	uint64_t now = now_ms();
-	if (!p || !p->escalate.set || !mt_response_may_kill(p->response) || kill_pending(c, now) ||
-	    now < c->kill_backoff_until_ms)
-		return;
-	uint64_t v = escalate_counter(&e, p->escalate.counter);
-	if (!c->escalate_armed || now - c->escalate_window_start_ms > (uint64_t)p->escalate.window_s * 1000) {
-		c->escalate_armed = true;
-		c->escalate_window_start_ms = now;
-		c->escalate_base = escalate_counter(&old, p->escalate.counter);
-	}
-	if (v >= c->escalate_base + p->escalate.count) {
-		c->escalate_armed = false;
-		own_limit_kill(c, v - c->escalate_base, notified_us);
-	}
+	d->draining = false;
+}
+
+int decide_release(struct daemon *d, struct cg *c)
+{
+	struct mt_lc_event ev = inbox_event(c, MT_LC_EV_RELEASE);
+	if (inbox_push(d, &ev) < 0)
+		return -ENOMEM;
+	d->release_reply = -ESRCH;
+	decide_drain(d);
+	return d->release_reply;
+}
+
+void decide_free(void)
+{
+	mt_lc_output_free(&st.out);
+	free(st.res);
+	free(st.after);
+	free(st.members);
+	memset(&st, 0, sizeof st);
 }

@@ -93,16 +93,12 @@ int holdfile_open(struct daemon *d)
 	return r;
 }
 
-int holdfile_record(struct cg *c)
+int holdfile_record(struct cg *c, const struct mt_hold *h)
 {
 	struct daemon *d = c->d;
 	if (d->hold_dir_fd < 0)
 		return 0; /* no hold file configured */
-	struct mt_hold h = {
-		.path = c->relpath, .saved_high = c->saved_high, .held_high = c->held_high, .swap_held = c->swap_held,
-		.saved_swap_high = c->saved_swap_high, .held_swap_high = c->held_swap_high,
-	};
-	int r = mt_holds_set(&d->holds, &h);
+	int r = mt_holds_set(&d->holds, h);
 	if (r == 0)
 		r = persist(d);
 	if (r < 0) {

@@ -10,10 +10,10 @@
  * starts a fresh file. 0, or a negative errno (a start-up error). No-op
  * without a hold file. */
 int holdfile_open(struct daemon *d);
-/* Records c's hold (saved and held values) and writes the file; called
- * before each lowering write. A negative errno means the hold is not on
- * disk: the caller must not lower the limit. */
-int holdfile_record(struct cg *c);
+/* Records c's hold h (saved and held values) and writes the file; called
+ * by the actor before each lowering write. A negative errno means the hold
+ * is not on disk: the caller must not lower the limit. */
+int holdfile_record(struct cg *c, const struct mt_hold *h);
 /* Drops c's hold (released, or the cgroup is gone) and writes the file. */
 void holdfile_forget(struct cg *c);
 void holdfile_close(struct daemon *d);

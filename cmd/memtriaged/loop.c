@@ -1,6 +1,10 @@
-/* The libuv loop: signals, the node timer (a cheap /proc/meminfo look whose
- * interval follows the growth rate), the node PSI trigger, policy reloads.
- * Cgroup notifications are wired in watch.c, decisions in decide.c. */
+/* The shell around the lifecycle: the libuv loop. It starts everything,
+ * turns its own sources -- signals, the node timer (a cheap /proc/meminfo
+ * look whose interval follows the growth rate), the node PSI trigger, the
+ * policy and names debounce timers -- into events in the inbox, and
+ * installs decide_drain() as the kick that steps them. Cgroup notifications
+ * come from watch.c, action results from enact.c, socket commands from
+ * provider.c, all through the same inbox (doc/daemon.md). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,51 +15,30 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "decide.h"
 #include "fileio.h"
+#include "inbox.h"
 #include "log.h"
 #include "holdfile.h"
 #include "nodefig.h"
 #include "promfile.h" /* metrics */
 #include "notify.h"
+#include "provider.h"
 #include "psi.h"
-#include "record.h"
+#include "reload.h"
 #include "snapshot_read.h"
+#include "watch.h"
 #include "watchdog.h"
 
-/* Timer bounds. 20 ms: /proc/meminfo costs ~10 us to read and a leak of
- * 1 GiB/s moves 20 MiB in that time, inside any sane reserve. 1 s while idle:
- * sudden events arrive through memory.events and the PSI trigger, the timer
- * only catches drift (earlyoom polls 100 ms - 1 s, oomd 1 - 5 s). 8 looks
- * before the projected exhaustion leave time for a kill to complete. */
-static const struct mt_growth_interval_params tick_params = {
-	.min_usec = 20000,
-	.max_usec = 1000000,
-	.checks_before = 8,
-};
-/* A near-bound decision that only throttles runs at most this often (the
- * policies' throttle step interval default). */
-#define THROTTLE_DECISION_MS 500
 /* ConfigMap updates swap a symlink and touch several entries: reload once
  * after the burst. */
 #define POLICY_DEBOUNCE_MS 200
-
-uint64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-uint64_t now_ms(void)
-{
-	return now_us() / 1000u;
-}
 
 static void on_tick(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
 	struct mt_node n = { 0 };
-	uint64_t next = tick_params.max_usec;
+	d->next_tick_ms = MT_LC_TICK_MAX_MS;
 	int r = decide_read_node(d, &n);
 	if (r < 0) {
 		nodefig_failed(d, "reading the node's memory figures", r);
@@ -70,20 +53,14 @@ static void on_tick(uv_timer_t *t)
 	d->last_bound = n.bound;
 	d->last_eta_ms = eta == MT_GROWTH_NEVER ? UINT64_MAX : eta / 1000;
 
-	bool deficit = n.ram_deficit > 0 || n.swap_deficit > 0;
-	bool near = n.headroom <= n.reserve || (eta != MT_GROWTH_NEVER && eta / 1000 <= d->opts.horizon_ms);
-	if (deficit) {
-		decide_run(d, "commit-over-bound", NULL, false);
-	} else if (near && now_ms() - d->last_throttle_decision_ms >= THROTTLE_DECISION_MS) {
-		d->last_throttle_decision_ms = now_ms();
-		decide_run(d, "projected-exhaustion", NULL, false);
-	}
-	decide_check_kills(d);
-	decide_check_throttles(d, deficit || near);
-	mt_growth_interval(&tick_params, deficit ? 0 : eta, &next);
+	/* whether to decide, stuck kills, calm holds: the step's */
+	struct mt_lc_event ev = inbox_event(NULL, MT_LC_EV_TICK);
+	ev.tick.node = n;
+	ev.tick.eta_us = eta;
+	inbox_post(d, &ev); /* its step sets d->next_tick_ms */
 rearm:
 	if (!d->stopping)
-		uv_timer_start(&d->tick, on_tick, (next + 999) / 1000, 0);
+		uv_timer_start(&d->tick, on_tick, d->next_tick_ms, 0);
 }
 
 static void on_node_psi(uv_poll_t *h, int status, int events)
@@ -94,7 +71,10 @@ static void on_node_psi(uv_poll_t *h, int status, int events)
 		uv_poll_stop(h);
 		return;
 	}
-	decide_run(d, "node-psi", NULL, true);
+	struct mt_lc_event ev = inbox_event(NULL, MT_LC_EV_DECIDE);
+	ev.decide.trigger = "node-psi";
+	ev.decide.record_noop = true;
+	inbox_post(d, &ev);
 }
 
 static int arm_node_psi(struct daemon *d)
@@ -122,76 +102,22 @@ static int arm_node_psi(struct daemon *d)
 	return 0;
 }
 
-int loop_reload_policies(struct daemon *d, const char *why)
-{
-	notify_reloading();
-	struct mt_policy_set *set = NULL;
-	struct mt_json_error err = { 0 };
-	int r = d->opts.policy_dir ? mt_policy_set_load_dir(d->opts.policy_dir, &set, &err)
-	                           : mt_policy_set_load_default(&set, &err);
-	if (r < 0) {
-		mt_json_error_format(&err, d->policy_error, sizeof d->policy_error);
-		log_event(LOG_ERR, "policy-reload-failed",
-		          json_pack("{s:s, s:s, s:s}", "why", why, "error", d->policy_error, "kept", "last good set"));
-		notify_send("READY=1");
-		promfile_reloaded(d, false); /* metrics */
-		return r;
-	}
-	struct mt_policy_set *old = d->policies;
-	d->policies = set;
-	watch_resolve_all(d); /* every borrowed policy pointer moves to the new set */
-	mt_policy_set_free(old);
-	d->policy_error[0] = '\0';
-	d->policy_loaded_ms = now_ms();
-	promfile_reloaded(d, true); /* metrics */
-	log_event(LOG_NOTICE, "policies-loaded",
-	          json_pack("{s:s, s:i, s:s}", "why", why, "count", (int)mt_policy_set_size(set), "source",
-	                    d->opts.policy_dir ? d->opts.policy_dir : "<embedded defaults>"));
-	notify_send("READY=1");
-	return 0;
-}
-
 static void on_policy_debounce(uv_timer_t *t)
 {
-	loop_reload_policies(t->data, "policy directory changed");
+	reload_policies(t->data, "policy directory changed");
 }
 
-void loop_policy_dir_changed(struct daemon *d)
+static void policy_dir_changed(struct daemon *d)
 {
 	uv_timer_start(&d->policy_debounce, on_policy_debounce, POLICY_DEBOUNCE_MS, 0);
 }
 
-/* (Re)reads the kubelet's log symlinks: a new container's symlink appears
- * tens of milliseconds after its cgroup, so names are joined on refresh. */
-static void load_names(struct daemon *d)
-{
-	if (!d->opts.logs_dir)
-		return;
-	int fd = mt_dir_open(AT_FDCWD, d->opts.logs_dir);
-	if (fd < 0) {
-		if (!d->names && fd != -ENOENT)
-			log_msg(LOG_WARNING, "Kubernetes names from %s: %s", d->opts.logs_dir, strerror(-fd));
-		return;
-	}
-	struct mt_k8s_names *names = NULL;
-	int r = mt_k8s_names_load(fd, &names);
-	close(fd);
-	if (r < 0) {
-		log_msg(LOG_WARNING, "Kubernetes names from %s: %s", d->opts.logs_dir, strerror(-r));
-		return;
-	}
-	struct mt_k8s_names *old = d->names;
-	d->names = names;
-	watch_resolve_all(d);
-	mt_k8s_names_free(old);
-}
-
 static void on_names_debounce(uv_timer_t *t)
 {
-	load_names(t->data);
+	reload_names(t->data);
 }
 
-void loop_logs_dir_changed(struct daemon *d)
+static void logs_dir_changed(struct daemon *d)
 {
 	uv_timer_start(&d->names_debounce, on_names_debounce, POLICY_DEBOUNCE_MS, 0);
 }
@@ -207,9 +133,10 @@ static void shutdown_daemon(struct daemon *d, int signum)
 	d->stopping = true;
 	notify_send("STOPPING=1");
 	log_event(LOG_NOTICE, "stopping", json_pack("{s:s}", "signal", strsignal(signum)));
-	decide_restore_all(d);
+	struct mt_lc_event ev = inbox_event(NULL, MT_LC_EV_SHUTDOWN); /* every hold released */
+	inbox_post(d, &ev);
 	if (d->server)
-		loop_server_stop(d);
+		provider_stop(d);
 	promfile_stop(d); /* metrics */
 	notify_watchdog_stop();
 	uv_timer_stop(&d->tick);
@@ -222,13 +149,14 @@ static void shutdown_daemon(struct daemon *d, int signum)
 	uv_close((uv_handle_t *)&d->sig_int, close_cb_noop);
 	uv_close((uv_handle_t *)&d->sig_hup, close_cb_noop);
 	watch_stop(d);
+	decide_drain(d); /* the groups' GONE: the actor drops its handles */
 }
 
 static void on_signal(uv_signal_t *s, int signum)
 {
 	struct daemon *d = s->data;
 	if (signum == SIGHUP) {
-		loop_reload_policies(d, "SIGHUP");
+		reload_policies(d, "SIGHUP");
 		return;
 	}
 	shutdown_daemon(d, signum);
@@ -244,6 +172,9 @@ static void signal_setup(struct daemon *d, uv_signal_t *s, int signum)
 int loop_run(struct daemon *d)
 {
 	d->started_ms = now_ms();
+	d->kick = decide_drain;
+	d->policy_dir_changed = policy_dir_changed;
+	d->logs_dir_changed = logs_dir_changed;
 	mt_growth_init(&d->node_growth, 2 * 1000000ull);
 	signal_setup(d, &d->sig_term, SIGTERM);
 	signal_setup(d, &d->sig_int, SIGINT);
@@ -256,7 +187,7 @@ int loop_run(struct daemon *d)
 	d->names_debounce.data = d;
 
 	uint64_t t0 = now_us();
-	load_names(d); /* before the tree is watched: nothing to resolve yet */
+	reload_names(d); /* before the tree is watched: nothing to resolve yet */
 	/* before watching: candidates start from the limits restored */
 	int r = holdfile_open(d);
 	if (r < 0) {
@@ -284,7 +215,8 @@ int loop_run(struct daemon *d)
 	r = arm_node_psi(d);
 	if (r < 0)
 		log_msg(LOG_WARNING, "node PSI trigger not armed: %s (the timer still watches the node)", strerror(-r));
-	r = loop_server_start(d);
+	decide_drain(d); /* the scan's candidacy events */
+	r = provider_start(d);
 	if (r < 0)
 		return r;
 	promfile_start(d); /* metrics: main() checked the directory */

@@ -19,7 +19,9 @@
 #include "config.h"
 #include "daemon.h"
 #include "fileio.h"
+#include "decide.h"
 #include "hostcheck.h"
+#include "inbox.h"
 #include "log.h"
 #include "cleanup.h"
 #include "act.h"
@@ -393,12 +395,14 @@ int main(int argc, char **argv)
 		log_msg(LOG_WARNING, "handles still open at exit");
 	log_event(LOG_NOTICE, "stopped", json_pack("{s:I, s:I, s:I}", "decisions", (json_int_t)d.decisions, "kills",
 	                                           (json_int_t)d.kills, "releases", (json_int_t)d.releases));
+	inbox_free(&d);
+	decide_free();
 	json_decref(d.last_snapshot);
 	mt_record_ring_free(d.records);
 	holdfile_close(&d);
 	mt_policy_set_free(d.policies);
 	mt_k8s_names_free(d.names);
-	free(d.wds);
+	mt_wdmap_free(&d.wds);
 	free(d.own_cgroup);
 	close(d.proc_fd);
 	close(d.sys_block_fd);

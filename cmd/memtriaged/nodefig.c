@@ -49,7 +49,6 @@ int nodefig_compute(struct daemon *d, struct mt_node *n, const char *where, bool
 		        now_ms() - d->node_blind_since_ms, d->node_error);
 		d->node_blind_since_ms = 0;
 		d->node_error[0] = '\0';
-		view_changed(d);
 	}
 	return r;
 }

@@ -13,8 +13,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "mt-config.h"
-#include "record.h"
-#include "snapshot_read.h"
+#include "recorder.h"
 
 /* Gauges (commit, deficits, PSI) between decisions: node_exporter scrapes
  * every 15-60 s; PSI avg10 itself moves every 2 s. 10 s keeps a scrape at
@@ -36,8 +35,9 @@ static void write_now(void)
 {
 	struct daemon *d = pf.d;
 	struct mt_metrics *m = pf.m;
-	struct mt_node n = { 0 };
-	if (decide_read_node(d, &n) == 0) {
+	/* the node as the daemon last read it (each tick, at most 1 s old) */
+	struct mt_node n = d->node_seen;
+	if (d->node_seen_ms) {
 		if (nodefig_compute(d, &n, "metrics", false) == 0) {
 			m->node_commit_bytes = n.commit;
 			m->node_bound_bytes = n.bound;
@@ -140,10 +140,7 @@ static void count(struct cg *c, enum mt_metrics_event ev, uint64_t record_id)
 	if (!pf.m)
 		return;
 	struct daemon *d = c->d;
-	json_t *rec = record_id ? mt_record_ring_get(d->records, record_id) : NULL;
-	const char *reason = rec ? json_string_value(json_object_get(rec, "trigger")) : NULL;
-	if (!reason || !*reason)
-		reason = "unrecorded";
+	const char *reason = recorder_reason(d, record_id);
 	const struct mt_k8s_identity *id = &c->id;
 	int r = id->named ? mt_metrics_count(pf.m, ev, id->k8s_namespace, id->pod, id->container, reason)
 	                  : mt_metrics_count(pf.m, ev, "", "", c->name, reason);

@@ -1,9 +1,12 @@
 /* The daemon's Prometheus textfile (issue 8): lib/metrics.h's exposition,
  * written atomically to <metrics_dir>/memtriage.prom for node_exporter's
- * textfile collector. Kept current: soon after each decision and action (on
- * the next loop iteration, never inside the notification-to-action path)
- * and every PROMFILE_PERIOD_MS for the node gauges. No-ops without
- * --metrics-dir. Failures to write are logged once per kind, not fatal. */
+ * textfile collector. Kept current: soon after each step that decided or
+ * acted (on the next loop iteration, never inside the notification-to-action
+ * path) and every PROMFILE_PERIOD_MS for the node gauges, which it takes
+ * from the daemon's last node reading (d->node_seen). It reads the step's
+ * outputs and the recorder's counters; nothing here decides or acts.
+ * No-ops without --metrics-dir. Failures to write are logged once per kind,
+ * not fatal. */
 #pragma once
 
 #include <stdbool.h>
@@ -21,7 +24,7 @@ void promfile_stop(struct daemon *d);
 /* Something changed (a decision, an action): write soon. */
 void promfile_changed(struct daemon *d);
 
-/* A kill completed (report.c) or a throttle step was taken (enact.c), with
+/* A kill completed or a throttle step was taken (decide.c), with
  * the decision's trigger as the reason; counted under the cgroup's
  * Kubernetes names (empty labels, and the cgroup's own name as the container, for
  * a cgroup that is not a Kubernetes container). */

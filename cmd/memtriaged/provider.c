@@ -8,6 +8,7 @@
 
 #include "nodefig.h"
 #include "daemon.h"
+#include "decide.h"
 #include "decision_json.h"
 #include "log.h"
 #include "mt-config.h"
@@ -16,7 +17,10 @@
 #include "select.h"
 #include "serve.h"
 #include "snapshot_json.h"
+#include "provider.h"
+#include "reload.h"
 #include "view.h"
+#include "watch.h"
 
 static json_t *json_u64_or_null(uint64_t v)
 {
@@ -26,12 +30,12 @@ static json_t *json_u64_or_null(uint64_t v)
 static int count_cb(struct cg *c, void *ud)
 {
 	unsigned *n = ud;
-	n[0] += c->throttled;
-	n[1] += c->kill_in_flight;
+	n[0] += c->lc.held;
+	n[1] += c->lc.kill != MT_LC_KILL_NONE;
 	return 0;
 }
 
-/* A victim's names: from the record (decide.c puts them in "considered",
+/* A victim's names: from the record (the recorder puts them in "considered",
  * chosen ones first, and own-limit kills in "victims_k8s"), else from the
  * cgroup if it is still watched; the record outlives the cgroup. */
 static json_t *victim_k8s(struct daemon *d, json_t *rec, const char *path)
@@ -227,7 +231,7 @@ static int p_reload(void *ud, const struct mt_serve_peer *peer, struct mt_serve_
 	struct daemon *d = ud;
 	char why[64];
 	snprintf(why, sizeof why, "socket (pid %d)", (int)peer->pid);
-	int r = loop_reload_policies(d, why);
+	int r = reload_policies(d, why);
 	if (r < 0)
 		snprintf(e->message, sizeof e->message, "%.200s", d->policy_error);
 	else
@@ -237,7 +241,8 @@ static int p_reload(void *ud, const struct mt_serve_peer *peer, struct mt_serve_
 
 static int p_release(void *ud, const struct mt_serve_peer *peer, const char *cgroup, struct mt_serve_error *e)
 {
-	int r = decide_release(ud, cgroup);
+	struct cg *c = watch_find(ud, cgroup);
+	int r = c ? decide_release(ud, c) : -ENOENT;
 	if (r == -ENOENT)
 		snprintf(e->message, sizeof e->message, "%s is not a watched cgroup", cgroup);
 	else if (r == -ESRCH)
@@ -259,7 +264,7 @@ static void p_log(void *ud, int priority, const char *message)
 	log_event(priority, "socket", json_pack("{s:s}", "msg", message));
 }
 
-int loop_server_start(struct daemon *d)
+int provider_start(struct daemon *d)
 {
 	if (!d->opts.socket_path || !*d->opts.socket_path)
 		return 0;
@@ -289,7 +294,7 @@ int loop_server_start(struct daemon *d)
 	return 0;
 }
 
-void loop_server_stop(struct daemon *d)
+void provider_stop(struct daemon *d)
 {
 	mt_serve_stop(d->server);
 	d->server = NULL;

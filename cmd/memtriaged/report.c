@@ -11,7 +11,7 @@
 #include "killreport.h"
 #include "log.h"
 #include "promfile.h"
-#include "record.h"
+#include "recorder.h"
 
 /* One writev: the kernel takes one write to /dev/kmsg as one record. The
  * newline matters: without it the kernel keeps the record open for a
@@ -33,18 +33,15 @@ static int kmsg_write(const char *line, size_t len)
 static int report_line(struct cg *c, uint64_t record_id, bool dry_run, uint64_t ram, uint64_t swap,
                        struct mt_killreport *r)
 {
-	struct daemon *d = c->d;
-	/* The decision's trigger is the reason; the ring keeps 256 records,
-	 * far more than are made during one kill's timeout. */
-	json_t *rec = mt_record_ring_get(d->records, record_id);
-	const char *reason = rec ? json_string_value(json_object_get(rec, "trigger")) : NULL;
+	/* The decision's trigger is the reason. */
+	const char *reason = recorder_reason(c->d, record_id);
 	const struct mt_k8s_identity *id = &c->id;
 	*r = (struct mt_killreport){
 		.cgroup = c->relpath,
 		.namespace = id->named ? id->k8s_namespace : NULL,
 		.pod = id->named ? id->pod : NULL,
 		.container = id->named ? id->container : NULL,
-		.reason = reason && *reason ? reason : "unrecorded",
+		.reason = reason,
 		.freed_ram = ram,
 		.freed_swap = swap,
 		.decision = record_id,
@@ -79,10 +76,10 @@ void report_dry_run_kill(struct cg *c, uint64_t record_id, uint64_t pred_ram, ui
 void report_kill_done(struct cg *c, uint64_t ram, uint64_t swap)
 {
 	struct mt_killreport r;
-	int w = report_line(c, c->kill_record_id, false, c->kill_before_ram > ram ? c->kill_before_ram - ram : 0,
-	                    c->kill_before_swap > swap ? c->kill_before_swap - swap : 0, &r);
+	int w = report_line(c, c->rec.kill_record_id, false, c->rec.before_ram > ram ? c->rec.before_ram - ram : 0,
+	                    c->rec.before_swap > swap ? c->rec.before_swap - swap : 0, &r);
 	json_t *k8s = k8s_json(&c->id);
-	promfile_count_kill(c, c->kill_record_id);
+	promfile_count_kill(c, c->rec.kill_record_id);
 	log_event(LOG_WARNING, "kill-report",
 	          json_pack("{s:s, s:o, s:s, s:I, s:I, s:I, s:b}", "cgroup", c->relpath, "k8s", k8s, "reason", r.reason,
 	                    "freed_ram", (json_int_t)r.freed_ram, "freed_swap", (json_int_t)r.freed_swap, "decision",

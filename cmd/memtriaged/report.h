@@ -12,7 +12,7 @@
 
 /* The kill is done; ram and swap: what the group still holds (0 when it is
  * removed), measured once by the caller. The frees reported are the
- * differences from the figures the kill was decided on (kill_before_*), so
+ * differences from the figures the kill was decided on (c->rec.before_*), so
  * the path from notification to cgroup.kill reads nothing extra for it. */
 void report_kill_done(struct cg *c, uint64_t ram, uint64_t swap);
 

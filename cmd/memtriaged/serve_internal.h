@@ -1,7 +1,9 @@
-/* Internals shared by serve.c (connections, framing, scheduling),
- * serve_dispatch.c (requests to provider calls and replies) and
- * serve_socket.c (creating the socket). Not for the daemon: serve.h is the
- * interface. */
+/* Internals shared by serve_conn.c (connections, framing, scheduling),
+ * serve_dispatch.c (requests to provider calls and replies),
+ * serve_client.c (a client's lifetime and replies) and serve_socket.c
+ * (creating the socket). Calls go one way: serve_conn.c -> serve_dispatch.c ->
+ * serve_client.c, serve_conn.c -> serve_client.c, serve_socket.c. Not for the
+ * daemon: serve.h is the interface. */
 #pragma once
 
 #include <stdbool.h>
@@ -63,6 +65,7 @@ struct mt_serve {
 	struct mt_ratelimit bad_request_log; /* lines any peer can provoke at will */
 };
 
+/* --- serve_client.c --- */
 /* Logs through the provider's sink (or stderr); messages name the peer. */
 __attribute__((format(printf, 3, 4)))
 void mt_serve_log(struct mt_serve *s, int priority, const char *fmt, ...);
@@ -90,8 +93,24 @@ int mt_serve_client_send_text(struct mt_serve_client *c, struct mt_serve_text *t
 int mt_serve_client_send_error(struct mt_serve_client *c, enum mt_proto_err code,
                                const char *message);
 
+/* Closes at once; unsent replies are dropped (their write callbacks run
+ * with UV_ECANCELED before the close callbacks). */
+void mt_serve_client_close(struct mt_serve_client *c);
+
+/* Best effort, never blocking: one last line for a client about to be
+ * closed, sent only if nothing else is queued and the socket takes it whole. */
+void mt_serve_client_goodbye(struct mt_serve_client *c, enum mt_proto_err code, const char *message);
+
+/* Restarts the idle clock: called on a completed request or reply. */
+void mt_serve_client_touch(struct mt_serve_client *c);
+
+/* Frees a stopping server once its listener, idle handle and clients are
+ * all closed. */
+void mt_serve_maybe_free(struct mt_serve *s);
+
+/* --- serve_dispatch.c --- */
 /* Answers one request line: parse, check permission, call the provider,
- * queue the reply (serve_dispatch.c). */
+ * queue the reply. */
 void mt_serve_handle_line(struct mt_serve_client *c, const char *line, size_t len);
 
 /* Creates the listening socket at `path` as serve.h's mt_serve_start

@@ -10,6 +10,7 @@
 #include "names.h"
 #include "select.h"
 #include "snapshot_json.h"
+#include "watch.h"
 
 /* One daemon per process: the cache belongs to it. */
 static struct {
@@ -88,19 +89,16 @@ int64_t view_unix_ms(uint64_t mono_ms)
 	return clock_offset_ms() + (int64_t)mono_ms;
 }
 
-void view_changed(struct daemon *d)
-{
-	d->shown_gen++;
-}
-
 uint64_t view_generation(struct daemon *d, enum mt_proto_cmd cmd)
 {
 	switch (cmd) {
 	case MT_PROTO_CMD_CANDIDATES: {
 		int64_t off = clock_offset_ms();
 		if (off > d->shown_clock_offset_ms + 1 || off < d->shown_clock_offset_ms - 1)
-			view_changed(d);
-		return d->shown_gen + 1; /* 0 would mean "not cached" */
+			d->view_gen++;
+		/* each counter only grows: the sum changes with any of them;
+		 * + 1: 0 would mean "not cached" */
+		return d->tree_gen + d->step_gen + d->view_gen + 1;
 	}
 	case MT_PROTO_CMD_SNAPSHOT:
 		return d->decisions;
@@ -171,11 +169,12 @@ static int row_cb(struct cg *c, void *ud)
 		rs->cap = cap;
 	}
 	const struct mt_policy *p = c->policy;
+	bool killing = c->lc.kill != MT_LC_KILL_NONE;
 	json_t *o = json_pack("{s:s, s:o, s:s, s:i, s:b, s:s, s:b, s:b, s:I}", "path", c->relpath, "k8s",
 	                      names_cg_k8s(c), "policy", p ? p->name : "", "priority", p ? p->priority : 0,
 	                      "protected", p ? p->is_protected : true, "response",
-	                      p ? mt_response_to_string(p->response) : "observe", "throttled", c->throttled,
-	                      "kill_in_flight", c->kill_in_flight, "growth_rate",
+	                      p ? mt_response_to_string(p->response) : "observe", "throttled", c->lc.held,
+	                      "kill_in_flight", killing, "growth_rate",
 	                      (json_int_t)mt_growth_rate(&c->growth));
 	if (!o)
 		return 1;
@@ -190,7 +189,7 @@ static int row_cb(struct cg *c, void *ud)
 	 * none yet: null, never a guess. */
 	const struct mt_candidate *m = rs->s ? find(rs->s, c->relpath) : NULL;
 	struct row *r = &rs->v[rs->n++];
-	*r = (struct row){ .o = o, .path = c->relpath, .group = c->kill_in_flight ? 0 : 2 };
+	*r = (struct row){ .o = o, .path = c->relpath, .group = killing ? 0 : 2 };
 	if (m) {
 		json_t *inelig = mt_inelig_to_json(m->kill_inelig);
 		json_t *add = json_pack("{s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:o}", "current",
@@ -200,7 +199,7 @@ static int row_cb(struct cg *c, void *ud)
 		                        (json_int_t)m->cost, "ineligible", inelig);
 		json_object_update(o, add);
 		json_decref(add);
-		if (!c->kill_in_flight)
+		if (!killing)
 			r->group = m->kill_inelig ? 3 : 1;
 		r->cost = m->cost;
 		r->frees = m->frees_ram + m->frees_swap;

@@ -26,21 +26,18 @@ json_t *view_node_json(struct daemon *d);
 /* {"candidates": [...]} ranked, as doc/protocol.md describes. New reference. */
 json_t *view_candidates_json(struct daemon *d);
 
-/* Something a candidates row shows has changed: the set of candidates or a
- * candidate's names, policy, throttled or kill_in_flight flag, growth or
- * memory.events (the snapshot's figures change only in decide_run, which
- * calls it too). Call it in the loop callback that made the change, before
- * it returns: replies are served from the loop's idle callback, never in
- * the middle of another callback, so the next query re-encodes. */
-void view_changed(struct daemon *d);
-
 /* The socket provider's generation (serve.h "Cached replies"):
- *   candidates: view_changed()'s counter, also bumped here when the wall
+ *   candidates: what a row shows changes only with the tree (candidates,
+ *     names, policy, memory.events: d->tree_gen, watch.c) or with a step
+ *     (throttled, kill_in_flight, growth, the snapshot: d->step_gen,
+ *     decide.c), each bumped within the loop callback that made the change
+ *     (replies are served from the loop's idle callback, never in the
+ *     middle of another); plus a counter of its own bumped here when the wall
  *     clock has moved by more than 1 ms against now_ms() since the last
  *     reply was built (a clock step: measured_unix_ms would change; 1 ms is
  *     the rounding of two millisecond clocks read one after the other,
  *     which two replies built back to back already differ by);
- *   snapshot: d->decisions (decide_run replaces d->last_snapshot right
+ *   snapshot: d->decisions (the recorder replaces d->last_snapshot right
  *     after counting a decision, and nothing else replaces or changes it);
  *   status (uptime_ms changes every millisecond) and policies (a few
  *     hundred bytes): 0, never cached. */

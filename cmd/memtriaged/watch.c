@@ -3,9 +3,13 @@
  * (IN_CREATE/IN_DELETE of subdirectories; in inotify mode also IN_MODIFY of
  * memory.events), and per candidate a uv_poll on memory.events (poll mode).
  *
- * Handles are closed with uv_close and a cgroup's memory is freed only in
- * the last close callback, so a removed container leaves no fd, no handle
- * and no memory behind. */
+ * Handles are closed with uv_close and a cgroup's memory is freed only when
+ * its last reference goes (cg_unref), so a removed container leaves no fd,
+ * no handle and no memory behind.
+ *
+ * The watcher owns fds, handles and the tree, never a decision: what it
+ * learns goes into the inbox (inbox.h) as lifecycle events -- candidacy on
+ * and off, memory.events moved, a PSI trigger, populated, gone. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,54 +22,25 @@
 
 #include "cleanup.h"
 #include "daemon.h"
-#include "view.h"
 #include "fileio.h"
+#include "inbox.h"
 #include "log.h"
 #include "psi.h"
+#include "watch.h"
+#include "wdmap.h"
 #include "candidacy.h"
-#include "holdfile.h"
 
 #define MASK_TREE (IN_CREATE | IN_DELETE | IN_ONLYDIR | IN_EXCL_UNLINK)
 /* kernfs_notify() raises IN_MODIFY on the parent directory's watch for
  * memory.events and cgroup.events, after a workqueue hop. */
 #define MASK_EVENTS IN_MODIFY
 
-static void cg_maybe_free(struct cg *c)
-{
-	if (c->dropped && c->open_handles == 0) {
-		free(c->relpath);
-		free(c);
-	}
-}
-
-void watch_cg_unref(struct cg *c)
-{
-	c->open_handles--;
-	cg_maybe_free(c);
-}
-
-static void on_handle_closed(uv_handle_t *h)
-{
-	struct cg *c = h->data;
-	c->open_handles--;
-	cg_maybe_free(c);
-}
-
-static void close_handle(struct cg *c, uv_handle_t *h, bool *init)
-{
-	if (!*init)
-		return;
-	*init = false;
-	uv_close(h, on_handle_closed);
-}
-
 static void on_cg_poll_closed(uv_handle_t *h)
 {
 	struct cg_poll *p = h->data;
 	struct cg *c = p->cg;
 	free(p);
-	c->open_handles--;
-	cg_maybe_free(c);
+	cg_unref(c);
 }
 
 /* Starts a UV_PRIORITIZED poll on fd: kernfs files always report readable,
@@ -85,7 +60,7 @@ static struct cg_poll *cg_poll_start(struct cg *c, int fd, int tag, uv_poll_cb c
 	p->cg = c;
 	p->tag = tag;
 	p->handle.data = p;
-	c->open_handles++;
+	cg_ref(c);
 	uv_poll_start(&p->handle, UV_PRIORITIZED, cb);
 	return p;
 }
@@ -98,70 +73,39 @@ static void cg_poll_close(struct cg_poll **pp)
 	*pp = NULL;
 }
 
-/* --- watch descriptor map: sorted by wd (inotify hands them out
- * increasing, so inserts are appends in practice) --- */
-static size_t wd_find_pos(struct daemon *d, int wd)
-{
-	size_t lo = 0, hi = d->n_wds;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (d->wds[mid].wd < wd)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static struct cg *wd_lookup(struct daemon *d, int wd)
-{
-	size_t p = wd_find_pos(d, wd);
-	return p < d->n_wds && d->wds[p].wd == wd ? d->wds[p].cg : NULL;
-}
-
-static int wd_insert(struct daemon *d, int wd, struct cg *c)
-{
-	size_t p = wd_find_pos(d, wd);
-	if (p < d->n_wds && d->wds[p].wd == wd) {
-		d->wds[p].cg = c; /* the kernel reuses a wd for the same inode */
-		return 0;
-	}
-	if (d->n_wds == d->cap_wds) {
-		size_t cap = d->cap_wds ? d->cap_wds * 2 : 256;
-		void *n = realloc(d->wds, cap * sizeof d->wds[0]);
-		if (!n)
-			return -ENOMEM;
-		d->wds = n;
-		d->cap_wds = cap;
-	}
-	memmove(&d->wds[p + 1], &d->wds[p], (d->n_wds - p) * sizeof d->wds[0]);
-	d->wds[p].wd = wd;
-	d->wds[p].cg = c;
-	d->n_wds++;
-	return 0;
-}
-
-static void wd_remove(struct daemon *d, int wd)
-{
-	size_t p = wd_find_pos(d, wd);
-	if (p < d->n_wds && d->wds[p].wd == wd) {
-		memmove(&d->wds[p], &d->wds[p + 1], (d->n_wds - p - 1) * sizeof d->wds[0]);
-		d->n_wds--;
-	}
-	if (d->n_wds < d->cap_wds / 4 && d->cap_wds > 256) {
-		void *n = realloc(d->wds, d->cap_wds / 2 * sizeof d->wds[0]);
-		if (n) {
-			d->wds = n;
-			d->cap_wds /= 2;
-		}
-	}
-}
-
 /* --- candidates --- */
+/* Re-reads memory.events (never counts wakeups) and queues the change. */
+static void read_events(struct cg *c)
+{
+	struct daemon *d = c->d;
+	struct mt_lc_event ev = inbox_event(c, MT_LC_EV_EVENTS);
+	if (c->events_fd < 0)
+		return;
+	struct mt_memory_events e;
+	int r = mt_memory_events_read_fd(c->events_fd, &e);
+	if (r < 0) {
+		/* removed: kernfs polls POLLERR forever; the inotify IN_DELETE
+		 * drops the cgroup, until then stop listening */
+		if (c->events_poll)
+			uv_poll_stop(&c->events_poll->handle);
+		return;
+	}
+	ev.events.old = c->events;
+	ev.events.now = e;
+	bool had = c->events_valid;
+	c->events = e;
+	c->events_valid = true;
+	d->tree_gen++;
+	if (had)
+		inbox_push(d, &ev);
+}
+
 static void on_events_poll(uv_poll_t *h, int status, int events)
 {
 	struct cg_poll *p = h->data;
-	decide_on_events(p->cg);
+	read_events(p->cg);
+	if (p->cg->d->kick)
+		p->cg->d->kick(p->cg->d);
 }
 
 static void on_psi_poll(uv_poll_t *h, int status, int events)
@@ -171,7 +115,9 @@ static void on_psi_poll(uv_poll_t *h, int status, int events)
 		uv_poll_stop(h);
 		return;
 	}
-	decide_on_pressure(p->cg, (enum mt_psi_kind)p->tag);
+	struct mt_lc_event ev = inbox_event(p->cg, MT_LC_EV_PRESSURE);
+	ev.pressure.kind = (enum mt_psi_kind)p->tag;
+	inbox_post(p->cg->d, &ev);
 }
 
 static void candidate_psi_disarm(struct cg_psi *t)
@@ -183,13 +129,19 @@ static void candidate_psi_disarm(struct cg_psi *t)
 	t->armed[0] = '\0';
 }
 
-static void candidate_off(struct cg *c)
+/* dropping: the cgroup goes (its GONE event says so), no candidacy event */
+static void candidate_off(struct cg *c, bool dropping)
 {
 	if (!c->candidate)
 		return;
 	c->candidate = false;
 	c->d->n_candidates--;
-	view_changed(c->d);
+	c->d->tree_gen++;
+	if (!dropping) {
+		struct mt_lc_event ev = inbox_event(c, MT_LC_EV_CANDIDACY);
+		ev.candidacy.on = false;
+		inbox_push(c->d, &ev);
+	}
 	cg_poll_close(&c->events_poll);
 	if (c->events_fd >= 0)
 		close(c->events_fd);
@@ -255,8 +207,10 @@ static void candidate_on(struct cg *c)
 		return;
 	c->candidate = true;
 	d->n_candidates++;
-	view_changed(d);
-	mt_growth_init(&c->growth, 5 * 1000000ull);
+	d->tree_gen++;
+	struct mt_lc_event ev = inbox_event(c, MT_LC_EV_CANDIDACY);
+	ev.candidacy.on = true;
+	inbox_push(d, &ev);
 	int fd = openat(c->dir_fd, "memory.events", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		if (!mt_errno_is_gone(-errno))
@@ -265,7 +219,6 @@ static void candidate_on(struct cg *c)
 	}
 	c->events_fd = fd;
 	c->events_valid = mt_memory_events_read_fd(fd, &c->events) == 0;
-	c->escalate_armed = false;
 	if (d->opts.watch_mode == WATCH_POLL)
 		c->events_poll = cg_poll_start(c, fd, 0, on_events_poll);
 	candidate_psi_sync(c);
@@ -274,7 +227,7 @@ static void candidate_on(struct cg *c)
 static void cg_resolve(struct cg *c)
 {
 	struct daemon *d = c->d;
-	view_changed(d);
+	d->tree_gen++;
 	mt_k8s_identify(d->names, c->relpath, &c->id);
 	c->policy = NULL;
 	if (mt_policy_set_match(d->policies, c->relpath, &c->id, d->own_cgroup, &c->policy) < 0)
@@ -302,7 +255,7 @@ static void cg_update_candidacy(struct cg *c)
 		if (c->cand.candidate)
 			candidate_on(c);
 		else
-			candidate_off(c);
+			candidate_off(c, false);
 		if (old.guarded == c->cand.guarded && old.below_eligible == c->cand.below_eligible)
 			break;
 	}
@@ -316,7 +269,7 @@ static struct cg *cg_child(struct cg *parent, const char *name)
 	return NULL;
 }
 
-static void cg_drop(struct cg *c);
+static void cg_drop(struct cg *c, bool removed);
 static struct cg *cg_add(struct daemon *d, struct cg *parent, const char *name);
 
 static void cg_scan_children(struct cg *c)
@@ -374,7 +327,7 @@ static struct cg *cg_add(struct daemon *d, struct cg *parent, const char *name)
 	if (c->wd < 0) {
 		log_msg(LOG_ERR, "%s/%s: inotify_add_watch: %s (fs.inotify.max_user_watches?)", d->opts.root,
 		        c->relpath, strerror(errno));
-	} else if (wd_insert(d, c->wd, c) < 0) {
+	} else if (mt_wdmap_put(&d->wds, c->wd, c) < 0) {
 		inotify_rm_watch(d->inotify_fd, c->wd);
 		c->wd = -1;
 	}
@@ -397,27 +350,23 @@ static struct cg *cg_add(struct daemon *d, struct cg *parent, const char *name)
 	return c;
 }
 
-static void cg_drop(struct cg *c)
+/* removed: the directory went away (else the daemon stops watching). */
+static void cg_drop(struct cg *c, bool removed)
 {
 	struct daemon *d = c->d;
 	while (c->children)
-		cg_drop(c->children);
+		cg_drop(c->children, removed);
 	if (c->candidate)
 		log_event(LOG_INFO, "cgroup-removed", json_pack("{s:s, s:b}", "cgroup", c->relpath,
-		                                                "kill_in_flight", c->kill_in_flight));
-	if (c->kill_in_flight)
-		watch_cg_kill_done(c);
-	if (c->throttled && !d->stopping)
-		holdfile_forget(c); /* gone: nothing left to restore */
-	candidate_off(c);
-	cg_poll_close(&c->cgevents_poll);
-	close_handle(c, (uv_handle_t *)&c->grace_timer, &c->grace_timer_init);
-	if (c->cgevents_fd >= 0)
-		close(c->cgevents_fd);
-	c->cgevents_fd = -1;
+		                                                "kill_in_flight", c->lc.kill != MT_LC_KILL_NONE));
+	struct mt_lc_event ev = inbox_event(c, MT_LC_EV_GONE);
+	ev.gone.removed = removed;
+	inbox_push(d, &ev);
+	candidate_off(c, true);
+	watch_cg_untrack_populated(c);
 	if (c->wd >= 0) {
 		inotify_rm_watch(d->inotify_fd, c->wd); /* EINVAL when already gone */
-		wd_remove(d, c->wd);
+		mt_wdmap_del(&d->wds, c->wd);
 		c->wd = -1;
 	}
 	if (c->dir_fd >= 0)
@@ -436,32 +385,49 @@ static void cg_drop(struct cg *c)
 	c->dropped = true;
 	if (parent && !parent->dropped)
 		cg_update_candidacy(parent);
-	cg_maybe_free(c);
+	c->open_handles++; /* cg_unref() frees it when it was the last */
+	cg_unref(c);
 }
 
-/* --- kill tracking: cgroup.events populated --- */
+/* --- during a kill: cgroup.events populated --- */
+/* 1 populated, 0 empty or gone, -EAGAIN unreadable for another reason. */
+static int read_populated(struct cg *c)
+{
+	struct mt_cgroup_events ev;
+	int r = mt_cgroup_events_read_fd(c->cgevents_fd, &ev);
+	if (r < 0)
+		return mt_errno_is_gone(r) ? 0 : -EAGAIN;
+	return ev.populated;
+}
+
 static void on_cgevents_poll(uv_poll_t *h, int status, int events)
 {
 	struct cg_poll *p = h->data;
-	decide_on_populated(p->cg);
+	struct cg *c = p->cg;
+	struct mt_lc_event ev = inbox_event(c, MT_LC_EV_POPULATED);
+	if (c->cgevents_fd < 0)
+		return;
+	int r = read_populated(c);
+	if (r < 0)
+		return;
+	ev.populated.populated = r;
+	inbox_post(c->d, &ev);
 }
 
-void watch_cg_kill_started(struct cg *c)
+int watch_cg_track_populated(struct cg *c)
 {
-	if (c->cgevents_fd >= 0)
-		return;
-	int fd = openat(c->dir_fd, "cgroup.events", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return;
-	c->cgevents_fd = fd;
-	c->cgevents_poll = cg_poll_start(c, fd, 0, on_cgevents_poll);
+	if (c->cgevents_fd < 0) {
+		int fd = c->dir_fd < 0 ? -1 : openat(c->dir_fd, "cgroup.events", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			return c->dir_fd < 0 || mt_errno_is_gone(-errno) ? 0 : -errno;
+		c->cgevents_fd = fd;
+		c->cgevents_poll = cg_poll_start(c, fd, 0, on_cgevents_poll);
+	}
+	return read_populated(c);
 }
 
-void watch_cg_kill_done(struct cg *c)
+void watch_cg_untrack_populated(struct cg *c)
 {
-	c->kill_in_flight = false;
-	view_changed(c->d);
-	c->term_sent = false;
 	cg_poll_close(&c->cgevents_poll);
 	if (c->cgevents_fd >= 0)
 		close(c->cgevents_fd);
@@ -477,16 +443,18 @@ static void handle_event(struct daemon *d, const struct inotify_event *ev)
 		return;
 	}
 	if (ev->wd == d->policy_wd) {
-		loop_policy_dir_changed(d);
+		if (d->policy_dir_changed)
+			d->policy_dir_changed(d);
 		return;
 	}
 	if (ev->wd == d->logs_wd) {
-		loop_logs_dir_changed(d);
+		if (d->logs_dir_changed)
+			d->logs_dir_changed(d);
 		return;
 	}
-	struct cg *c = wd_lookup(d, ev->wd);
+	struct cg *c = mt_wdmap_get(&d->wds, ev->wd);
 	if (ev->mask & IN_IGNORED) {
-		wd_remove(d, ev->wd);
+		mt_wdmap_del(&d->wds, ev->wd);
 		if (c)
 			c->wd = -1;
 		return;
@@ -500,10 +468,10 @@ static void handle_event(struct daemon *d, const struct inotify_event *ev)
 	} else if ((ev->mask & IN_DELETE) && (ev->mask & IN_ISDIR) && ev->len) {
 		struct cg *k = cg_child(c, ev->name);
 		if (k)
-			cg_drop(k);
+			cg_drop(k, true);
 	} else if ((ev->mask & IN_MODIFY) && ev->len) {
 		if (strcmp(ev->name, "memory.events") == 0 && c->candidate)
-			decide_on_events(c);
+			read_events(c);
 	}
 }
 
@@ -523,6 +491,8 @@ static void on_inotify(uv_poll_t *h, int status, int events)
 			p += sizeof *ev + ev->len;
 		}
 	}
+	if (d->kick)
+		d->kick(d);
 }
 
 
@@ -533,7 +503,7 @@ static void rescan_cg(struct cg *c)
 		next = k->next;
 		struct stat st;
 		if (fstatat(k->dir_fd, "cgroup.procs", &st, 0) < 0 && mt_errno_is_gone(-errno))
-			cg_drop(k);
+			cg_drop(k, true);
 	}
 	cg_scan_children(c);
 	for (struct cg *k = c->children; k; k = k->next)
@@ -565,7 +535,7 @@ int watch_start(struct daemon *d)
 void watch_stop(struct daemon *d)
 {
 	if (d->root) {
-		cg_drop(d->root);
+		cg_drop(d->root, false);
 		d->root = NULL;
 	}
 	uv_close((uv_handle_t *)&d->inotify_poll, NULL);
@@ -623,21 +593,21 @@ void watch_for_each_candidate(struct daemon *d, int (*fn)(struct cg *c, void *ud
 		each_rec(d->root, fn, ud);
 }
 
-static int all_rec(struct cg *c, int (*fn)(struct cg *, void *), void *ud)
+static int each_all_rec(struct cg *c, int (*fn)(struct cg *, void *), void *ud)
 {
 	for (struct cg *k = c->children, *next; k; k = next) {
 		next = k->next;
-		int r = all_rec(k, fn, ud);
+		int r = each_all_rec(k, fn, ud);
 		if (r)
 			return r;
 	}
 	return fn(c, ud);
 }
 
-void watch_for_each_cgroup(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud)
+void watch_for_each(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud)
 {
 	if (d->root)
-		all_rec(d->root, fn, ud);
+		each_all_rec(d->root, fn, ud);
 }
 
 /* The guarded group below c that holds it out (lib/candidacy.h): follow the

@@ -1,6 +1,6 @@
 /* bench_serve: what the status socket costs the daemon's event loop.
  *
- * Runs the real server (serve.c) in-process with a fake provider, a 10 ms
+ * Runs the real server (serve_conn.c) in-process with a fake provider, a 10 ms
  * heartbeat timer on the same loop standing in for the daemon's work, and
  * load client threads (load.c) querying as fast as the server answers.
  * Reports queries per second served and the heartbeat's lateness (how late

@@ -1,5 +1,5 @@
 /* A stand-in for memtriaged's status socket: serves <cmd>.json files from a
- * fixture directory through the real server (serve.c), for the CLI tests and
+ * fixture directory through the real server (serve_conn.c), for the CLI tests and
  * for benchmarking the server alone. Not installed.
  *
  * usage: fake_daemon SOCKET FIXTURE_DIR

@@ -1,7 +1,7 @@
 /* The status socket server: connections, framing, scheduling, replies.
  * serve.h has the contract, doc/protocol.md the wire format;
- * serve_dispatch.c turns requests into provider calls, serve_socket.c
- * creates the socket. */
+ * serve_dispatch.c turns requests into provider calls, serve_client.c
+ * keeps a client's lifetime and replies, serve_socket.c creates the socket. */
 #include "serve.h"
 
 #include <errno.h>
@@ -14,221 +14,12 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <inttypes.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "admit.h"
 #include "cleanup.h"
 #include "serve_internal.h"
-
-void mt_serve_log(struct mt_serve *s, int priority, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (s->provider.log)
-		s->provider.log(s->provider.userdata, priority, msg);
-	else if (priority <= LOG_INFO)
-		fprintf(stderr, "memtriaged: %s\n", msg);
-}
-
-void mt_serve_log_limited(struct mt_serve *s, struct mt_ratelimit *rl, int priority, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	uint64_t suppressed;
-
-	if (!mt_ratelimit_allow(rl, MT_SERVE_LOG_INTERVAL_MS, MT_SERVE_LOG_BURST, uv_now(s->loop), &suppressed))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (suppressed)
-		mt_serve_log(s, priority, "%s (%" PRIu64 " similar lines suppressed before this one)", msg, suppressed);
-	else
-		mt_serve_log(s, priority, "%s", msg);
-}
-
-static void maybe_free_server(struct mt_serve *s)
-{
-	if (s->stopping && !s->listener_open && !s->work_open && !s->clients) {
-		free(s->path);
-		free(s);
-	}
-}
-
-static void client_handle_closed(uv_handle_t *h)
-{
-	struct mt_serve_client *c = h->data;
-	struct mt_serve *s = c->server;
-
-	if (--c->open_handles > 0)
-		return;
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		s->clients = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	if (c->counted)
-		s->stats.clients--;
-	mt_linebuf_done(&c->in);
-	free(c);
-	maybe_free_server(s);
-}
-
-/* Closes at once; unsent replies are dropped (their write callbacks run with
- * UV_ECANCELED before the close callbacks). */
-static void queue_remove(struct mt_serve_client *c)
-{
-	struct mt_serve *s = c->server;
-	struct mt_serve_client **pp = &s->queue_head, *prev = NULL;
-
-	while (*pp && *pp != c) {
-		prev = *pp;
-		pp = &(*pp)->qnext;
-	}
-	if (!*pp)
-		return;
-	*pp = c->qnext;
-	if (s->queue_tail == c)
-		s->queue_tail = prev;
-	c->qnext = NULL;
-	c->line = NULL;
-}
-
-static void client_close(struct mt_serve_client *c)
-{
-	if (c->closing)
-		return;
-	c->closing = true;
-	queue_remove(c);
-	uv_close((uv_handle_t *)&c->timer, client_handle_closed);
-	uv_close((uv_handle_t *)&c->pipe, client_handle_closed);
-}
-
-/* Best effort, never blocking: one last line for a client about to be
- * closed. It is sent only if nothing else is queued and the socket buffer
- * takes it whole. */
-static void client_say_goodbye(struct mt_serve_client *c, enum mt_proto_err code, const char *message)
-{
-	_cleanup_free_ char *line = NULL;
-	size_t len;
-
-	if (c->pending || mt_proto_reply_error(code, message, &line, &len) < 0)
-		return;
-	uv_buf_t buf = uv_buf_init(line, (unsigned)len);
-	(void)uv_try_write((uv_stream_t *)&c->pipe, &buf, 1);
-}
-
-static void client_touch(struct mt_serve_client *c);
-
-static void on_write(uv_write_t *req, int status)
-{
-	struct write_req *w = (struct write_req *)req;
-	struct mt_serve_client *c = w->client;
-
-	c->pending -= w->text->len;
-	mt_serve_text_unref(w->text);
-	free(w);
-	if (c->closing)
-		return;
-	if (status < 0) {
-		mt_serve_log(c->server, LOG_DEBUG, "%s: write failed: %s", c->name, uv_strerror(status));
-		client_close(c);
-		return;
-	}
-	if (c->close_when_flushed && c->pending == 0) {
-		client_close(c);
-		return;
-	}
-	client_touch(c);
-}
-
-/* Queues one reply line; takes ownership of `line`. Returns 0, or a negative
- * errno after closing the client. */
-int mt_serve_client_send(struct mt_serve_client *c, char *line, size_t len)
-{
-	struct mt_serve_text *t;
-
-	if (mt_serve_text_new(line, len, &t) < 0) {
-		client_close(c);
-		return -ENOMEM;
-	}
-	int r = mt_serve_client_send_text(c, t);
-	mt_serve_text_unref(t);
-	return r;
-}
-
-int mt_serve_client_send_text(struct mt_serve_client *c, struct mt_serve_text *t)
-{
-	struct mt_serve *s = c->server;
-
-	if (c->pending + t->len > s->limits.max_pending_reply) {
-		s->stats.closed_slow++;
-		mt_serve_log(s, LOG_WARNING,
-		          "%s: not reading its replies (%zu bytes unsent, limit %zu); disconnecting",
-		          c->name, c->pending + t->len, s->limits.max_pending_reply);
-		client_close(c);
-		return -ENOBUFS;
-	}
-	struct write_req *w = calloc(1, sizeof(*w));
-	if (!w) {
-		client_close(c);
-		return -ENOMEM;
-	}
-	w->client = c;
-	w->text = mt_serve_text_ref(t);
-	/* libuv only reads the buffer: a shared text is safe to write to many
-	 * clients at once. */
-	uv_buf_t buf = uv_buf_init(t->line, (unsigned)t->len);
-	int r = uv_write(&w->req, (uv_stream_t *)&c->pipe, &buf, 1, on_write);
-	if (r < 0) {
-		mt_serve_log(s, LOG_DEBUG, "%s: write failed: %s", c->name, uv_strerror(r));
-		mt_serve_text_unref(w->text);
-		free(w);
-		client_close(c);
-		return r;
-	}
-	c->pending += t->len;
-	return 0;
-}
-
-int mt_serve_client_send_error(struct mt_serve_client *c, enum mt_proto_err code,
-                               const char *message)
-{
-	char *line;
-	size_t len;
-
-	if (mt_proto_reply_error(code, message, &line, &len) < 0) {
-		client_close(c);
-		return -ENOMEM;
-	}
-	return mt_serve_client_send(c, line, len);
-}
-
-static void on_idle(uv_timer_t *t)
-{
-	struct mt_serve_client *c = t->data;
-
-	c->server->stats.closed_idle++;
-	mt_serve_log(c->server, LOG_WARNING, "%s: idle for %llu ms%s; disconnecting", c->name,
-	          (unsigned long long)c->server->limits.idle_timeout_ms,
-	          c->pending ? " with replies unread" : mt_linebuf_pending(&c->in) ?
-	          " with a request incomplete" : "");
-	client_say_goodbye(c, MT_PROTO_ERR_IDLE_TIMEOUT, NULL);
-	client_close(c);
-}
-
-/* Restarts the idle clock: called on a completed request or reply. */
-static void client_touch(struct mt_serve_client *c)
-{
-	uv_timer_start(&c->timer, on_idle, c->server->limits.idle_timeout_ms, 0);
-}
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
@@ -261,8 +52,8 @@ static void client_too_large(struct mt_serve_client *c)
 	c->reading = false;
 	snprintf(msg, sizeof(msg), "request line longer than %zu bytes", s->limits.max_request);
 	if (!c->pending) {
-		client_say_goodbye(c, MT_PROTO_ERR_TOO_LARGE, msg);
-		client_close(c);
+		mt_serve_client_goodbye(c, MT_PROTO_ERR_TOO_LARGE, msg);
+		mt_serve_client_close(c);
 		return;
 	}
 	c->close_when_flushed = true;
@@ -320,7 +111,7 @@ static void on_work(uv_idle_t *h)
 	c->line = NULL;
 	mt_serve_handle_line(c, line, c->line_len);
 	if (!c->closing) {
-		client_touch(c);
+		mt_serve_client_touch(c);
 		client_next(c);
 	}
 	if (!s->queue_head)
@@ -343,12 +134,12 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 			          c->name);
 		c->close_when_flushed = true;
 		if (!c->pending)
-			client_close(c);
+			mt_serve_client_close(c);
 		return;
 	}
 	if (nread < 0) {
 		mt_serve_log(s, LOG_DEBUG, "%s: read failed: %s", c->name, uv_strerror((int)nread));
-		client_close(c);
+		mt_serve_client_close(c);
 		return;
 	}
 	mt_linebuf_commit(&c->in, (size_t)nread);
@@ -383,7 +174,7 @@ static void on_connection(uv_stream_t *listener, int status)
 	int r = uv_accept(listener, (uv_stream_t *)&c->pipe);
 	if (r < 0) {
 		mt_serve_log(s, LOG_WARNING, "status socket: accept failed: %s", uv_strerror(r));
-		client_close(c);
+		mt_serve_client_close(c);
 		return;
 	}
 	s->stats.accepted++;
@@ -395,7 +186,7 @@ static void on_connection(uv_stream_t *listener, int status)
 	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0) {
 		mt_serve_log(s, LOG_WARNING, "status socket: cannot read the peer's credentials: %m; "
 		          "closing the connection");
-		client_close(c);
+		mt_serve_client_close(c);
 		return;
 	}
 	c->peer = (struct mt_serve_peer){ .pid = cred.pid, .uid = cred.uid, .gid = cred.gid };
@@ -415,19 +206,19 @@ static void on_connection(uv_stream_t *listener, int status)
 		else
 			mt_serve_log(s, LOG_WARNING, "%s: refused: %u clients already connected%s", c->name,
 			          s->stats.clients, cred.uid ? " (the last slot is kept for uid 0)" : "");
-		client_say_goodbye(c, MT_PROTO_ERR_TOO_MANY_CLIENTS,
+		mt_serve_client_goodbye(c, MT_PROTO_ERR_TOO_MANY_CLIENTS,
 		                   adm == MT_ADMIT_UID_CAP ? "too many connections from this uid" : NULL);
-		client_close(c);
+		mt_serve_client_close(c);
 		return;
 	}
 	c->counted = true;
 	s->stats.clients++;
 	mt_serve_log(s, LOG_DEBUG, "%s: connected", c->name);
-	client_touch(c);
+	mt_serve_client_touch(c);
 	r = uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read);
 	if (r < 0) {
 		mt_serve_log(s, LOG_WARNING, "%s: cannot read: %s", c->name, uv_strerror(r));
-		client_close(c);
+		mt_serve_client_close(c);
 		return;
 	}
 	c->reading = true;
@@ -501,7 +292,7 @@ static void on_listener_closed(uv_handle_t *h)
 	struct mt_serve *s = h->data;
 
 	s->listener_open = false;
-	maybe_free_server(s);
+	mt_serve_maybe_free(s);
 }
 
 static void on_work_closed(uv_handle_t *h)
@@ -509,7 +300,7 @@ static void on_work_closed(uv_handle_t *h)
 	struct mt_serve *s = h->data;
 
 	s->work_open = false;
-	maybe_free_server(s);
+	mt_serve_maybe_free(s);
 }
 
 void mt_serve_stop(struct mt_serve *s)
@@ -522,7 +313,7 @@ void mt_serve_stop(struct mt_serve *s)
 	if (s->ino && stat(s->path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino)
 		unlink(s->path);
 	for (struct mt_serve_client *c = s->clients; c; c = c->next)
-		client_close(c);
+		mt_serve_client_close(c);
 	mt_serve_cache_clear(&s->cache);
 	uv_close((uv_handle_t *)&s->work, on_work_closed);
 	uv_close((uv_handle_t *)&s->listener, on_listener_closed);

@@ -1,0 +1,298 @@
+/* The lifecycle of a supervised group: where every decision of the daemon is
+ * made, as data and one pure function.
+ *
+ * States (struct mt_lc_group), orthogonal parts:
+ *   hold:  watched (held false) -> held at a level (held, level, the limits
+ *          saved before the first write) -> watched again on release;
+ *          a write on the thread pool is marked write_pending, a release
+ *          asked for meanwhile release_pending.
+ *   kill:  none -> TERM (SIGTERM sent, grace running) -> SENT (cgroup.kill
+ *          written, waiting for populated 0) -> none (done, failed, gone).
+ *   gone:  the group's directory was removed or it is no longer watched.
+ *   Dry-run shadows: shadow_level (the hold a dry run pretended, said once
+ *   per value) and shadow_kill_until_ms (a pretended kill counts as in
+ *   flight until then, so a dry run records one kill per deficit).
+ *   Escalation window (policy.escalate) and pressure streak
+ *   (policy.pressure) are kept per group too.
+ *
+ * mt_lc_step(): (states, snapshot, events since the last step, clock value,
+ * each group's policy) -> (new states, items). Items are ACTIONS for the
+ * daemon's actor (write memory.high/swap.high, restore, SIGTERM with grace,
+ * cgroup.kill, measure-then-kill for a policy kill), RECORDS for its
+ * recorder (decisions, kill outcomes, kernel OOM kills seen, holds written
+ * or pretended) and REQUESTS to its loop (a node-wide decision wanted).
+ * No I/O, no clock reads, no logging, no globals; deterministic. Results of
+ * actions come back as events of a later step.
+ *
+ * Return contract: 0, or -ENOMEM (the events before the failing one have
+ * taken effect and their items are in the output). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "act.h"
+#include "cgroup_events.h"
+#include "growth.h"
+#include "policy.h"
+#include "psi.h"
+#include "select.h"
+#include "snapshot.h"
+
+#define MT_LC_NONE SIZE_MAX
+
+/* Defaults when a group has no policy (it cannot be held by one; kept for
+ * a hold whose group lost its policy): release below 10 % PSI some after
+ * 30 s calm, the policies' own defaults (policies/README.md). */
+#define MT_LC_RELEASE_PSI_DEFAULT 10.0
+#define MT_LC_RELEASE_AFTER_S_DEFAULT 30
+
+/* The kernel signals a PSI trigger at most once per window, and again every
+ * window while the stall stays above the threshold; a gap of two windows
+ * plus this slack (the trigger's poll period is a tenth of the window; the
+ * daemon's loop may be busy) ends a streak. */
+#define MT_LC_PRESSURE_GAP_SLACK_MS 500
+
+/* A near-bound decision that only throttles runs at most this often (the
+ * policies' throttle step interval default); a deficit is decided on at
+ * every tick. */
+#define MT_LC_THROTTLE_DECISION_MS 500
+
+enum mt_lc_kill_phase {
+	MT_LC_KILL_NONE,
+	MT_LC_KILL_TERM,  /* SIGTERM sent, grace timer running */
+	MT_LC_KILL_SENT,  /* cgroup.kill written (or being written), until populated 0 */
+};
+
+/* One group's state: zero-initialised for a new group, written only by
+ * mt_lc_step(). */
+struct mt_lc_group {
+	bool gone;
+
+	/* hold */
+	bool held;                 /* memory.high is ours */
+	bool write_pending;        /* a memory.high write is on the thread pool */
+	bool release_pending;      /* release once that write is done */
+	const char *release_why;   /* ... saying why (static text) */
+	bool swap_held;            /* memory.swap.high lowered too (it exists, written) */
+	uint64_t level;            /* memory.high we wrote */
+	uint64_t prev_level;       /* the level before the write in flight */
+	bool write_first;          /* the write in flight begins the hold */
+	uint64_t saved_high;       /* memory.high before the first write */
+	uint64_t saved_swap_high;  /* memory.swap.high before (when swap_held) */
+	uint64_t swap_level;       /* memory.swap.high we wrote */
+	uint64_t base;             /* memory.current + swap when the hold began */
+	uint64_t calm_since_ms;    /* 0 = not calm */
+	uint64_t shadow_level;     /* dry run: the hold last pretended */
+
+	/* kill */
+	enum mt_lc_kill_phase kill;
+	uint64_t kill_started_ms;  /* also for a pretended kill */
+	bool kill_stuck_reported;
+	uint64_t kill_retried_ms;  /* a stuck kill's last retry */
+	unsigned kill_failures;    /* consecutive failed kills */
+	uint64_t kill_backoff_until_ms; /* not chosen for a kill before (lib/act.h) */
+	uint64_t shadow_kill_until_ms;
+
+	/* policy.escalate window */
+	bool esc_armed;
+	uint64_t esc_window_start_ms;
+	uint64_t esc_base;
+
+	/* policy.pressure streak */
+	uint64_t pressure_since_ms; /* beyond tolerance since (0: not) */
+	uint64_t pressure_last_ms;  /* the trigger's last signal */
+};
+
+/* When to look again (TICK: out->next_tick_ms): lib/growth.h's interval
+ * of the time to exhaustion, within these bounds. 20 ms: /proc/meminfo
+ * costs ~10 us to read and a leak of 1 GiB/s moves 20 MiB in that time,
+ * inside any sane reserve. 1 s while idle: sudden events arrive through
+ * memory.events and the PSI trigger, the timer only catches drift (earlyoom
+ * polls 100 ms - 1 s, oomd 1 - 5 s). 8 looks before the projected
+ * exhaustion leave time for a kill to complete. */
+#define MT_LC_TICK_MIN_MS 20
+#define MT_LC_TICK_MAX_MS 1000
+#define MT_LC_TICK_CHECKS_BEFORE 8
+
+/* The node's own state: when to decide. Zero-initialised, written only by
+ * mt_lc_step(). */
+struct mt_lc_node {
+	uint64_t last_throttle_decision_ms;
+};
+
+/* A group as one step sees it. */
+struct mt_lc_member {
+	struct mt_lc_group *g;           /* updated in place */
+	const struct mt_policy *policy;  /* resolved now; NULL = none (never acted on) */
+	void *ud;                        /* the caller's, handed back in items */
+	/* TICK only, when mt_lc_wants_psi(): memory.pressure some avg10 (percent) */
+	bool psi_valid;
+	double psi_some_avg10;
+};
+
+/* The result of a memory.high (and first memory.swap.high) write. */
+struct mt_lc_write {
+	int r;                     /* memory.high: 0 or a negative errno */
+	bool swap_tried;           /* a first hold: memory.swap.high was read */
+	int swap_read_r;           /* reading it: 0, or -ENOENT when absent */
+	int swap_r;                /* writing it (when read): 0 or a negative errno */
+	uint64_t saved_swap_high;  /* what it was */
+	uint64_t swap_level;       /* what was written */
+	uint64_t level;            /* memory.high written */
+	uint64_t write_ms;         /* from queueing to done */
+	bool refused;              /* not written at all (the hold file could not
+	                            * record it): the hold is as before */
+};
+
+enum mt_lc_event_kind {
+	MT_LC_EV_DECIDE,       /* a node-wide decision on in->snapshot */
+	MT_LC_EV_TICK,         /* the node timer: whether to decide; stuck kills, calm holds
+	                        * of in->members */
+	MT_LC_EV_SHUTDOWN,     /* release every hold of in->members */
+	MT_LC_EV_CANDIDACY,    /* m became (on) or stopped being (!on) a candidate */
+	MT_LC_EV_EVENTS,       /* m's memory.events moved from old to now */
+	MT_LC_EV_PRESSURE,     /* m's PSI trigger signalled */
+	MT_LC_EV_POPULATED,    /* m's cgroup.events read (populated) */
+	MT_LC_EV_GONE,         /* m removed (removed) or no longer watched */
+	MT_LC_EV_WRITTEN,      /* m's memory.high write finished (write) */
+	MT_LC_EV_KILLED,       /* cgroup.kill of m done: r (gone counts as done) */
+	MT_LC_EV_KILL_SKIPPED, /* a measured kill of m found nothing to kill */
+	MT_LC_EV_GRACE_OVER,   /* m's SIGTERM grace timer fired */
+	MT_LC_EV_RELEASE,      /* an operator asked to release m */
+};
+
+struct mt_lc_event {
+	enum mt_lc_event_kind kind;
+	struct mt_lc_member m;      /* all but DECIDE, TICK, SHUTDOWN */
+	uint64_t at_us;             /* when the notification arrived (0: none) */
+	union {
+		struct { const char *trigger, *detail; bool record_noop; } decide;
+		struct {
+			struct mt_node node;  /* computed (mt_node_compute) */
+			uint64_t eta_us;      /* to exhaustion (lib/growth.h), MT_GROWTH_NEVER
+			                       * when not growing */
+		} tick;
+		struct { bool on; } candidacy;
+		struct { struct mt_memory_events old, now; } events;
+		struct { enum mt_psi_kind kind; } pressure;
+		struct { bool populated; } populated;
+		struct { bool removed; } gone;
+		struct mt_lc_write write;
+		struct { int r; } killed;
+	};
+};
+
+enum mt_lc_item_kind {
+	/* actions (the actor) */
+	MT_LC_HOLD,          /* hold.level to memory.high on the thread pool; first:
+	                      * memory.swap.high to min(swap_now, its value) before */
+	MT_LC_RESTORE,       /* restore.* back, inline (raising reclaims nothing) */
+	MT_LC_TERM,          /* SIGTERM to the group, grace timer of kill.grace_ms,
+	                      * watch populated */
+	MT_LC_KILL,          /* cgroup.kill, then watch populated */
+	MT_LC_KILL_OVER,     /* the kill ended: stop its grace timer and populated watch */
+	MT_LC_FORGET,        /* the group is gone: drop the actor's handles */
+	/* records (the recorder) */
+	MT_LC_DECISION,      /* a node-wide decision: out->decision on in->snapshot */
+	MT_LC_POLICY_KILL,   /* own-limit or pressure kill of one group */
+	MT_LC_KILL_DONE,     /* populated 0 or removed */
+	MT_LC_KILL_FAILED,
+	MT_LC_KILL_GONE,     /* the group vanished before cgroup.kill: nothing was killed */
+	MT_LC_KILL_STUCK,
+	MT_LC_OOM_SEEN,      /* the kernel's OOM killer struck inside the group */
+	MT_LC_HOLD_WRITTEN,  /* a hold's write finished */
+	MT_LC_HOLD_SHADOW,   /* dry run: a hold pretended */
+	MT_LC_KILL_SHADOW,   /* dry run: a kill pretended (after its measuring action,
+	                      * for a policy kill: nothing when that was skipped) */
+	/* requests (the loop) */
+	MT_LC_WANT_DECISION, /* run a node-wide decision (trigger; detail: m's group, if any) */
+};
+
+struct mt_lc_item {
+	enum mt_lc_item_kind kind;
+	struct mt_lc_member m;      /* not for DECISION */
+	uint64_t at_us;             /* the notification that led to it (0: none) */
+	size_t record;              /* an action: the item index of its record (MT_LC_NONE) */
+	size_t snap_index;          /* the snapshot candidate it concerns (MT_LC_NONE) */
+	const char *trigger;        /* DECISION, POLICY_KILL, WANT_DECISION: static text */
+	const char *detail;         /* DECISION: the event's detail (may be NULL) */
+	const char *why;            /* RESTORE: "calm", "operator", "deferred", "shutdown",
+	                             * "protected", "not-a-candidate" */
+	bool keep;                  /* DECISION: a record is kept (else only counted) */
+	bool measure;               /* TERM, KILL of a policy kill: read the group's
+	                             * figures and populated first; nothing to kill:
+	                             * skip and report KILL_SKIPPED; dry: measure only */
+	bool dry;                   /* POLICY_KILL, TERM/KILL with measure: pretended */
+	bool retry;                 /* KILL: a stuck kill written again */
+	union {
+		struct { uint64_t level; bool first; uint64_t swap_now; } hold;
+		struct { uint64_t saved_high, saved_swap_high; bool swap_held; } restore;
+		struct { uint32_t grace_ms; } kill;
+		struct { uint64_t took_ms; bool removed; } done;
+		struct { int error; uint64_t backoff_ms; } failed;
+		struct { uint64_t after_ms; } stuck;
+		struct { uint64_t total, new_kills; } oom;
+		struct mt_lc_write written;
+		struct {            /* POLICY_KILL */
+			bool pressure;                   /* else own-limit */
+			enum mt_max_counter counter;
+			uint64_t increments;
+			uint32_t count, window_s;
+			enum mt_psi_kind psi_kind;
+			double percent;
+			uint32_t window_ms, sustain_s;
+			uint64_t stalled_ms;
+			bool held;
+		} why_kill;
+	};
+};
+
+struct mt_lc_input {
+	uint64_t now_ms;                  /* the monotonic clock, passed in */
+	bool dry_run;
+	bool stopping;                    /* shutting down: a finished write is undone */
+	uint64_t kill_timeout_ms;         /* plus the policy's grace: a kill is stuck after */
+	uint64_t horizon_ms;              /* TICK: the bound is near when exhaustion is
+	                                   * projected within this */
+	struct mt_lc_node *node;          /* TICK: updated in place */
+	const struct mt_snapshot *snapshot;    /* computed; for DECIDE */
+	const struct mt_lc_member *snap_members; /* by snapshot candidate index */
+	const struct mt_lc_member *members;    /* TICK, SHUTDOWN: groups with a state */
+	size_t n_members;
+	const struct mt_lc_event *events;
+	size_t n_events;
+};
+
+/* Reused across steps: mt_lc_step() resets it first. */
+struct mt_lc_output {
+	struct mt_lc_item *items;
+	size_t n_items, cap_items;
+	bool decided;                /* a DECIDE ran: decision is set */
+	struct mt_decision decision; /* the last DECIDE's, owned */
+	int release_reply;           /* RELEASE: 0, or -ESRCH when not held */
+	uint64_t next_tick_ms;       /* TICK: when to look at the node again */
+};
+
+int mt_lc_step(const struct mt_lc_input *in, struct mt_lc_output *out);
+void mt_lc_output_free(struct mt_lc_output *out);
+
+/* A kill of the group is under way, or in a dry run pretended to be: no
+ * other decision may choose it. */
+bool mt_lc_kill_pending(const struct mt_lc_group *g, bool dry_run, uint64_t now_ms);
+/* A kill of the group failed lately: it is not chosen again before its
+ * back-off ends (mt_act_kill_backoff_ms). */
+bool mt_lc_kill_backing_off(const struct mt_lc_group *g, uint64_t now_ms);
+/* Whether the group's stall is beyond its policy's tolerance now. */
+bool mt_lc_pressure_beyond(const struct mt_lc_group *g, const struct mt_policy *p, uint64_t now_ms);
+/* TICK: whether the node is in danger (a deficit, or the bound near): no
+ * hold is calm then. */
+bool mt_lc_node_danger(const struct mt_node *n, uint64_t eta_us, uint64_t horizon_ms);
+/* TICK: whether the step will look at the group's memory.pressure. */
+bool mt_lc_wants_psi(const struct mt_lc_group *g, const struct mt_policy *p, bool danger, uint64_t now_ms);
+/* Whether TICK or SHUTDOWN has anything to do with the group. */
+bool mt_lc_active(const struct mt_lc_group *g);
+/* The usage a policy's throttle floor and step resolve against: the usage
+ * when the hold began while held, else `current`. */
+uint64_t mt_lc_throttle_usage(const struct mt_lc_group *g, uint64_t current);
