@@ -212,6 +212,9 @@ int mt_metrics_format(const struct mt_metrics *m, FILE *f)
 	put_header(f, "memtriage_node_figure_errors_total", "counter",
 		   "Node readings whose figures could not be computed (no decision was taken).");
 	fprintf(f, "memtriage_node_figure_errors_total %" PRIu64 "\n", m->node_figure_errors);
+	put_header(f, "memtriage_unwatched_cgroups", "gauge",
+		   "Cgroups whose inotify watch could not be added (groups created below them are not seen until a retry succeeds).");
+	fprintf(f, "memtriage_unwatched_cgroups %" PRIu64 "\n", m->unwatched_cgroups);
 	put_header(f, "memtriage_actions_total", "counter", "Actions carried out, by kind.");
 	for (int a = 0; a < MT_METRICS_ACTION__COUNT; a++)
 		fprintf(f, "memtriage_actions_total{action=\"%s\"} %" PRIu64 "\n",

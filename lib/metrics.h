@@ -87,6 +87,7 @@ struct mt_metrics {
 
 	uint64_t decisions;
 	uint64_t node_figure_errors;     /* node readings that could not be judged */
+	uint64_t unwatched_cgroups;      /* groups without their inotify watch (new children unseen) */
 	uint64_t actions[MT_METRICS_ACTION__COUNT];
 	uint64_t action_failures[MT_METRICS_ACTION__COUNT];
 

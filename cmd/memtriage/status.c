@@ -1,5 +1,6 @@
 /* memtriage status: what the daemon sees now. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -112,6 +113,12 @@ int mt_render_status(const struct mt_cli *cli, json_t *st, FILE *f)
 	         mt_cell_int(st, "candidates", c1), mt_cell_int(st, "throttled", c2),
 	         mt_cell_int(st, "kills_in_flight", c3));
 	line(f, color, "cgroups", MT_COLOR_NONE, buf);
+	uint64_t unwatched = 0;
+	if (mt_json_u64(st, "unwatched_cgroups", &unwatched) && unwatched > 0) {
+		snprintf(buf, sizeof(buf), "%" PRIu64 " cgroup(s) without an inotify watch: groups created below "
+		         "them are not seen (fs.inotify.max_user_watches?); retried every second", unwatched);
+		line(f, color, "unwatched", MT_COLOR_RED, buf);
+	}
 
 	json_t *last = json_object_get(st, "last_action");
 	if (json_is_object(last)) {

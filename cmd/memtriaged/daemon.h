@@ -78,6 +78,8 @@ struct cg {
 	const char *name;         /* last component of relpath */
 	int dir_fd;               /* O_PATH; -1 once dropped */
 	int wd;                   /* inotify watch, -1 when none */
+	bool unwatched;           /* its watch could not be added: groups created
+	                           * below it go unseen until watch_retry.c adds it */
 
 	struct mt_k8s_identity id;
 	const struct mt_policy *policy;  /* borrowed from d->policies */
@@ -171,6 +173,10 @@ struct daemon {
 	int policy_wd;            /* the policy directory (ConfigMap: watch the directory) */
 	int logs_wd;
 	uint64_t tree_gen;        /* bumped with every change a candidates row shows */
+	/* watch_retry.c: groups whose watch could not be added (cg.unwatched) */
+	unsigned n_unwatched;
+	uint64_t watch_retry_ms;  /* the last retry pass */
+	struct mt_ratelimit watch_add_rl, watch_retry_rl; /* their log lines */
 
 	/* inbox.c: events for the next step */
 	struct inbox {

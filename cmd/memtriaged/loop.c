@@ -28,6 +28,7 @@
 #include "reload.h"
 #include "snapshot_read.h"
 #include "watch.h"
+#include "watch_retry.h"
 #include "watchdog.h"
 
 /* ConfigMap updates swap a symlink and touch several entries: reload once
@@ -39,6 +40,7 @@ static void on_tick(uv_timer_t *t)
 	struct daemon *d = t->data;
 	struct mt_node n = { 0 };
 	d->next_tick_ms = MT_LC_TICK_MAX_MS;
+	watch_retry(d); /* groups whose inotify watch could not be added */
 	int r = decide_read_node(d, &n);
 	if (r < 0) {
 		nodefig_failed(d, "reading the node's memory figures", r);

@@ -53,6 +53,7 @@ static void write_now(void)
 	m->dry_run = d->opts.dry_run;
 	m->decisions = d->decisions;
 	m->node_figure_errors = d->node_errors;
+	m->unwatched_cgroups = d->n_unwatched;
 	m->actions[MT_METRICS_ACTION_KILL] = d->kills;
 	m->actions[MT_METRICS_ACTION_THROTTLE] = d->throttles;
 	m->actions[MT_METRICS_ACTION_RELEASE] = d->releases;

@@ -95,7 +95,7 @@ static json_t *p_status(void *ud, struct mt_serve_error *e)
 		}
 		json_decref(list);
 	}
-	return json_pack("{s:s, s:I, s:s, s:b, s:{s:I, s:I, s:o, s:o}, s:o*, s:{s:s, s:i, s:I, s:o}, s:i, s:i, s:i, s:o, s:o}",
+	return json_pack("{s:s, s:I, s:s, s:b, s:{s:I, s:I, s:o, s:o}, s:o*, s:{s:s, s:i, s:I, s:o}, s:i, s:i, s:i, s:i, s:o, s:o}",
 	                 "version", MT_VERSION, "uptime_ms", (json_int_t)(now_ms() - d->started_ms), "mode",
 	                 n[1] ? "killing" : n[0] ? "throttling" : "watching", "dry_run", d->opts.dry_run, "live",
 	                 "commit", (json_int_t)d->last_commit, "bound", (json_int_t)d->last_bound, "eta_ms",
@@ -105,7 +105,7 @@ static json_t *p_status(void *ud, struct mt_serve_error *e)
 	                 (int)mt_policy_set_size(d->policies), "loaded_unix_ms",
 	                 (json_int_t)view_unix_ms(d->policy_loaded_ms), "last_reload_error",
 	                 d->policy_error[0] ? json_string(d->policy_error) : json_null(), "candidates",
-	                 (int)d->n_candidates, "throttled", (int)n[0], "kills_in_flight", (int)n[1], "last_action",
+	                 (int)d->n_candidates, "throttled", (int)n[0], "kills_in_flight", (int)n[1], "unwatched_cgroups", (int)d->n_unwatched, "last_action",
 	                 last ? last : json_null(), "node_error", nodefig_status_json(d));
 }
 

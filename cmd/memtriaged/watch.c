@@ -27,13 +27,9 @@
 #include "log.h"
 #include "psi.h"
 #include "watch.h"
+#include "watch_retry.h"
 #include "wdmap.h"
 #include "candidacy.h"
-
-#define MASK_TREE (IN_CREATE | IN_DELETE | IN_ONLYDIR | IN_EXCL_UNLINK)
-/* kernfs_notify() raises IN_MODIFY on the parent directory's watch for
- * memory.events and cgroup.events, after a workqueue hop. */
-#define MASK_EVENTS IN_MODIFY
 
 static void on_cg_poll_closed(uv_handle_t *h)
 {
@@ -320,17 +316,7 @@ static struct cg *cg_add(struct daemon *d, struct cg *parent, const char *name)
 		free(c);
 		return NULL;
 	}
-	char fdpath[64];
-	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", c->dir_fd);
-	uint32_t mask = MASK_TREE | (d->opts.watch_mode == WATCH_INOTIFY ? MASK_EVENTS : 0);
-	c->wd = inotify_add_watch(d->inotify_fd, fdpath, mask);
-	if (c->wd < 0) {
-		log_msg(LOG_ERR, "%s/%s: inotify_add_watch: %s (fs.inotify.max_user_watches?)", d->opts.root,
-		        c->relpath, strerror(errno));
-	} else if (mt_wdmap_put(&d->wds, c->wd, c) < 0) {
-		inotify_rm_watch(d->inotify_fd, c->wd);
-		c->wd = -1;
-	}
+	watch_retry_add_watch(c); /* on failure: unwatched, retried */
 	c->appeared_ms = now_ms();
 	c->parent = parent;
 	if (parent) {
@@ -364,6 +350,10 @@ static void cg_drop(struct cg *c, bool removed)
 	inbox_push(d, &ev);
 	candidate_off(c, true);
 	watch_cg_untrack_populated(c);
+	if (c->unwatched) {
+		c->unwatched = false;
+		d->n_unwatched--;
+	}
 	if (c->wd >= 0) {
 		inotify_rm_watch(d->inotify_fd, c->wd); /* EINVAL when already gone */
 		mt_wdmap_del(&d->wds, c->wd);
@@ -495,8 +485,7 @@ static void on_inotify(uv_poll_t *h, int status, int events)
 		d->kick(d);
 }
 
-
-static void rescan_cg(struct cg *c)
+void watch_cg_rescan(struct cg *c)
 {
 	/* drop children whose directory vanished */
 	for (struct cg *k = c->children, *next; k; k = next) {
@@ -507,14 +496,14 @@ static void rescan_cg(struct cg *c)
 	}
 	cg_scan_children(c);
 	for (struct cg *k = c->children; k; k = k->next)
-		rescan_cg(k);
+		watch_cg_rescan(k);
 }
 
 int watch_rescan(struct daemon *d)
 {
 	if (!d->root)
 		return -ENOENT;
-	rescan_cg(d->root);
+	watch_cg_rescan(d->root);
 	return 0;
 }
 

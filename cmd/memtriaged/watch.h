@@ -13,6 +13,9 @@ int watch_start(struct daemon *d);
 void watch_stop(struct daemon *d);
 /* After an inotify overflow: drops vanished cgroups, adds new ones. */
 int watch_rescan(struct daemon *d);
+/* The same below c: drops its vanished descendants, adds new ones (each
+ * added group is watched, or marked unwatched: watch_retry.h). */
+void watch_cg_rescan(struct cg *c);
 /* Re-resolves every cgroup's names, policy and candidacy (after a reload
  * of the policies or the names); changes queue events, nothing is kicked. */
 void watch_resolve_all(struct daemon *d);

@@ -37,6 +37,9 @@ static const char expected[] =
 	"# HELP memtriage_node_figure_errors_total Node readings whose figures could not be computed (no decision was taken).\n"
 	"# TYPE memtriage_node_figure_errors_total counter\n"
 	"memtriage_node_figure_errors_total 3\n"
+	"# HELP memtriage_unwatched_cgroups Cgroups whose inotify watch could not be added (groups created below them are not seen until a retry succeeds).\n"
+	"# TYPE memtriage_unwatched_cgroups gauge\n"
+	"memtriage_unwatched_cgroups 2\n"
 	"# HELP memtriage_actions_total Actions carried out, by kind.\n"
 	"# TYPE memtriage_actions_total counter\n"
 	"memtriage_actions_total{action=\"throttle\"} 4\n"
@@ -80,6 +83,7 @@ static void fill(struct mt_metrics *m)
 	m->psi_full_avg10 = 100.0;
 	m->decisions = 9;
 	m->node_figure_errors = 3;
+	m->unwatched_cgroups = 2;
 	m->actions[MT_METRICS_ACTION_THROTTLE] = 4;
 	m->actions[MT_METRICS_ACTION_RELEASE] = 3;
 	m->actions[MT_METRICS_ACTION_KILL] = 2;
