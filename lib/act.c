@@ -230,18 +230,6 @@ void mt_act_pins_free(struct mt_kill_pins *pins)
 	free(pins);
 }
 
-static int write_fd(int fd, const char *value)
-{
-	size_t len = strlen(value);
-	ssize_t n;
-	do
-		n = write(fd, value, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	return (size_t)n == len ? 0 : -EIO;
-}
-
 static bool force_fallback;
 
 void mt_act_set_force_fallback(bool on)
@@ -336,7 +324,7 @@ int mt_act_kill_group(int cg_fd, struct mt_kill_result *ret, struct mt_kill_pins
 	res.pin_error = set ? pin_victims(cg_fd, set) : -ENOMEM;
 	res.pids = set ? set->seen : 0;
 
-	int r = force_fallback ? -ENOENT : kfd >= 0 ? write_fd(kfd, "1") : kerr;
+	int r = force_fallback ? -ENOENT : kfd >= 0 ? mt_write_fd(kfd, "1") : kerr;
 	if (r == 0)
 		res.method = MT_KILL_CGROUP_KILL;
 	else if (r == -ENOENT || r == -EOPNOTSUPP)

@@ -61,6 +61,11 @@ int mt_write_at(int dir_fd, const char *name, const char *value)
 	_cleanup_close_ int fd = openat(dir_fd, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
+	return mt_write_fd(fd, value);
+}
+
+int mt_write_fd(int fd, const char *value)
+{
 	size_t len = strlen(value);
 	ssize_t n;
 	do

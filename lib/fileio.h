@@ -29,6 +29,9 @@ int mt_read_fd(int fd, char *buf, size_t size);
 /* Writes `value` to `name` below `dir_fd` in one write(2), as kernfs expects.
  * Returns 0; -EIO on a short write. */
 int mt_write_at(int dir_fd, const char *name, const char *value);
+/* mt_write_at on an fd already open for writing (one write(2), EINTR
+ * retried): 0, -EIO on a short write, or a negative errno. */
+int mt_write_fd(int fd, const char *value);
 
 static inline bool mt_errno_is_gone(int r)
 {

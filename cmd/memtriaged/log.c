@@ -376,16 +376,23 @@ void log_event(int priority, const char *event, json_t *fields)
 	json_decref(fields);
 }
 
+/* A free-text line as a "message" event's fields. */
+static json_t *message_fields(const char *fmt, va_list ap)
+{
+	char buf[1024];
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	return json_pack("{s:s}", "msg", buf);
+}
+
 void log_msg(int priority, const char *fmt, ...)
 {
 	if (priority > log_max_priority)
 		return;
-	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	json_t *fields = message_fields(fmt, ap);
 	va_end(ap);
-	log_event(priority, "message", json_pack("{s:s}", "msg", buf));
+	log_event(priority, "message", fields);
 }
 
 void log_event_limited(struct mt_ratelimit *rl, int priority, const char *event, json_t *fields)
@@ -419,12 +426,11 @@ void log_msg_limited(struct mt_ratelimit *rl, int priority, const char *fmt, ...
 {
 	if (priority > log_max_priority)
 		return;
-	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	json_t *fields = message_fields(fmt, ap);
 	va_end(ap);
-	log_event_limited(rl, priority, "message", json_pack("{s:s}", "msg", buf));
+	log_event_limited(rl, priority, "message", fields);
 }
 
 static void on_timer(uv_timer_t *t)
