@@ -162,6 +162,9 @@ struct mt_candidate {
 	/* measurements (inputs) */
 	struct mt_candidate_mem mem;
 	int64_t growth_rate;         /* d(memory.current + swap)/dt, bytes/s */
+	bool growth_known;           /* growth_rate comes from at least two samples;
+	                              * false: not yet sampled, which is not "not
+	                              * growing" (issue 16) */
 	uint64_t age_ms;             /* time since the cgroup appeared */
 	bool kill_in_flight;         /* cgroup.kill written, cgroup still populated */
 	uint64_t kill_started_ms;    /* now_ms clock value of that write */
