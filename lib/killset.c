@@ -25,6 +25,8 @@ static int item_rank_cmp(const void *a, const void *b)
 		return x->cost < y->cost ? -1 : 1;
 	if (x->growth != y->growth)
 		return x->growth > y->growth ? -1 : 1;
+	if (x->growth_unknown != y->growth_unknown)
+		return x->growth_unknown ? -1 : 1;
 	if (x->t != y->t)
 		return x->t > y->t ? -1 : 1;
 	if (x->s != y->s)
@@ -36,7 +38,7 @@ static int item_rank_cmp(const void *a, const void *b)
 }
 
 /* The documented total order used for every tie: cost asc, growth desc,
- * t desc, s desc, path, caller's index. Items are never sorted by it as a whole (sorting
+ * unknown growth before known steady, t desc, s desc, path, caller's index. Items are never sorted by it as a whole (sorting
  * 10,000 items cost more than the whole search); it is asked pairwise. */
 bool mt__ks_rank_less(const struct ctx *c, size_t a, size_t b)
 {
@@ -196,6 +198,46 @@ static void complete(const struct ctx *c, const struct set *g, bool *in, struct 
 	}
 }
 
+/* The growth guarantee, on any set (the heuristic's, or one the budget cut
+ * short; an exact set passes unchanged, being best in the set order): while
+ * a victim can be swapped for an unchosen item of no higher cost and more
+ * growth with the set still covering, swap it (the set only gets better in
+ * the set order, so this ends) and prune again. O(victims x items) a round;
+ * the rounds are capped (each one strictly raises the set's growth at no
+ * more cost, so in practice one or two run). */
+#define GROWTH_SWAP_ROUNDS 64
+static void growth_swaps(const struct ctx *c, struct set *best, bool *in)
+{
+	for (int round = 0; round < GROWTH_SWAP_ROUNDS; round++) {
+		uint64_t s = 0, t = 0;
+		memset(in, 0, c->n * sizeof(bool));
+		for (size_t i = 0; i < best->n; i++) {
+			in[best->pos[i]] = true;
+			s = add_sat(s, c->it[best->pos[i]].s);
+			t = add_sat(t, c->it[best->pos[i]].t);
+		}
+		size_t vi = SIZE_MAX, vp = SIZE_MAX;
+		for (size_t i = 0; i < best->n && vi == SIZE_MAX; i++) {
+			const struct item *a = &c->it[best->pos[i]];
+			for (size_t p = 0; p < c->n; p++) {
+				const struct item *b = &c->it[p];
+				if (in[p] || b->cost > a->cost || b->growth <= a->growth)
+					continue;
+				if (s - a->s + b->s >= c->ts && t - a->t + b->t >= c->tt &&
+				    (vp == SIZE_MAX || mt__ks_rank_less(c, p, vp))) {
+					vi = i;
+					vp = p;
+				}
+			}
+		}
+		if (vi == SIZE_MAX)
+			return;
+		best->cost = best->cost - c->it[best->pos[vi]].cost + c->it[vp].cost;
+		best->pos[vi] = vp;
+		set_prune(c, best);
+	}
+}
+
 /* The kill search: the heuristic's set, then the exact search from it;
  * fills *best (sorted by rank), dropped[] (dominated items) and the proven
  * lower bound. */
@@ -222,6 +264,7 @@ static int solve(const struct ctx *c, const struct mt_select_opts *o, struct set
 	if (r < 0)
 		return r;
 	set_prune(c, best); /* a set cut short by the budget may carry a spare victim */
+	growth_swaps(c, best, in);
 	*ret_bound = er.bound < best->cost ? er.bound : best->cost;
 	*ret_method = er.proven ? MT_METHOD_EXACT : MT_METHOD_HEURISTIC;
 	return 0;

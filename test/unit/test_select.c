@@ -278,11 +278,13 @@ static void test_model(void)
 
 /* The daemon-priority scenario: three small containers of one policy (equal
  * cost), two holding 24 MiB, one leaking at 40 MiB/s and at 16 MiB so far;
- * 40 MiB to free. {small1, small2}, {small1, small3} and {small2, small3}
- * all cost 202: the set with the grower wins (before the tie-break on growth
- * the two larger, steady ones went). A faster grower at a higher priority is
- * still not taken: cost comes first. Exact and heuristic agree, and the
- * choice does not depend on the candidates' order. */
+ * 25 MiB to free now, ~38 MiB over the kill's completion (94 ms: the
+ * large container grows at 100 MiB/s meanwhile). {small1, small2}, {small1,
+ * small3} and {small2, small3} all cost 202: the set with the grower wins
+ * (before the tie-break on growth the two larger, steady ones went). A
+ * faster grower at a higher priority is still not taken: cost comes first.
+ * Exact and heuristic agree, and the choice does not depend on the
+ * candidates' order. */
 static void test_tie_prefers_growers(void)
 {
 	static const struct mt_select_opts heuristic = { .exact_max = 0, .node_budget = 0 };
@@ -290,7 +292,7 @@ static void test_tie_prefers_growers(void)
 		for (int h = 0; h < 2; h++) {
 			struct mt_snapshot s = { 0 };
 			struct mt_decision d;
-			fx_node(&s.node, 40 * MiB, 0);
+			fx_node(&s.node, 25 * MiB, 0);
 			s.node.swap_total = s.node.swap_free = s.node.swap_reserve = 0;
 			const char *names[] = { "work/small1", "work/small2", "work/small3" };
 			for (int k = 0; k < 3; k++) {
