@@ -1,0 +1,59 @@
+#!/bin/sh
+# vm: mem=512M cpus=2 zram=0 timeout=200
+# A growing deficit gets one decision (issue 16 point 5; the shape of
+# test/bench/peers' `grow`): a valuable container of 128M, then a second
+# process in it grows by the room above the reserve plus 60M, fast; four
+# cheap 40M containers, two of which must make room. The deficit grows by
+# the valuable's rate over the ~130 ms a 40M kill takes to complete
+# (lib/select.h MT_KILL_*), which at this rate is more than one cheap
+# container frees: both needed cheap containers die in ONE decision, no
+# third, the valuable lives, and the kernel kills nothing.
+# mt.grow_rate=MiB/s on the kernel command line (MT_VM_APPEND; default 0:
+# as fast as memhog can) sets the rate.
+. /lib/mt/lib.sh
+mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+
+rate=$(sed -n "s/.*mt\.grow_rate=\([0-9]*\).*/\1/p" /proc/cmdline); rate=${rate:-0}
+pol=/tmp/policies
+mkdir -p $pol
+echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
+echo '{"precedence": 100, "match": {"cgroup": "work/valuable"}, "priority": 900, "response": "kill"}' > $pol/valuable.json
+echo '{"precedence": 100, "match": {"cgroup": "work/cheap*"}, "priority": 100, "response": "kill"}' > $pol/cheap.json
+echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+
+for c in valuable cheap1 cheap2 cheap3 cheap4; do mt_cg_make work/$c; done
+mt_cg_run work/valuable memhog --anon 128M > $MT_STATE/valuable; valuable=$MT_PID
+pids=""
+for c in cheap1 cheap2 cheap3 cheap4; do
+	mt_cg_run work/$c memhog --anon 40M > $MT_STATE/$c; pids="$pids $MT_PID"
+done
+mt_wait_for "valuable and four cheap holding" 120 sh -c \
+	"for f in valuable cheap1 cheap2 cheap3 cheap4; do grep -q state=holding $MT_STATE/\$f || exit 1; done"
+
+mt_daemon_start --config /tmp/mt.json --policy-dir $pol --socket ""
+mt_daemon_wait_log "memtriaged ready" 20 '"event":"ready"'
+sleep 2
+room_kib=$(( $(mt_meminfo MemAvailable) - 64 * 1024 ))
+grow_mib=$(( room_kib / 1024 + 60 ))
+mt_log "MemAvailable $(mt_meminfo MemAvailable) KiB, room above the reserve $room_kib KiB: growing by $grow_mib MiB at rate $rate"
+r=""; [ "$rate" -gt 0 ] && r="--rate $rate"
+mt_cg_run work/valuable memhog --anon ${grow_mib}M $r > $MT_STATE/grower; grower=$MT_PID
+mt_wait_for "the grower holding or gone" 90 sh -c "grep -q state=holding $MT_STATE/grower || ! kill -0 $grower 2>/dev/null"
+sleep 3
+tail -1 $MT_STATE/grower
+
+kills=$(grep '"event":"kill"' $MT_STATE/memtriaged.log)
+echo "$kills" | sed 's/^/MT: kill: /'
+grep '"event":"decision".*"action":"kill"' $MT_STATE/memtriaged.log | sed 's/^/MT: decision: /'
+mt_check_eq "kills of work/cheap* (two are needed)" "$(echo "$kills" | grep -c '"cgroup":"work/cheap')" 2
+mt_check_eq "kills of anything but work/cheap*" "$(echo "$kills" | grep -v '^$' | grep -vc '"cgroup":"work/cheap')" 0
+mt_check_eq "decisions the kills came from" \
+	"$(echo "$kills" | sed -n 's/.*"decision":\([0-9]*\).*/\1/p' | sort -u | wc -l)" 1
+mt_check_eq "kill decisions recorded" "$(mt_daemon_log_count '"event":"decision".*"action":"kill"')" 1
+mt_check "the valuable container lives" mt_alive $valuable
+mt_check "its grower lives" mt_alive $grower
+mt_check_eq "work/valuable populated" "$(mt_cg_key work/valuable cgroup.events populated)" 1
+mt_check_no_kernel_oom
+mt_daemon_stop
+kill -9 $valuable $grower $pids 2>/dev/null
+mt_done
