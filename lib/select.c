@@ -198,14 +198,14 @@ static int decide_kill(const struct mt_snapshot *s, const struct mt_select_opts 
 	return 0;
 }
 
-/* The kill phase over the completion time of its own set: from the write
- * alone, re-projected over the chosen set's completion while that is
- * longer (T only grows, and takes one of the candidates' completion times,
- * so this ends; capped at MT_KILL_PROJECT_ROUNDS). */
+/* The kill phase over the completion time of its own set: from the
+ * horizon's floor, re-projected over the chosen set's completion while that
+ * is longer (T only grows, and takes one of the candidates' completion
+ * times, so this ends; capped at MT_KILL_PROJECT_ROUNDS). */
 static int decide_projected(const struct mt_snapshot *s, const struct mt_select_opts *o,
 			    struct mt_decision *d)
 {
-	uint64_t t_ms = MT_KILL_WRITE_MS;
+	uint64_t t_ms = MT_KILL_HORIZON_MIN_MS;
 	for (int round = 1;; round++) {
 		project(s, d, t_ms);
 		d->n_chosen = 0;
@@ -225,7 +225,7 @@ static int decide_projected(const struct mt_snapshot *s, const struct mt_select_
 		int r = decide_kill(s, o, d);
 		if (r < 0)
 			return r;
-		uint64_t done = MT_KILL_WRITE_MS;
+		uint64_t done = MT_KILL_HORIZON_MIN_MS;
 		for (size_t k = 0; k < d->n_chosen; k++)
 			done = max64(done, kill_completion_ms(s, &s->candidates[d->chosen[k]]));
 		if (done <= t_ms || round == MT_KILL_PROJECT_ROUNDS)

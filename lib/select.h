@@ -13,7 +13,7 @@
  * takes to complete (projected_ms): growth_allowance = G x T with G the
  * node's growth (below), and a victim's growth over T counts as freed
  * (stops: killing it stops it). T is the completion time of the chosen set
- * itself (MT_KILL_* below), found by iterating from the write alone. G is
+ * itself (MT_KILL_* below), at least MT_KILL_HORIZON_MIN_MS. G is
  * the sum of the candidates' positive growth, or the node's growth_rate when
  * larger and no kill is in flight (the node's average still carries a
  * victim's growth after it is killed).
@@ -46,9 +46,22 @@
 #define MT_KILL_WRITE_MS 40
 #define MT_KILL_RAM_US_PER_MIB 2250
 #define MT_KILL_ZRAM_US_PER_MIB 6000
-/* Rounds of the completion-time iteration (T from the write alone, then the
- * chosen set's completion, while it grows): each round is one search; a set
- * rarely changes twice, since T only grows with a slower victim. */
+/* The projection's horizon is the set's completion but never less than
+ * this: the node timer's idle pace (lib/lifecycle.h MT_LC_TICK_MAX_MS), the
+ * longest a crossing right after the kill's completion can wait for a look.
+ * A 40 MiB victim's memory is back in 26-41 ms with process_mrelease (130
+ * ms by the rates above); sized for that alone, a container growing at
+ * tens of MiB/s crosses again within a second, and its victims go one per
+ * crossing, each at the reserve's edge (issue 16: "3.5 s apart, each sized
+ * to the deficit of that instant"). So one decision covers the growth for
+ * as long as nothing else is sure to look. A victim that is itself the
+ * grower cancels its own allowance (its growth counts as freed), so the
+ * horizon only ever adds victims for growth a kill of theirs does not stop. */
+#define MT_KILL_HORIZON_MIN_MS 1000
+/* Rounds of the completion-time iteration (T from the horizon's floor, then
+ * the chosen set's completion while that is longer): each round is one
+ * search; only victims slower than the floor (~400 MiB in RAM, ~160 MiB in
+ * zram) start a second. */
 #define MT_KILL_PROJECT_ROUNDS 4
 
 enum mt_action {

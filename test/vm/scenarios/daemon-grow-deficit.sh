@@ -2,18 +2,20 @@
 # vm: mem=512M cpus=2 zram=0 timeout=200
 # A growing deficit gets one decision (issue 16 point 5; the shape of
 # test/bench/peers' `grow`): a valuable container of 128M, then a second
-# process in it grows by the room above the reserve plus 60M, fast; four
-# cheap 40M containers, two of which must make room. The deficit grows by
-# the valuable's rate over the ~130 ms a 40M kill takes to complete
-# (lib/select.h MT_KILL_*), which at this rate is more than one cheap
-# container frees: both needed cheap containers die in ONE decision, no
-# third, the valuable lives, and the kernel kills nothing.
-# mt.grow_rate=MiB/s on the kernel command line (MT_VM_APPEND; default 0:
-# as fast as memhog can) sets the rate.
+# process in it grows by the room above the reserve plus 60M at 60 MiB/s;
+# four cheap 40M containers, two of which must make room. The deficit is
+# projected over the kill's horizon (lib/select.h: its completion, at least
+# MT_KILL_HORIZON_MIN_MS = 1 s), over which the valuable adds ~60 MiB: more
+# than one cheap container frees, less than two. Both needed cheap
+# containers die in ONE decision, no third; the deficit of the instant
+# alone needed one (checked on the record: target - allowance); the
+# valuable lives, and the kernel kills nothing.
+# mt.grow_rate=MiB/s on the kernel command line (MT_VM_APPEND) overrides
+# the rate (0: as fast as memhog can).
 . /lib/mt/lib.sh
 mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
 
-rate=$(sed -n "s/.*mt\.grow_rate=\([0-9]*\).*/\1/p" /proc/cmdline); rate=${rate:-0}
+rate=$(sed -n "s/.*mt\.grow_rate=\([0-9]*\).*/\1/p" /proc/cmdline); rate=${rate:-60}
 pol=/tmp/policies
 mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
@@ -50,6 +52,14 @@ mt_check_eq "kills of anything but work/cheap*" "$(echo "$kills" | grep -v '^$' 
 mt_check_eq "decisions the kills came from" \
 	"$(echo "$kills" | sed -n 's/.*"decision":\([0-9]*\).*/\1/p' | sort -u | wc -l)" 1
 mt_check_eq "kill decisions recorded" "$(mt_daemon_log_count '"event":"decision".*"action":"kill"')" 1
+dec=$(grep -m1 '"event":"decision".*"action":"kill"' $MT_STATE/memtriaged.log)
+num() { echo "$dec" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+allow=$(num growth_allowance) target=$(num target_total)
+cheap=$(echo "$dec" | sed -n 's/.*"cgroup":"work\/cheap[0-9]"[^}]*"frees_ram":\([0-9]*\).*/\1/p')
+mt_log "decision: target $target bytes, of which growth allowance $allow over $(num ms) ms; a cheap container frees $cheap"
+mt_check "the projection is what needs the second: target - allowance < one cheap container" \
+	test $(( ${target:-0} - ${allow:-0} )) -lt ${cheap:-0}
+mt_check "one cheap container would not cover the projected target" test ${target:-0} -gt ${cheap:-0}
 mt_check "the valuable container lives" mt_alive $valuable
 mt_check "its grower lives" mt_alive $grower
 mt_check_eq "work/valuable populated" "$(mt_cg_key work/valuable cgroup.events populated)" 1
