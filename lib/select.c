@@ -123,16 +123,21 @@ static void project(const struct mt_snapshot *s, struct mt_decision *d, uint64_t
 {
 	const struct mt_node *node = &s->node;
 	uint64_t g = 0;
-	bool pending = false;
+	bool pending = false, unknown = false;
 	for (size_t i = 0; i < s->n_candidates; i++) {
 		const struct mt_candidate *c = &s->candidates[i];
 		if (c->kill_inelig & (MT_INELIG_KILL_PENDING | MT_INELIG_KILL_STUCK)) {
 			pending = pending || (c->kill_inelig & MT_INELIG_KILL_PENDING);
 			continue; /* killed: no longer growing */
 		}
+		unknown = unknown || (c->growth_rate <= 0 && !c->growth_known);
 		g = add_sat(g, growth_pos(c));
 	}
-	if (!pending && node->growth_rate > 0)
+	/* The node's growth beyond the candidates' is growth no kill of theirs
+	 * is known to stop; while a candidate's growth is unknown it may be
+	 * that one's (a leaker not yet sampled), and projecting it as growth
+	 * to make room for would take bystanders along with the leaker. */
+	if (!pending && !unknown && node->growth_rate > 0)
 		g = max64(g, (uint64_t)node->growth_rate);
 	d->projected_ms = t_ms;
 	d->growth_rate = g;

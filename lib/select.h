@@ -15,8 +15,9 @@
  * (stops: killing it stops it). T is the completion time of the chosen set
  * itself (MT_KILL_* below), at least MT_KILL_HORIZON_MIN_MS. G is
  * the sum of the candidates' positive growth, or the node's growth_rate when
- * larger and no kill is in flight (the node's average still carries a
- * victim's growth after it is killed).
+ * larger, no kill is in flight (the node's average still carries a
+ * victim's growth after it is killed) and every candidate's growth is known
+ * (an unsampled one may be the node's grower).
  * The set is minimal (removing any victim leaves a deficit). When no set
  * covers, covered is false and the set reaches the most that all eligible
  * candidates together can free, at the lowest cost. Among sets of equal

@@ -92,7 +92,21 @@ static void test_projection_sources(void)
 	CHECK(mt_decision_set_covers(&s, &d, d.chosen, d.n_chosen));
 	mt_decision_free(&d);
 
+	/* a candidate never sampled may be the node's grower: the node's
+	 * rate is not projected then, only the known growth */
+	struct mt_candidate *u = fx_add(&s, "work/unsampled", 100, 100 * MiB, 0);
+	(void)u;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_U64(d.growth_rate, 50 * MiB);
+	mt_decision_free(&d);
+	s.candidates[1].growth_known = true; /* sampled, steady */
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_U64(d.growth_rate, 60 * MiB);
+	mt_decision_free(&d);
+
 	struct mt_candidate *k = fx_add(&s, "work/killed", 100, 8 * MiB, 0);
+	k->growth_known = true;
 	k->growth_rate = 400 * (int64_t)MiB; /* its rate before the kill */
 	k->kill_in_flight = true;
 	k->kill_started_ms = s.node.now_ms - 10;
