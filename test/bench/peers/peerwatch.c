@@ -1,7 +1,7 @@
 /* peerwatch: the guest-side meter of the peers comparison (test/bench/peers).
  *
  *   peerwatch [--reserve-kib N] [--supervisor PID] [--end NAME] [--settle S]
- *             [--timeout S] NAME=PID...
+ *             [--timeout S] [--cgroup NAME=DIR]... NAME=PID...
  *   peerwatch --setxattr PATH NAME VALUE
  *
  * Watches one episode: every 10 ms it samples /proc/meminfo and polls a pidfd
@@ -13,6 +13,16 @@
  *   PEERWATCH-DEATH name=NAME pid=PID ms=T
  *   PEERWATCH end=died|signal|timeout elapsed_ms=E cross_ms=C|- min_headroom_kib=H
  *             psi_full_ms=P supervisor_cpu_ms=U|-
+ *   PEERWATCH-CG name=NAME high_changed_ms=T|- high_min_kib=K|max
+ *             swap_peak_kib=K|- swap_end_kib=K|- current_end_kib=K|-
+ * t0_us (on the PEERWATCH line) is the start on CLOCK_MONOTONIC in us, the
+ * clock memtriaged's log times (notified_us, acted_us) are on.
+ * Each --cgroup DIR is sampled with the rest every 10 ms: memory.high
+ * (high_changed_ms: the first sample differing from its value at the start,
+ * i.e. a supervisor's hold; high_min_kib: its lowest value), and
+ * memory.swap.current and memory.current (swap_peak_kib: the largest swap
+ * sample; *_end_kib: the last sample taken before the episode ended, i.e.
+ * within 10 ms before the --end process's death).
  * cross_ms is the first sample with MemAvailable + SwapFree below the
  * reserve; psi_full_ms is the growth of /proc/pressure/memory "full" total
  * over the whole episode; supervisor_cpu_ms is utime + stime of --supervisor.
@@ -37,6 +47,7 @@
 #include <unistd.h>
 
 #define MAX_PROCS 64
+#define MAX_CGROUPS 64
 /* The sampling period: under TCG a leak of 1000 MiB/s crosses a 5 % reserve
  * of a 512 MiB guest in a few tens of ms at best, so 10 ms still sees it. */
 #define PERIOD_MS 10
@@ -45,6 +56,13 @@ struct proc {
 	const char *name;
 	int pid, fd;
 	int64_t died_ms; /* -1: alive */
+};
+
+/* A cgroup sampled every period; values in bytes, -1 unknown, INT64_MAX "max". */
+struct cg {
+	const char *name;
+	int high_fd, swap_fd, cur_fd;
+	int64_t high0, high_min, high_changed_ms, swap_peak, swap_end, cur_end;
 };
 
 static volatile sig_atomic_t got_usr1;
@@ -125,10 +143,66 @@ static int64_t cpu_ms(int pid)
 	return (int64_t)((ut + st) * 1000 / (unsigned long long)hz);
 }
 
+/* A single-value cgroup file ("max" or a number) from its kept fd. */
+static int64_t read_value(int fd)
+{
+	char buf[32];
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (strncmp(buf, "max", 3) == 0)
+		return INT64_MAX;
+	return buf[0] >= '0' && buf[0] <= '9' ? (int64_t)strtoll(buf, NULL, 10) : -1;
+}
+
+static int open_at(const char *dir, const char *file)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+static void sample_cg(struct cg *c, int64_t t)
+{
+	int64_t h = read_value(c->high_fd), sw = read_value(c->swap_fd), cur = read_value(c->cur_fd);
+
+	if (h >= 0) {
+		if (c->high0 < 0)
+			c->high0 = h;
+		else if (h != c->high0 && c->high_changed_ms < 0)
+			c->high_changed_ms = t;
+		if (c->high_min < 0 || h < c->high_min)
+			c->high_min = h;
+	}
+	if (sw >= 0) {
+		if (sw > c->swap_peak)
+			c->swap_peak = sw;
+		c->swap_end = sw;
+	}
+	if (cur >= 0)
+		c->cur_end = cur;
+}
+
+static void print_kib(const char *key, int64_t v)
+{
+	if (v == INT64_MAX)
+		printf(" %s=max", key);
+	else if (v < 0)
+		printf(" %s=-", key);
+	else
+		printf(" %s=%" PRId64, key, v / 1024);
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: peerwatch [--reserve-kib N] [--supervisor PID] [--end NAME] [--settle S]\n"
-	      "                 [--timeout S] NAME=PID...\n"
+	      "                 [--timeout S] [--cgroup NAME=DIR]... NAME=PID...\n"
 	      "       peerwatch --setxattr PATH NAME VALUE\n", f);
 }
 
@@ -150,10 +224,13 @@ int main(int argc, char **argv)
 		{ "settle", required_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "setxattr", no_argument, NULL, 'x' },
+		{ "cgroup", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct proc procs[MAX_PROCS];
+	struct cg cgs[MAX_CGROUPS];
+	size_t ncg = 0;
 	long reserve = 0, sup = 0, settle = 3, timeout = 120;
 	const char *end_name = NULL;
 	size_t n = 0;
@@ -171,6 +248,27 @@ int main(int argc, char **argv)
 		}
 		switch (c) {
 		case 'e': end_name = optarg; break;
+		case 'c': {
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || !eq[1] || ncg == MAX_CGROUPS) {
+				fprintf(stderr, "peerwatch: --cgroup '%s': want NAME=DIR (at most %d)\n", optarg,
+					MAX_CGROUPS);
+				return 2;
+			}
+			*eq = '\0';
+			struct cg *g = &cgs[ncg++];
+			*g = (struct cg){ .name = optarg, .high0 = -1, .high_min = -1, .high_changed_ms = -1,
+					  .swap_peak = -1, .swap_end = -1, .cur_end = -1 };
+			g->high_fd = open_at(eq + 1, "memory.high");
+			g->swap_fd = open_at(eq + 1, "memory.swap.current");
+			g->cur_fd = open_at(eq + 1, "memory.current");
+			if (g->cur_fd < 0) {
+				fprintf(stderr, "peerwatch: --cgroup %s: %s/memory.current: %s\n", optarg, eq + 1,
+					strerror(errno));
+				return 1;
+			}
+			break;
+		}
 		case 'x':
 			if (argc - optind != 3) {
 				usage(stderr);
@@ -205,7 +303,9 @@ int main(int argc, char **argv)
 
 	struct sigaction sa = { .sa_handler = on_usr1 };
 	sigaction(SIGUSR1, &sa, NULL);
-	int64_t t0 = now_ms(), psi0 = psi_full_us(), cross = -1, min_head = INT64_MAX, ended = -1;
+	struct timespec ts0;
+	clock_gettime(CLOCK_MONOTONIC, &ts0);
+	int64_t t0 = (int64_t)ts0.tv_sec * 1000 + ts0.tv_nsec / 1000000, psi0 = psi_full_us(), cross = -1, min_head = INT64_MAX, ended = -1;
 	const char *why = "timeout";
 	struct pollfd pfd[MAX_PROCS];
 	for (;;) {
@@ -214,6 +314,9 @@ int main(int argc, char **argv)
 			min_head = h;
 		if (h >= 0 && cross < 0 && h < reserve)
 			cross = t;
+		if (ended < 0)
+			for (size_t i = 0; i < ncg; i++)
+				sample_cg(&cgs[i], t);
 		size_t np = 0;
 		for (size_t i = 0; i < n; i++)
 			if (procs[i].died_ms < 0)
@@ -246,7 +349,21 @@ int main(int argc, char **argv)
 		if (procs[i].died_ms >= 0)
 			printf("PEERWATCH-DEATH name=%s pid=%d ms=%" PRId64 "\n", procs[i].name, procs[i].pid,
 			       procs[i].died_ms);
-	printf("PEERWATCH end=%s elapsed_ms=%" PRId64 " ", why, ended);
+	for (size_t i = 0; i < ncg; i++) {
+		const struct cg *g = &cgs[i];
+		printf("PEERWATCH-CG name=%s", g->name);
+		if (g->high_changed_ms >= 0)
+			printf(" high_changed_ms=%" PRId64, g->high_changed_ms);
+		else
+			printf(" high_changed_ms=-");
+		print_kib("high_min_kib", g->high_min);
+		print_kib("swap_peak_kib", g->swap_peak);
+		print_kib("swap_end_kib", g->swap_end);
+		print_kib("current_end_kib", g->cur_end);
+		printf("\n");
+	}
+	printf("PEERWATCH end=%s elapsed_ms=%" PRId64 " t0_us=%" PRId64 " ", why, ended,
+	       (int64_t)ts0.tv_sec * 1000000 + ts0.tv_nsec / 1000);
 	if (cross >= 0)
 		printf("cross_ms=%" PRId64, cross);
 	else
