@@ -255,20 +255,23 @@ else cross_to_kill=-; fi
 # From the leaker's hold (its memory.high first changed) to its death.
 hold_ms=$(cgv $lcg high_changed_ms) hold_to_death=-
 [ $scn != grow ] && mt_is_int "$hold_ms" && mt_is_int "$t_end" && hold_to_death=$((t_end - hold_ms))
-# The leaker's swap at its death (the last 10 ms sample before it) against
-# the swap room at the start.
-leak_swap=$(cgv $lcg swap_end_kib) swap_pct=-
+# The leaker's swap at its death against the swap room at the start: the
+# largest 10 ms sample of its container's memory.swap.current (a leaker's
+# swap only grows; the last sample before the pidfd fires can already be
+# partly freed by the exit).
+leak_swap=$(cgv $lcg swap_peak_kib) swap_pct=-
 [ $scn != grow ] && mt_is_int "$leak_swap" && [ "$swap_room" -gt 0 ] && swap_pct=$((leak_swap * 100 / swap_room))
 # memtriaged: its kill line for the leaker (grow: its first kill): wakeup
 # (notified_us) -> cgroup.kill written (acted_us), and the reserve crossing
 # -> that write, on peerwatch's clock (both CLOCK_MONOTONIC).
-wake_to_kill=- cross_to_cgkill=-
+wake_to_kill=- cross_to_cgkill=- cgkill_pids=-
 case $sup in
 memtriaged-*)
 	if [ $scn = grow ]; then kl=$(grep '"event":"kill",' $S/sup.log | head -n 1)
 	else kl=$(grep "\"event\":\"kill\",\"cgroup\":\"$leak_cg" $S/sup.log | head -n 1); fi
 	n_us=$(echo "$kl" | sed -n 's/.*"notified_us":\([0-9]*\).*/\1/p')
 	a_us=$(echo "$kl" | sed -n 's/.*"acted_us":\([0-9]*\).*/\1/p')
+	cgkill_pids=$(echo "$kl" | sed -n 's/.*"pids":\([0-9]*\).*/\1/p')
 	if mt_is_int "$n_us" && mt_is_int "$a_us" && [ "$n_us" -gt 0 ]; then
 		wake_to_kill=$((a_us - n_us))
 		t0_us=$(w t0_us)
@@ -291,7 +294,7 @@ echo "PEERS-ROW scn=$scn sup=$sup swap=$swap rate=$rate bystanders_killed=$bk ki
 	"gaps_ms=$gaps psi_full_ms=$(w psi_full_ms) episode_ms=$(w elapsed_ms) sup_cpu_ms=$(w supervisor_cpu_ms)" \
 	"decisions=$decisions throttles=$throttles min_headroom_kib=$(w min_headroom_kib) head0_kib=$head0 reserve_kib=$reserve_kib${need:+ need=$need}" \
 	"driver=$([ $scn = k8s ] && echo $driver || echo -) pages=$pages extra=$extra held=${held:-none} whole=$whole" \
-	"valued_touched=$valued hold_to_death_ms=$hold_to_death cross_to_cgkill_ms=$cross_to_cgkill wake_to_kill_us=$wake_to_kill" \
+	"valued_touched=$valued hold_to_death_ms=$hold_to_death cross_to_cgkill_ms=$cross_to_cgkill wake_to_kill_us=$wake_to_kill cgkill_pids=${cgkill_pids:--}" \
 	"swap_room_kib=$swap_room leak_swap_kib=${leak_swap:--} leak_swap_pct=$swap_pct gap_ratio=$gap_ratio"
 echo "MT: supervisor actions"; grep -E '"event":"(kill|throttle|release)|sending SIG|[Kk]illed' $S/sup.log | head -n 40 | sed "s/^/act| /"
 echo "MT: supervisor log (tail)"; grep -v ConfigTypes $S/sup.log 2>/dev/null | tail -n 30 | sed "s/^/sup| /"

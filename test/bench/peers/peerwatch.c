@@ -22,7 +22,9 @@
  * i.e. a supervisor's hold; high_min_kib: its lowest value), and
  * memory.swap.current and memory.current (swap_peak_kib: the largest swap
  * sample; *_end_kib: the last sample taken before the episode ended, i.e.
- * within 10 ms before the --end process's death).
+ * within 10 ms before the --end process's death was seen -- its exit frees
+ * memory before its pidfd fires, so that sample may already be partly
+ * freed: for a grower's size at death the peak is the figure).
  * cross_ms is the first sample with MemAvailable + SwapFree below the
  * reserve; psi_full_ms is the growth of /proc/pressure/memory "full" total
  * over the whole episode; supervisor_cpu_ms is utime + stime of --supervisor.
