@@ -160,6 +160,7 @@ head0=$(( $(mt_meminfo MemAvailable) + $(mt_meminfo SwapFree) ))
 # The swap room as this run sees it: the swap free now, less the reserve's
 # swap part (the reserve is 5 % of RAM + swap, so 5 % of SwapTotal).
 swap_room=$(( $(mt_meminfo SwapFree) - $(mt_meminfo SwapTotal) * 5 / 100 ))
+zarg=""; [ "$swap" = zram ] && zarg="--zram /sys/block/zram0/mm_stat"
 r=""; [ "$rate" != fill ] && r="--rate $rate"
 case $scn in
 leak|multi)
@@ -186,12 +187,12 @@ grow)
 esac
 if [ $scn = grow ]; then
 	peerwatch --reserve-kib $reserve_kib ${sup_pid:+--supervisor $sup_pid} --end grower --settle $settle \
-		--timeout $episode $cgargs $names > $S/watch.out &
+		--timeout $episode $zarg $cgargs $names > $S/watch.out &
 	pw=$!
 	( while ! holding grower; do sleep 0.2; mt_alive $pw || exit 0; done; kill -USR1 $pw ) &
 else
 	peerwatch --reserve-kib $reserve_kib ${sup_pid:+--supervisor $sup_pid} --end leaker --settle $settle \
-		--timeout $episode $cgargs $names > $S/watch.out &
+		--timeout $episode $zarg $cgargs $names > $S/watch.out &
 	pw=$!
 fi
 wait $pw
@@ -295,7 +296,8 @@ echo "PEERS-ROW scn=$scn sup=$sup swap=$swap rate=$rate bystanders_killed=$bk ki
 	"decisions=$decisions throttles=$throttles min_headroom_kib=$(w min_headroom_kib) head0_kib=$head0 reserve_kib=$reserve_kib${need:+ need=$need}" \
 	"driver=$([ $scn = k8s ] && echo $driver || echo -) pages=$pages extra=$extra held=${held:-none} whole=$whole" \
 	"valued_touched=$valued hold_to_death_ms=$hold_to_death cross_to_cgkill_ms=$cross_to_cgkill wake_to_kill_us=$wake_to_kill cgkill_pids=${cgkill_pids:--}" \
-	"swap_room_kib=$swap_room leak_swap_kib=${leak_swap:--} leak_swap_pct=$swap_pct gap_ratio=$gap_ratio"
+	"swap_room_kib=$swap_room leak_swap_kib=${leak_swap:--} leak_swap_pct=$swap_pct gap_ratio=$gap_ratio" \
+	"zram_orig_kib=$(w zram_orig_kib) zram_compr_kib=$(w zram_compr_kib)"
 echo "MT: supervisor actions"; grep -E '"event":"(kill|throttle|release)|sending SIG|[Kk]illed' $S/sup.log | head -n 40 | sed "s/^/act| /"
 echo "MT: supervisor log (tail)"; grep -v ConfigTypes $S/sup.log 2>/dev/null | tail -n 30 | sed "s/^/sup| /"
 dmesg | grep -E 'oom-kill:|Killed process' | sed 's/^/kmsg| /'

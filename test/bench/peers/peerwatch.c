@@ -1,7 +1,7 @@
 /* peerwatch: the guest-side meter of the peers comparison (test/bench/peers).
  *
  *   peerwatch [--reserve-kib N] [--supervisor PID] [--end NAME] [--settle S]
- *             [--timeout S] [--cgroup NAME=DIR]... NAME=PID...
+ *             [--timeout S] [--zram MM_STAT] [--cgroup NAME=DIR]... NAME=PID...
  *   peerwatch --setxattr PATH NAME VALUE
  *
  * Watches one episode: every 10 ms it samples /proc/meminfo and polls a pidfd
@@ -25,6 +25,10 @@
  * within 10 ms before the --end process's death was seen -- its exit frees
  * memory before its pidfd fires, so that sample may already be partly
  * freed: for a grower's size at death the peak is the figure).
+ * --zram /sys/block/zramN/mm_stat is sampled too: zram_orig_kib and
+ * zram_compr_kib (on the PEERWATCH line) are its orig_data_size and
+ * compr_data_size at the sample where orig_data_size was largest (the
+ * swap's fullest moment, just before a kill frees it).
  * cross_ms is the first sample with MemAvailable + SwapFree below the
  * reserve; psi_full_ms is the growth of /proc/pressure/memory "full" total
  * over the whole episode; supervisor_cpu_ms is utime + stime of --supervisor.
@@ -191,6 +195,23 @@ static void sample_cg(struct cg *c, int64_t t)
 		c->cur_end = cur;
 }
 
+/* orig_data_size and compr_data_size, the first two fields of mm_stat. */
+static bool read_mm_stat(int fd, int64_t *orig, int64_t *compr)
+{
+	char buf[256];
+	long long o, c;
+	ssize_t n = fd < 0 ? -1 : pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lld %lld", &o, &c) != 2)
+		return false;
+	*orig = o;
+	*compr = c;
+	return true;
+}
+
 static void print_kib(const char *key, int64_t v)
 {
 	if (v == INT64_MAX)
@@ -227,12 +248,15 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "setxattr", no_argument, NULL, 'x' },
 		{ "cgroup", required_argument, NULL, 'c' },
+		{ "zram", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct proc procs[MAX_PROCS];
 	struct cg cgs[MAX_CGROUPS];
 	size_t ncg = 0;
+	int zram_fd = -1;
+	int64_t zram_orig = -1, zram_compr = -1;
 	long reserve = 0, sup = 0, settle = 3, timeout = 120;
 	const char *end_name = NULL;
 	size_t n = 0;
@@ -250,6 +274,13 @@ int main(int argc, char **argv)
 		}
 		switch (c) {
 		case 'e': end_name = optarg; break;
+		case 'z':
+			zram_fd = open(optarg, O_RDONLY | O_CLOEXEC);
+			if (zram_fd < 0) {
+				fprintf(stderr, "peerwatch: --zram %s: %s\n", optarg, strerror(errno));
+				return 1;
+			}
+			break;
 		case 'c': {
 			char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg || !eq[1] || ncg == MAX_CGROUPS) {
@@ -316,9 +347,15 @@ int main(int argc, char **argv)
 			min_head = h;
 		if (h >= 0 && cross < 0 && h < reserve)
 			cross = t;
-		if (ended < 0)
+		if (ended < 0) {
+			int64_t zo, zc;
 			for (size_t i = 0; i < ncg; i++)
 				sample_cg(&cgs[i], t);
+			if (read_mm_stat(zram_fd, &zo, &zc) && zo > zram_orig) {
+				zram_orig = zo;
+				zram_compr = zc;
+			}
+		}
 		size_t np = 0;
 		for (size_t i = 0; i < n; i++)
 			if (procs[i].died_ms < 0)
@@ -372,6 +409,8 @@ int main(int argc, char **argv)
 		printf("cross_ms=-");
 	printf(" min_headroom_kib=%" PRId64 " psi_full_ms=%" PRId64, min_head == INT64_MAX ? -1 : min_head,
 	       psi0 >= 0 && psi1 >= 0 ? (psi1 - psi0) / 1000 : -1);
+	print_kib("zram_orig_kib", zram_orig);
+	print_kib("zram_compr_kib", zram_compr);
 	if (cpu >= 0)
 		printf(" supervisor_cpu_ms=%" PRId64 "\n", cpu);
 	else

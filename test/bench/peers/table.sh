@@ -57,7 +57,7 @@ function kv(line, k,    n, i, a, b) {
 function mib(k) { return k ~ /^[0-9]+$/ ? int(k / 1024) : "-" }
 BEGIN {
 	print ""
-	print "| scenario | swap | rate MiB/s | supervisor | extra cgroups | leaker pages | killed | kernel OOM kills | leaking container dead whole | held (memory.high changed) | k8s: Guaranteed/Burstable/kube-system touched | hold began to death ms | reserve crossed to death ms | reserve crossed to cgroup.kill ms | wakeup to cgroup.kill ms | leaker swap at death / swap room MiB (%) | worst bystander gap / idle | PSI full ms / episode ms |"
+	print "| scenario | swap | rate MiB/s | supervisor | extra cgroups | leaker pages | killed | kernel OOM kills | leaking container dead whole | held (memory.high changed) | k8s: Guaranteed/Burstable/kube-system touched | hold began to death ms | reserve crossed to death ms | reserve crossed to cgroup.kill ms | wakeup to cgroup.kill ms | leaker swap at death / swap room MiB (%); zram at its fullest: stored MiB at ratio | worst bystander gap / idle | PSI full ms / episode ms |"
 	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 }
 /^PEERS-ROW / {
@@ -67,6 +67,8 @@ BEGIN {
 	w = kv($0, "wake_to_kill_us"); wm = w ~ /^[0-9]+$/ ? sprintf("%.1f", w / 1000) : w
 	if (kv($0, "cgkill_pids") == "0") wm = wm " (no process left)"
 	sw = "-"; if (kv($0, "swap") != "none") sw = mib(kv($0, "leak_swap_kib")) " / " mib(kv($0, "swap_room_kib")) " (" kv($0, "leak_swap_pct") " %)"
+	zo = kv($0, "zram_orig_kib"); zc = kv($0, "zram_compr_kib")
+	if (zo ~ /^[0-9]+$/ && zc ~ /^[0-9]+$/ && zc > 0) sw = sw sprintf("; zram %d MiB at %.1f:1", zo / 1024, zo / zc)
 	printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s |\n", sc, kv($0, "swap"), kv($0, "rate"), s,
 		x, kv($0, "pages"), kv($0, "killed"), kv($0, "kernel_oom_kills"), kv($0, "whole"), kv($0, "held"), kv($0, "valued_touched"),
 		kv($0, "hold_to_death_ms"), kv($0, "cross_to_kill_ms"), kv($0, "cross_to_cgkill_ms"), wm, sw, kv($0, "gap_ratio"),
