@@ -113,6 +113,7 @@ for scn0 in $scns; do
 					"$here/guest.sh" > "$g"
 				disk=""
 				if [ "$swap" = disk ]; then disk=$work/$name.img; rm -f "$disk"; truncate -s 256M "$disk"; fi
+				b0=$(date +%s)
 				set +e
 				MT_VM_EXTRA=$extra MT_VM_DISK=$disk \
 				MT_VM_APPEND="mt.scn=$scn0 mt.sup=$sup mt.swap=$swap mt.rate=$rate mt.quick=$quick mt.driver=$([ "$drv" = - ] && echo systemd || echo "$drv") mt.extra=$xcg mt.pages=$pages" \
@@ -130,6 +131,7 @@ for scn0 in $scns; do
 				fi
 				echo "$row" >> "$rows"
 				echo "$row"
+				echo "peers: $name: boot took $(( $(date +%s) - b0 )) s"
 			done
 		done
 	done
