@@ -65,6 +65,7 @@ last_mib() { tail -n 1 $S/out.$1 2>/dev/null | sed -n 's/.*anon_mib=\([0-9]*\).*
 case $scn in
 k8s)
 	. /lib/mt/k8s.sh
+	# shellcheck disable=SC2034 # read by the k8s.sh files
 	MT_K8S_DRIVER=$driver
 	. $P/k8s.sh
 	k8s_node

@@ -19,6 +19,7 @@
 # (Guaranteed -997, BestEffort 1000, Burstable 1000 - 1000 x request /
 # capacity, clamped to 2..999): the kubelet always sets it, whatever else
 # supervises the node, so "kernel" and "kernel-kubelet" are the same node here.
+# shellcheck disable=SC2034 # the K8S_* and EXTRA_* results are guest.sh's
 
 # k8s_adj REQUEST_MIB: the kubelet's Burstable oom_score_adj on this node.
 k8s_adj() {

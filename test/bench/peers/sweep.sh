@@ -40,7 +40,7 @@ grow         6 --sup $mt --swap none,zram,disk grow
 "
 out=$build/test/bench/sweep
 mkdir -p "$out"
-total=0
+
 echo "$slices" | while read -r name boots args; do
 	[ -n "$name" ] || continue
 	case ",$only," in ,,|*",$name,"*) ;; *) continue ;; esac
