@@ -43,6 +43,7 @@ struct opts {
 	long hold;                  /* seconds; -1 = forever */
 	double grow_for;            /* seconds; 0 = until sizes are reached */
 	bool random;                /* anon pages full of pseudo-random bytes */
+	bool half_random;           /* each page: half pseudo-random, half zeros */
 	const char *name;           /* comm, for peers that match process names */
 	const char *heartbeat;      /* file the heartbeat thread keeps its figures in */
 };
@@ -72,6 +73,8 @@ static void usage(FILE *f)
 	      "  --hold SECONDS    hold the memory this long, then exit 0 (default: forever)\n"
 	      "  --random          fill every anonymous page with pseudo-random bytes\n"
 	      "                    (incompressible: zram stores it at a ratio near 1)\n"
+	      "  --half-random     fill the first half of every anonymous page with\n"
+	      "                    pseudo-random bytes, leave the rest zero (zram: ~2:1)\n"
 	      "  --every MIB       print a progress line every MIB mebibytes (default 16)\n"
 	      "  --name NAME       set the process name (comm), as peers match on it\n"
 	      "  --heartbeat FILE  keep 'max_gap_ms=G beats=N' (worst gap between 10 ms\n"
@@ -220,18 +223,23 @@ static int touch_anon(const struct opts *o, struct progress *p)
 			return -errno;
 		/* Non-zero, varied bytes so that zram cannot store the page as a
 		 * same-filled page for free. */
-		if (o->random) {
+		if (o->random || o->half_random) {
 			/* xorshift64: cheap under TCG, and no compressor finds
 			 * structure in it. Seeded per process and step so that
 			 * no two pages are equal (zram would not dedupe them
-			 * anyway, but page-merging could). */
+			 * anyway, but page-merging could). Half-random: the
+			 * second half of each page stays zero, which any
+			 * compressor stores in next to nothing, so a page
+			 * compresses to about half its size. */
 			uint64_t x = ((uint64_t)getpid() << 32) ^ (p->anon / STEP + 1) * 0x9e3779b97f4a7c15u;
-			for (uint64_t off = 0; off < STEP; off += sizeof(x)) {
-				x ^= x << 13;
-				x ^= x >> 7;
-				x ^= x << 17;
-				memcpy(m + off, &x, sizeof(x));
-			}
+			uint64_t fill = o->half_random ? (uint64_t)page / 2 : (uint64_t)page;
+			for (uint64_t pg = 0; pg < STEP; pg += (uint64_t)page)
+				for (uint64_t off = pg; off < pg + fill; off += sizeof(x)) {
+					x ^= x << 13;
+					x ^= x >> 7;
+					x ^= x << 17;
+					memcpy(m + off, &x, sizeof(x));
+				}
 		} else {
 			for (uint64_t off = 0; off < STEP; off += (uint64_t)page)
 				memset(m + off, (int)((off / (uint64_t)page + p->anon / STEP) % 251) + 1, 64);
@@ -444,6 +452,7 @@ int main(int argc, char **argv)
 		{ "hold", required_argument, NULL, 'H' },
 		{ "every", required_argument, NULL, 'e' },
 		{ "random", no_argument, NULL, 'R' },
+		{ "half-random", no_argument, NULL, 'Z' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "heartbeat", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
@@ -468,6 +477,7 @@ int main(int argc, char **argv)
 		case 'H': r = parse_seconds(optarg, &hold); o.hold = (long)hold; break;
 		case 'e': r = parse_uint(optarg, 1u << 20, &o.every); if (r == 0 && o.every == 0) r = -EINVAL; break;
 		case 'R': o.random = true; break;
+		case 'Z': o.half_random = true; break;
 		case 'n': o.name = optarg; break;
 		case 'b': o.heartbeat = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -502,6 +512,10 @@ int main(int argc, char **argv)
 	}
 	if (o.anon == UINT64_MAX && (o.file || o.shmem) ) {
 		fprintf(stderr, "memhog: --anon inf never ends, so --file/--shmem would never start\n");
+		return 2;
+	}
+	if (o.random && o.half_random) {
+		fprintf(stderr, "memhog: --random and --half-random are two different fills: choose one\n");
 		return 2;
 	}
 	if (o.heartbeat && (o.procs > 1 || o.storm > 0)) {

@@ -3,14 +3,19 @@
 # One run of the peers comparison (test/bench/peers/run.sh boots this once per
 # scenario x supervisor x swap x rate; the '# vm:' line above is rewritten
 # per run for zram). Parameters from the kernel command line:
-#   mt.scn=leak|multi|grow  mt.sup=SUPERVISOR  mt.swap=none|zram|disk
+#   mt.scn=leak|multi|grow|k8s  mt.sup=SUPERVISOR  mt.swap=none|zram|disk
 #   mt.rate=MIBPS|fill  mt.quick=0|1 (shorter windows, for the smoke test)
+#   mt.driver=systemd|cgroupfs (k8s: the kubelet's cgroup driver)
+#   mt.extra=N (N empty cgroups more under the supervised root, made before
+#   the supervisor starts)  mt.pages=random|half (the leaker's pages)
 # Prints one "PEERS-ROW key=value..." line; the host turns rows into tables.
 # Nothing here judges who won: a run fails only if it could not measure.
 . /lib/mt/lib.sh
 
 scn=$(mt_param scn leak) sup=$(mt_param sup kernel) swap=$(mt_param swap none)
 rate=$(mt_param rate 50) quick=$(mt_param quick 0)
+driver=$(mt_param driver systemd) extra=$(mt_param extra 0) pages=$(mt_param pages random)
+case $pages in random) leakfill=--random ;; half) leakfill=--half-random ;; *) mt_fail "mt.pages=$pages"; exit 1 ;; esac
 P=/peers
 S=$MT_STATE
 if [ "$quick" = 1 ]; then baseline=2 settle=2 episode=15; else baseline=5 settle=5 episode=90; fi
@@ -33,23 +38,39 @@ mt_log "swap=$swap SwapTotal=$(mt_meminfo SwapTotal)k MemTotal=$(mt_meminfo MemT
 names=""        # NAME=PID for peerwatch, every process
 bystanders=""   # whose death is a wrong kill: outside the leaker's container
                 # (grow: the valuable container, which must be made room for)
+cgargs=""       # --cgroup NAME=DIR for peerwatch: every container's cgroup
 adj_of() { case $1 in valuable*) echo -997 ;; *) echo 1000 ;; esac; }
+# register PNAME PID ADJ|"" CGPATH [CGNAME]: a started process, for
+# peerwatch; its container's cgroup (CGPATH, named CGNAME, default its last
+# component) sampled once.
+register() {
+	eval "pid_$1=$2"
+	[ -n "$3" ] && echo "$3" > /proc/$2/oom_score_adj
+	names="$names $1=$2"
+	case " $cgargs " in *"=$CG/$4 "*) ;; *) cgargs="$cgargs --cgroup ${5:-${4##*/}}=$CG/$4" ;; esac
+}
 container() { # CGNAME
 	mt_cg_make work/$1 memory.oom.group=$([ "$sup" = kernel-kubelet ] && echo 1 || echo 0)
 }
+fill=--random   # every process's pages; the leaker's are mt.pages
 proc() { # PNAME CGNAME COMM MEMHOG-ARGS...
 	pn=$1 cg=$2 comm=$3; shift 3
-	mt_cg_run work/$cg memhog --name "$comm" --random --every 1 --heartbeat $S/hb.$pn "$@" > $S/out.$pn
-	eval "pid_$pn=$MT_PID"
-	[ "$sup" = kernel-kubelet ] && echo "$(adj_of $comm)" > /proc/$MT_PID/oom_score_adj
-	names="$names $pn=$MT_PID"
+	mt_cg_run work/$cg memhog --name "$comm" $fill --every 1 --heartbeat $S/hb.$pn "$@" > $S/out.$pn
+	register $pn $MT_PID "$([ "$sup" = kernel-kubelet ] && adj_of $comm)" work/$cg
 }
 holding() { for pn in "$@"; do grep -q state=holding $S/out.$pn || return 1; done; }
 last_mib() { tail -n 1 $S/out.$1 2>/dev/null | sed -n 's/.*anon_mib=\([0-9]*\).*/\1/p'; }
 
-container valuable
-container cheap1; container cheap2
+[ $scn = k8s ] || { container valuable; container cheap1; container cheap2; }
 case $scn in
+k8s)
+	. /lib/mt/k8s.sh
+	# shellcheck disable=SC2034 # read by the k8s.sh files
+	MT_K8S_DRIVER=$driver
+	. $P/k8s.sh
+	k8s_node
+	bystanders="dns db web scratch report"
+	mt_wait_for "pods holding" 90 holding $bystanders leakside ;;
 leak)
 	proc valuable valuable valuable --anon 160M
 	container cheap3
@@ -72,11 +93,28 @@ grow)
 *) mt_fail "unknown mt.scn=$scn"; exit 1 ;;
 esac
 
+# --- the extra cgroups: empty, under the supervised root beside the
+# containers (work/idleN; k8s: container cgroups of one unnamed BestEffort
+# pod), made before the supervisor starts and removed at the end.
+if [ "$extra" -gt 0 ]; then
+	if [ $scn = k8s ]; then k8s_extra; else EXTRA_PARENT=work EXTRA_FMT='idle%d'; fi
+	awk -v n="$extra" -v d="$CG/$EXTRA_PARENT" -v f="$EXTRA_FMT" 'BEGIN { for (i = 1; i <= n; i++) printf "%s/" f "\n", d, i }' > $S/extra.list
+	t=$(mt_now_ms); xargs mkdir < $S/extra.list
+	mt_log "extra cgroups: $(wc -l < $S/extra.list) under $EXTRA_PARENT in $(( $(mt_now_ms) - t )) ms"
+fi
+
 # --- the supervisor, configured as test/bench/peers/README.md says.
 reserve_kib=$(( ($(mt_meminfo MemTotal) + $(mt_meminfo SwapTotal)) * 5 / 100 ))
 sup_pid=""
 case $sup in
-memtriaged-policy) memtriaged --config $P/memtriaged/config.json --policy-dir $P/memtriaged/policies --socket "" > $S/sup.log 2>&1 & sup_pid=$! ;;
+memtriaged-policy)
+	pol=$P/memtriaged/policies
+	if [ $scn = k8s ]; then
+		# the embedded default set, BestEffort pods killed at once (README)
+		pol=/tmp/k8s-policies; mkdir -p $pol
+		cp /policies/default/*.json $pol/ && cp $P/memtriaged/k8s/*.json $pol/
+	fi
+	memtriaged --config $P/memtriaged/config.json --policy-dir $pol --socket "" > $S/sup.log 2>&1 & sup_pid=$! ;;
 memtriaged-default) memtriaged --socket "" > $S/sup.log 2>&1 & sup_pid=$! ;;
 earlyoom)
 	. $P/earlyoom.conf
@@ -86,10 +124,13 @@ oomd)
 	# memory_above on work at the same reserve the others keep: what work
 	# holds now plus what is still available, less 5 % of RAM (oomd reads
 	# memory.current, RAM only; swap is its swap_free ruleset's business).
-	above=$(( $(cat $CG/work/memory.current) / 1024 + $(mt_meminfo MemAvailable) - $(mt_meminfo MemTotal) * 5 / 100 ))
-	sed "s/@MEMORY_ABOVE@/${above}K/" $P/oomd.json > /tmp/oomd.json
-	mt_log "oomd memory_above work threshold ${above}K"
-	peerwatch --setxattr $CG/work/valuable trusted.oomd_avoid 1 || { mt_fail "trusted.oomd_avoid on work/valuable"; exit 1; }
+	# k8s: the same on kubepods, killing pods of the BestEffort and
+	# Burstable slices; kube-system's pod avoided.
+	if [ $scn = k8s ]; then ow=$K8S_KUBEPODS ov=$K8S_VICTIMS oa=$K8S_DNS_POD; else ow=work ov='work/*' oa=work/valuable; fi
+	above=$(( $(cat $CG/$ow/memory.current) / 1024 + $(mt_meminfo MemAvailable) - $(mt_meminfo MemTotal) * 5 / 100 ))
+	sed -e "s/@MEMORY_ABOVE@/${above}K/" -e "s|@WORK@|$ow|g" -e "s|@VICTIMS@|$ov|g" $P/oomd.json > /tmp/oomd.json
+	mt_log "oomd memory_above $ow threshold ${above}K, victims $ov"
+	peerwatch --setxattr $CG/$oa trusted.oomd_avoid 1 || { mt_fail "trusted.oomd_avoid on $oa"; exit 1; }
 	. $P/oomd.conf
 	eval "set -- $OOMD_ARGS"
 	oomd "$@" > $S/sup.log 2>&1 & sup_pid=$! ;;
@@ -98,7 +139,7 @@ kernel|kernel-kubelet) ;;
 esac
 if [ -n "$sup_pid" ]; then
 	case $sup in
-	memtriaged-*) mt_wait_for "memtriaged ready" 60 grep -q '"event":"ready"' $S/sup.log ;;
+	memtriaged-*) mt_wait_for "memtriaged ready" $((60 + extra / 10)) grep -q '"event":"ready"' $S/sup.log ;;
 	earlyoom) mt_wait_for "earlyoom running" 30 grep -q 'mem total' $S/sup.log ;;
 	oomd) mt_wait_for "oomd running" 30 grep -qi 'running oomd' $S/sup.log ;;
 	esac
@@ -117,12 +158,21 @@ reset_beats
 # --- the episode.
 kmsg0=$(dmesg | grep -c 'oom-kill:')
 head0=$(( $(mt_meminfo MemAvailable) + $(mt_meminfo SwapFree) ))
+# The swap room as this run sees it: the swap free now, less the reserve's
+# swap part (the reserve is 5 % of RAM + swap, so 5 % of SwapTotal).
+swap_room=$(( $(mt_meminfo SwapFree) - $(mt_meminfo SwapTotal) * 5 / 100 ))
+zarg=""; [ "$swap" = zram ] && zarg="--zram /sys/block/zram0/mm_stat"
+r=""; [ "$rate" != fill ] && r="--rate $rate"
 case $scn in
 leak|multi)
-	r=""; [ "$rate" != fill ] && r="--rate $rate"
 	end=leaker
-	if [ $scn = leak ]; then container leaky; proc leaker leaky cheap --anon inf $r
-	else proc leaker multi cheap --anon inf $r; fi ;;
+	fill=$leakfill
+	if [ $scn = leak ]; then container leaky; proc leaker leaky cheap --anon inf $r; leak_cg=work/leaky
+	else proc leaker multi cheap --anon inf $r; leak_cg=work/multi; fi ;;
+k8s)
+	end=leaker leak_cg=$K8S_LEAK_POD
+	mt_cg_run $K8S_LEAK_RUN memhog --name cheap $leakfill --every 1 --heartbeat $S/hb.leaker --anon inf $r > $S/out.leaker
+	register leaker $MT_PID 1000 $K8S_LEAK_RUN ;;
 grow)
 	# Grow past the room above the reserve by 1.5 cheap containers: two
 	# kills of 40M are the least that makes room. zram holding incompressible
@@ -131,7 +181,6 @@ grow)
 	[ "$swap" = disk ] && room=$(( room + $(mt_meminfo SwapFree) ))
 	grow_mib=$(( room / 1024 + 60 ))
 	need=2
-	r=""; [ "$rate" != fill ] && r="--rate $rate"
 	end=valuable
 	# The grower is the running valuable process: a second process in its
 	# container does the growing (its heartbeat is the valuable one's).
@@ -139,12 +188,12 @@ grow)
 esac
 if [ $scn = grow ]; then
 	peerwatch --reserve-kib $reserve_kib ${sup_pid:+--supervisor $sup_pid} --end grower --settle $settle \
-		--timeout $episode $names > $S/watch.out &
+		--timeout $episode $zarg $cgargs $names > $S/watch.out &
 	pw=$!
 	( while ! holding grower; do sleep 0.2; mt_alive $pw || exit 0; done; kill -USR1 $pw ) &
 else
 	peerwatch --reserve-kib $reserve_kib ${sup_pid:+--supervisor $sup_pid} --end leaker --settle $settle \
-		--timeout $episode $names > $S/watch.out &
+		--timeout $episode $zarg $cgargs $names > $S/watch.out &
 	pw=$!
 fi
 wait $pw
@@ -168,8 +217,34 @@ multi)
 	k=0; for pn in leaker multi1 multi2; do died $pn && k=$((k + 1)); done
 	[ $k -gt 0 ] && killed="$killed,multi($k/3)" ;;
 grow) died grower && killed="$killed,grower" ;;
+k8s)
+	k=0; for pn in leaker leakside; do died $pn && k=$((k + 1)); done
+	[ $k -gt 0 ] && killed="$killed,leakpod($k/2)" ;;
 esac
 killed=${killed#,}; gaps=${gaps#,}
+# The leaker's container: whole = every one of its processes died.
+case $scn in
+leak) lcg=leaky; died leaker && whole=1/1 || whole=0/1 ;;
+multi) lcg=multi whole=$k/3 ;;
+k8s) lcg=leakpod whole=$k/2 ;;
+grow) lcg=valuable whole=- ;;
+esac
+# Every container cgroup whose memory.high a supervisor changed (a hold).
+cgv() { sed -n "s/^PEERWATCH-CG name=$1 .*$2=\([^ ]*\).*/\1/p" $S/watch.out; }
+held=$(sed -n 's/^PEERWATCH-CG name=\([^ ]*\) high_changed_ms=[0-9].*/\1/p' $S/watch.out | tr '\n' , | sed 's/,$//')
+# k8s: the Guaranteed, Burstable and kube-system pods killed or held.
+valued=-
+if [ $scn = k8s ]; then
+	valued=""
+	for pn in dns db web; do
+		if died $pn; then valued="$valued,$pn:killed"
+		elif mt_is_int "$(cgv $pn high_changed_ms)"; then valued="$valued,$pn:held"; fi
+	done
+	valued=${valued#,}; valued=${valued:-none}
+fi
+# The worst bystander gap against its own idle baseline (survivors only).
+gap_ratio=$(echo "$gaps" | tr , '\n' | awk -F'[:/]' '$2 != "killed" { b = $3 > 0 ? $3 : 1; r = $2 / b; if (r > m) m = r; n++ }
+	END { if (n) printf "%.1f", m; else print "-" }')
 cross=$(w cross_ms)
 if [ $scn = grow ]; then t_end=$(w elapsed_ms); [ "$(w end)" = signal ] || t_end=-
 	leak_mib=$(last_mib grower)
@@ -178,7 +253,35 @@ else t_end=$(death_ms leaker); leak_mib=$(last_mib leaker); fi
 if [ -n "$t_end" ] && [ "$t_end" != - ]; then
 	if [ "$cross" != - ]; then cross_to_kill=$((t_end - cross)); else cross_to_kill=before; fi
 else cross_to_kill=-; fi
-[ $scn = leak ] || [ $scn = multi ] || cross_to_kill=-
+[ $scn = grow ] && cross_to_kill=-
+# From the leaker's hold (its memory.high first changed) to its death.
+hold_ms=$(cgv $lcg high_changed_ms) hold_to_death=-
+[ $scn != grow ] && mt_is_int "$hold_ms" && mt_is_int "$t_end" && hold_to_death=$((t_end - hold_ms))
+# The leaker's swap at its death against the swap room at the start: the
+# largest 10 ms sample of its container's memory.swap.current (a leaker's
+# swap only grows; the last sample before the pidfd fires can already be
+# partly freed by the exit).
+leak_swap=$(cgv $lcg swap_peak_kib) swap_pct=-
+[ $scn != grow ] && mt_is_int "$leak_swap" && [ "$swap_room" -gt 0 ] && swap_pct=$((leak_swap * 100 / swap_room))
+# memtriaged: its kill line for the leaker (grow: its first kill): wakeup
+# (notified_us) -> cgroup.kill written (acted_us), and the reserve crossing
+# -> that write, on peerwatch's clock (both CLOCK_MONOTONIC).
+wake_to_kill=- cross_to_cgkill=- cgkill_pids=-
+case $sup in
+memtriaged-*)
+	if [ $scn = grow ]; then kl=$(grep '"event":"kill",' $S/sup.log | head -n 1)
+	else kl=$(grep "\"event\":\"kill\",\"cgroup\":\"$leak_cg" $S/sup.log | head -n 1); fi
+	n_us=$(echo "$kl" | sed -n 's/.*"notified_us":\([0-9]*\).*/\1/p')
+	a_us=$(echo "$kl" | sed -n 's/.*"acted_us":\([0-9]*\).*/\1/p')
+	cgkill_pids=$(echo "$kl" | sed -n 's/.*"pids":\([0-9]*\).*/\1/p')
+	if mt_is_int "$n_us" && mt_is_int "$a_us" && [ "$n_us" -gt 0 ]; then
+		wake_to_kill=$((a_us - n_us))
+		t0_us=$(w t0_us)
+		if [ $scn != grow ]; then
+			if [ "$cross" != - ]; then cross_to_cgkill=$((a_us / 1000 - t0_us / 1000 - cross)); else cross_to_cgkill=before; fi
+		fi
+	fi ;;
+esac
 # Throttles: memtriaged's memory.high steps (the only supervisor here that has any).
 throttles=-
 case $sup in
@@ -191,8 +294,17 @@ esac
 echo "PEERS-ROW scn=$scn sup=$sup swap=$swap rate=$rate bystanders_killed=$bk killed=${killed:-none}" \
 	"kernel_oom_kills=$kmsg leak_mib=${leak_mib:--} cross_to_kill_ms=$cross_to_kill end=$(w end)" \
 	"gaps_ms=$gaps psi_full_ms=$(w psi_full_ms) episode_ms=$(w elapsed_ms) sup_cpu_ms=$(w supervisor_cpu_ms)" \
-	"decisions=$decisions throttles=$throttles min_headroom_kib=$(w min_headroom_kib) head0_kib=$head0 reserve_kib=$reserve_kib${need:+ need=$need}"
+	"decisions=$decisions throttles=$throttles min_headroom_kib=$(w min_headroom_kib) head0_kib=$head0 reserve_kib=$reserve_kib${need:+ need=$need}" \
+	"driver=$([ $scn = k8s ] && echo $driver || echo -) pages=$pages extra=$extra held=${held:-none} whole=$whole" \
+	"valued_touched=$valued hold_to_death_ms=$hold_to_death cross_to_cgkill_ms=$cross_to_cgkill wake_to_kill_us=$wake_to_kill cgkill_pids=${cgkill_pids:--}" \
+	"swap_room_kib=$swap_room leak_swap_kib=${leak_swap:--} leak_swap_pct=$swap_pct gap_ratio=$gap_ratio" \
+	"zram_orig_kib=$(w zram_orig_kib) zram_compr_kib=$(w zram_compr_kib)"
 echo "MT: supervisor actions"; grep -E '"event":"(kill|throttle|release)|sending SIG|[Kk]illed' $S/sup.log | head -n 40 | sed "s/^/act| /"
 echo "MT: supervisor log (tail)"; grep -v ConfigTypes $S/sup.log 2>/dev/null | tail -n 30 | sed "s/^/sup| /"
 dmesg | grep -E 'oom-kill:|Killed process' | sed 's/^/kmsg| /'
+[ "$swap" = zram ] && echo "MT: zram mm_stat $(cat /sys/block/zram0/mm_stat)"
+if [ -f $S/extra.list ]; then
+	xargs rmdir < $S/extra.list 2>/dev/null
+	mt_log "extra cgroups removed: $(xargs ls -d < $S/extra.list 2>/dev/null | wc -l) left"
+fi
 mt_done

@@ -25,9 +25,19 @@ check() { # SUP ROW
 	for kr in 'bystanders_killed=[0-9]+' 'killed=[a-z0-9(),/]+' 'kernel_oom_kills=[0-9]+' 'leak_mib=[0-9]+' \
 		'cross_to_kill_ms=(-?[0-9]+|before|-)' 'end=(died|signal|timeout)' \
 		'gaps_ms=valuable:[0-9k][a-z0-9]*/[0-9]+,cheap1:[0-9k][a-z0-9]*/[0-9]+,cheap2:[0-9k][a-z0-9]*/[0-9]+,cheap3:[0-9k][a-z0-9]*/[0-9]+' \
-		'psi_full_ms=[0-9]+' 'episode_ms=[0-9]+' 'decisions=[0-9]+' 'min_headroom_kib=[0-9]+'; do
+		'psi_full_ms=[0-9]+' 'episode_ms=[0-9]+' 'decisions=[0-9]+' 'min_headroom_kib=[0-9]+' \
+		'pages=random' 'extra=0' 'held=[a-z0-9,]+' 'whole=[01]/1' 'gap_ratio=([0-9]+\.[0-9]|-)' \
+		'hold_to_death_ms=(-?[0-9]+|-)' 'swap_room_kib=0' 'leak_swap_pct=-'; do
 		echo " $row " | grep -Eq " $kr " || { echo "smoke.sh: FAIL: $s: field ${kr%%=*} missing or malformed in: $row"; return 1; }
 	done
+	case $s in
+	memtriaged-*)
+		# a time when its kill line was found (the kernel may kill first: -)
+		echo " $row " | grep -Eq ' wake_to_kill_us=(-|[0-9]+) ' ||
+			{ echo "smoke.sh: FAIL: $s: field wake_to_kill_us malformed in: $row"; return 1; } ;;
+	*) echo " $row " | grep -q ' wake_to_kill_us=- ' ||
+		{ echo "smoke.sh: FAIL: $s: a memtriaged kill time without memtriaged"; return 1; } ;;
+	esac
 	case $s in
 	kernel*) echo " $row " | grep -q ' sup_cpu_ms=- ' || { echo "smoke.sh: FAIL: $s: a supervisor CPU time without a supervisor"; return 1; } ;;
 	*) echo " $row " | grep -Eq ' sup_cpu_ms=[0-9]+ ' || { echo "smoke.sh: FAIL: $s: no supervisor CPU time"; return 1; } ;;

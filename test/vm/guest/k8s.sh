@@ -12,6 +12,9 @@
 #   /var/log/containers/<pod>_<ns>_<container>-<id>.log ->
 #       /var/log/pods/<ns>_<pod>_<uid>/<container>/0.log
 #   system.slice/<unit>.service for host services.
+# With MT_K8S_DRIVER=cgroupfs (default systemd) the kubelet's cgroupfs
+# driver's shapes instead: kubepods/<qos>/pod<uid>/<64 hex> (containerd),
+# crio-<64 hex>, crio-conmon-<64 hex>; Guaranteed pods as kubepods/pod<uid>.
 # (See /work/shared/docs/field-notes.md, "Kubernetes nodes".) Every level
 # gets the memory controller for its children (mt_cg_make). IDs and UIDs are
 # derived from the names, so a scenario can compute every path in advance.
@@ -20,6 +23,7 @@
 # Results are in variables (MT_K8S_*), never on stdout, so that the
 # background processes the functions start stay children of the scenario.
 
+MT_K8S_DRIVER=${MT_K8S_DRIVER:-systemd}
 MT_K8S_LOGS=/var/log/containers
 MT_K8S_PODLOGS=/var/log/pods
 
@@ -30,9 +34,17 @@ mt_k8s_uid() {
 	mt_k8s_id "uid:$1" | sed 's/^\(.\{8\}\)\(.\{4\}\)\(.\{4\}\)\(.\{4\}\)\(.\{12\}\).*/\1-\2-\3-\4-\5/'
 }
 
-# mt_k8s_pod_path QOS UID: the pod's cgroup (relative to CG), systemd driver.
-# QOS is guaranteed, burstable or besteffort.
+# mt_k8s_pod_path QOS UID: the pod's cgroup (relative to CG) for
+# $MT_K8S_DRIVER. QOS is guaranteed, burstable or besteffort.
 mt_k8s_pod_path() {
+	if [ "$MT_K8S_DRIVER" = cgroupfs ]; then
+		case $1 in
+		guaranteed) echo "kubepods/pod$2" ;;
+		burstable | besteffort) echo "kubepods/$1/pod$2" ;;
+		*) echo "mt_k8s_pod_path: QoS '$1' is not guaranteed, burstable or besteffort" >&2; return 1 ;;
+		esac
+		return
+	fi
 	_ku=$(echo "$2" | tr - _)
 	case $1 in
 	guaranteed) echo "kubepods.slice/kubepods-pod$_ku.slice" ;;
@@ -41,9 +53,19 @@ mt_k8s_pod_path() {
 	esac
 }
 
-# mt_k8s_scope RUNTIME ID: a container's scope name.
+# mt_k8s_scope RUNTIME ID: a container's scope name (cgroupfs driver: its
+# directory); RUNTIME crio-conmon for CRI-O's monitor.
 mt_k8s_scope() {
+	if [ "$MT_K8S_DRIVER" = cgroupfs ]; then
+		case $1 in
+		containerd) echo "$2" ;;
+		crio | crio-conmon) echo "$1-$2" ;;
+		*) echo "mt_k8s_scope: runtime '$1' is not containerd or crio" >&2; return 1 ;;
+		esac
+		return
+	fi
 	case $1 in
+	crio-conmon) echo "crio-conmon-$2.scope" ;;
 	containerd) echo "cri-containerd-$2.scope" ;;
 	crio) echo "crio-$2.scope" ;;
 	*) echo "mt_k8s_scope: runtime '$1' is not containerd or crio" >&2; return 1 ;;
@@ -76,7 +98,7 @@ mt_k8s_pod() {
 	mt_k8s_bg "$MT_K8S_SANDBOX_CG" sleep 100000
 	MT_K8S_CONMON_CG=""
 	if [ "$MT_K8S_RUNTIME" = crio ]; then
-		MT_K8S_CONMON_CG=$MT_K8S_POD_CG/crio-conmon-$_kid.scope
+		MT_K8S_CONMON_CG=$MT_K8S_POD_CG/$(mt_k8s_scope crio-conmon "$_kid")
 		mt_cg_make "$MT_K8S_CONMON_CG" || return 1
 		mt_k8s_bg "$MT_K8S_CONMON_CG" sleep 100000
 	fi
@@ -108,7 +130,7 @@ mt_k8s_container() {
 	fi
 	MT_K8S_CT_CONMON_CG=""
 	if [ "$MT_K8S_RUNTIME" = crio ]; then
-		MT_K8S_CT_CONMON_CG=$MT_K8S_POD_CG/crio-conmon-$MT_K8S_CT_ID.scope
+		MT_K8S_CT_CONMON_CG=$MT_K8S_POD_CG/$(mt_k8s_scope crio-conmon "$MT_K8S_CT_ID")
 		mt_cg_make "$MT_K8S_CT_CONMON_CG" || return 1
 		mt_k8s_bg "$MT_K8S_CT_CONMON_CG" sleep 100000
 	fi
