@@ -138,13 +138,16 @@ static int decide_kill(const struct mt_snapshot *s, const struct mt_select_opts 
 }
 
 /* memory.high for a grower: hold it at its current size; if it is already
- * held there and still grows (through swap, or a high set by someone else),
- * tighten by one step; never below the policy's floor. */
-static uint64_t throttle_value(const struct mt_candidate *c)
+ * held there and still grows, tighten by one step, but only while RAM is
+ * near its reserve and swap has room (each step moves that much more of the
+ * grower into swap, RAM it gives back to the others); without swap room a
+ * tighter hold frees nothing and only stalls it, so it stays at its level.
+ * Never below the policy's floor. */
+static uint64_t throttle_value(const struct mt_node *n, const struct mt_candidate *c)
 {
 	uint64_t v = c->mem.current;
 	if (c->mem.high != MT_UNLIMITED && c->mem.high <= c->mem.current)
-		v = sub0(c->mem.high, c->throttle_step);
+		v = n->ram_near_reserve && n->swap_has_room ? sub0(c->mem.high, c->throttle_step) : c->mem.high;
 	return max64(v, c->throttle_floor);
 }
 
@@ -179,7 +182,8 @@ static int decide_throttle(const struct mt_snapshot *s, struct mt_decision *d)
 	size_t n = s->n_candidates, m = 0;
 
 	d->throttle_due = node->headroom <= node->reserve ||
-		(node->eta_ms != MT_NEVER && node->eta_ms <= node->throttle_horizon_ms);
+		(node->eta_ms != MT_NEVER && node->eta_ms <= node->throttle_horizon_ms) ||
+		(node->ram_near_reserve && node->swap_has_room);
 	_cleanup_free_ struct grower *g = calloc(n + 1, sizeof(*g));
 	if (!g)
 		return -ENOMEM;
@@ -188,7 +192,7 @@ static int decide_throttle(const struct mt_snapshot *s, struct mt_decision *d)
 		struct mt_explain *e = &d->explain[i];
 		e->inelig = c->throttle_inelig;
 		if (!e->inelig) {
-			e->throttle_to = throttle_value(c);
+			e->throttle_to = throttle_value(node, c);
 			if (e->throttle_to >= min64(c->mem.high, c->mem.max))
 				e->inelig = MT_INELIG_ALREADY_HELD;
 		}

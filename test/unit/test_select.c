@@ -219,14 +219,42 @@ static void test_throttle(void)
 	CHECK_U64(s.node.headroom, 1 * GiB);
 	CHECK_INT(mt_select(&s, NULL, &d), 0);
 	CHECK(d.throttle_due);
+	CHECK(!s.node.swap_has_room);
 	CHECK_INT(d.action, MT_ACTION_THROTTLE);
+	/* no swap room: a held grower is not tightened (it would only stall),
+	 * so g-low-held is already held and g-high makes up the growth */
+	chosen_are(&s, &d, (const char *[]){ "g-low", "g-high" }, 2);
+	CHECK_U64(d.explain[find(&s, "g-low")].throttle_to, 500 * MiB);
+	CHECK_U64(d.explain[find(&s, "g-low-held")].throttle_to, 800 * MiB);
+	CHECK_INT(d.explain[find(&s, "g-low-held")].inelig, MT_INELIG_ALREADY_HELD);
+	CHECK_U64(d.explain[find(&s, "g-high")].throttle_to, 1 * GiB);
+	CHECK_INT(d.explain[find(&s, "g-killonly")].inelig, MT_INELIG_RESPONSE);
+	CHECK_INT(d.explain[find(&s, "idle")].inelig, MT_INELIG_NOT_GROWING);
+	mt_decision_free(&d);
+
+	/* RAM near its reserve and 1 GiB of swap room: tightened by its step,
+	 * which moves 64 MiB more of it into swap */
+	s.node.swap_free = s.node.swap_reserve + 1 * GiB;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK(s.node.swap_has_room && s.node.ram_near_reserve);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK(d.throttle_due);
 	chosen_are(&s, &d, (const char *[]){ "g-low", "g-low-held" }, 2);
 	CHECK_U64(d.explain[find(&s, "g-low")].throttle_to, 500 * MiB);
 	CHECK_U64(d.explain[find(&s, "g-low-held")].throttle_to, 736 * MiB);
 	CHECK_INT(reason(&s, &d, "g-high"), MT_REASON_NOT_NEEDED);
-	CHECK_INT(d.explain[find(&s, "g-killonly")].inelig, MT_INELIG_RESPONSE);
-	CHECK_INT(d.explain[find(&s, "idle")].inelig, MT_INELIG_NOT_GROWING);
 	mt_decision_free(&d);
+
+	/* the bound far (all 16 GiB of swap free) but RAM near its reserve:
+	 * throttle due, the growers held into swap */
+	s.node.swap_free = s.node.swap_total;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK(s.node.headroom > s.node.reserve);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK(d.throttle_due);
+	chosen_are(&s, &d, (const char *[]){ "g-low", "g-low-held" }, 2);
+	mt_decision_free(&d);
+	s.node.swap_free = s.node.swap_reserve;
 
 	/* far from the bound and not projected to cross: nothing */
 	s.node.mem_available = s.node.ram_reserve + 20 * GiB;
