@@ -1,0 +1,100 @@
+# Shared by scenarios/swap-room-zram.sh and swap-room-disk.sh (their headers
+# say what differs): swap_room_scenario zram|disk.
+# A valuable container (priority 900, kill), three cheap bystanders and one
+# cheap leaker (priority 100, throttle-then-kill, the default response) at
+# 100 MiB/s without end. As RAM nears its reserve with swap room left, the
+# leaker is held at memory.high (its memory.swap.high untouched), so the
+# kernel reclaims the leaker's own pages into swap; it is killed once swap
+# reaches its reserve, not before. Asserted: the leaker is held first, then
+# killed, and only it (0 bystanders, 0 kernel OOM kills); its swap at the
+# kill is >= 80 % of the swap room the daemon counted at the first hold;
+# memory.swap.high stays max while held. Printed, not asserted (a loaded
+# TCG host makes stalls noisy): each bystander's worst heartbeat gap during
+# the leak against an idle baseline measured in the same boot, and the
+# node's memory PSI full stall over the episode.
+swap_room_scenario() {
+	KIND=$1
+	mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+	S=$MT_STATE
+	pol=/tmp/policies
+	mkdir -p $pol
+	echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
+	echo '{"precedence": 100, "match": {"cgroup": "work/valuable"}, "priority": 900, "response": "kill"}' > $pol/valuable.json
+	echo '{"precedence": 100, "match": {"cgroup": "work/cheap*"}, "priority": 100, "response": "throttle-then-kill",
+	  "throttle": {"floor": "50%", "step": "10%", "interval_ms": 500}}' > $pol/cheap.json
+	echo '{"reserve": "64Mi"}' > /tmp/mt.json
+	mt_log "swap $KIND: $(tr '\n' ' ' < /proc/swaps)"
+	mt_cg_make work/valuable
+	mt_cg_run work/valuable memhog --name valuable --random --anon 128M --every 32 --heartbeat $S/hb.valuable > $S/valuable
+	valuable=$MT_PID
+	bys=""
+	for b in 1 2 3; do
+		mt_cg_make work/cheap$b
+		mt_cg_run work/cheap$b memhog --name cheap --random --anon 24M --every 8 --heartbeat $S/hb.cheap$b > $S/cheap$b
+		eval "pid_cheap$b=$MT_PID"
+		bys="$bys $MT_PID"
+	done
+	mt_wait_for "valuable and bystanders holding" 120 sh -c "grep -q state=holding $S/valuable && grep -q state=holding $S/cheap1 && grep -q state=holding $S/cheap2 && grep -q state=holding $S/cheap3"
+	mt_daemon_start --config /tmp/mt.json --policy-dir $pol --socket ""
+	mt_daemon_wait_log "memtriaged ready" 20 '"event":"ready"'
+	# the idle baseline, daemon running, same boot
+	kill -USR1 $valuable $bys
+	sleep 10
+	gap() { sed -n 's/.*max_gap_ms=\([0-9]*\).*/\1/p' $S/hb.$1; }
+	for b in cheap1 cheap2 cheap3 valuable; do eval "base_$b=$(gap $b)"; done
+	mt_log "idle baseline worst heartbeat gap (ms): cheap1=$base_cheap1 cheap2=$base_cheap2 cheap3=$base_cheap3 valuable=$base_valuable"
+	kill -USR1 $valuable $bys
+	full0=$(awk '$1 == "full" { sub("total=", "", $5); print $5 }' /proc/pressure/memory)
+	mt_log "before the leak: MemAvailable=$(mt_meminfo MemAvailable)k SwapFree=$(mt_meminfo SwapFree)k"
+	mt_cg_make work/cheapleak
+	mt_cg_run work/cheapleak memhog --name cheap --anon inf --rate 100 --every 16 > $S/leak; leak=$MT_PID
+	t0=$(mt_now_ms)
+	# sample the leaker while it lives: its limits and its swap
+	( while mt_alive $leak; do
+		echo "t=$(( $(mt_now_ms) - t0 )) current=$(cat $CG/work/cheapleak/memory.current 2>/dev/null)" \
+		     "swap=$(cat $CG/work/cheapleak/memory.swap.current 2>/dev/null)" \
+		     "high=$(cat $CG/work/cheapleak/memory.high 2>/dev/null)" \
+		     "swap_high=$(cat $CG/work/cheapleak/memory.swap.high 2>/dev/null)" \
+		     "avail=$(mt_meminfo MemAvailable)k swapfree=$(mt_meminfo SwapFree)k"
+		sleep 0.5
+	  done ) > $S/leak.samples 2>&1 &
+	mt_daemon_wait_log "the leaker killed" 240 '"event":"kill","cgroup":"work/cheapleak"'
+	t1=$(mt_now_ms)
+	mt_wait_for "the leaker gone" 30 sh -c "! kill -0 $leak 2>/dev/null"
+	sleep 2
+	full1=$(awk '$1 == "full" { sub("total=", "", $5); print $5 }' /proc/pressure/memory)
+	sed 's/^/leak| /' $S/leak.samples
+	for b in cheap1 cheap2 cheap3 valuable; do eval "leak_$b=$(gap $b)"; done
+
+	hold=$(grep -m1 '"event":"decision".*"action":"throttle".*"targets":\[[^]]*"work/cheapleak"' $S/memtriaged.log)
+	killd=$(grep -m1 '"event":"decision".*"action":"kill"' $S/memtriaged.log)
+	num() { echo "$1" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"; }
+	room=$(num "$hold" swap_room)
+	kswap=$(echo "$killd" | sed -n 's/.*"predicted":{"ram":[0-9]*,"swap":\([0-9]*\)}.*/\1/p')
+	kram=$(echo "$killd" | sed -n 's/.*"predicted":{"ram":\([0-9]*\),.*/\1/p')
+	mt_log "at the first hold: swap_room=$room mem_available=$(num "$hold" mem_available) swap_free=$(num "$hold" swap_free)" \
+		"zram=$(echo "$hold" | sed -n 's/.*"zram":\({[^}]*}\).*/\1/p')"
+	mt_log "at the kill: leaker RAM=$kram swap=$kswap; swap_free=$(num "$killd" swap_free)" \
+		"swap_deficit=$(num "$killd" swap_deficit) ram_deficit=$(num "$killd" ram_deficit); $((t1 - t0)) ms after the leak began"
+	mt_check "the leaker was held before it was killed" [ -n "$hold" ]
+	mt_check "a kill decision" [ -n "$killd" ]
+	mt_check "the kill decision's only target is the leaker" sh -c "echo '$killd' | grep -q '\"targets\":\[\"work/cheapleak\"\]'"
+	mt_check_gt "swap room at the first hold" "${room:-0}" 0
+	mt_check_ge "leaker's swap at the kill ($kswap) >= 80 % of the swap room at the hold ($room)" \
+		"$(( ${kswap:-0} * 100 ))" "$(( ${room:-1} * 80 ))"
+	mt_log "leaker used $(( ${kswap:-0} * 100 / ${room:-1} )) % of the swap room at the hold"
+	mt_check "memory.swap.high never written while held" sh -c "! grep -Eq 'swap_high=[0-9]' $S/leak.samples"
+	mt_check_eq "kill events" "$(mt_daemon_log_count '"event":"(kill|terminate)"')" 1
+	for b in 1 2 3; do eval "mt_check 'bystander cheap$b alive' mt_alive \$pid_cheap$b"; done
+	mt_check "valuable alive" mt_alive $valuable
+	mt_check_no_kernel_oom
+	for b in cheap1 cheap2 cheap3 valuable; do
+		eval "l=\$leak_$b i=\$base_$b"
+		mt_log "SWAP-ROOM-GAP kind=$KIND who=$b idle_ms=$i leak_ms=$l ratio=$(awk -v a=$l -v b=$i 'BEGIN { printf "%.2f", b ? a / b : 0 }')"
+	done
+	mt_log "SWAP-ROOM kind=$KIND room_at_hold=$room leaker_swap_at_kill=$kswap used_pct=$(( ${kswap:-0} * 100 / ${room:-1} ))" \
+		"node_full_stall_ms=$(( (full1 - full0) / 1000 )) leak_to_kill_ms=$((t1 - t0))"
+	mt_daemon_stop
+	kill -9 $valuable $bys 2>/dev/null
+	mt_done
+}
