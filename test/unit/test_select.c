@@ -348,6 +348,62 @@ static void test_tie_prefers_growers(void)
 
 int test_select_properties(void);
 
+/* Swap as room paid for by the grower (issue 16): RAM short of its reserve
+ * while swap has room is no deficit -- the grower is held (throttle), not
+ * killed; it is killed once the room is gone (swap at its reserve), and
+ * only then. */
+static void test_swap_room_before_kill(void)
+{
+	struct mt_snapshot s = { 0 };
+	struct mt_decision d;
+	fx_node(&s.node, 1 * GiB, 0);                    /* RAM 1 GiB short of its reserve */
+	s.node.swap_free = s.node.swap_reserve + 3 * GiB; /* 3 GiB of swap room */
+	s.node.growth_rate = 100 * MiB;
+	struct mt_candidate *c = fx_add(&s, "leak", 100, 2 * GiB, 1 * GiB);
+	c->growth_rate = 100 * MiB;
+	c->growth_known = true;
+	c->response = MT_RESPONSE_THROTTLE_THEN_KILL;
+	c->throttle_step = 64 * MiB;
+	fx_add(&s, "bystander", 100, 1 * GiB, 0);
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_U64(s.node.ram_deficit, 0);
+	CHECK(s.node.swap_has_room && s.node.ram_near_reserve);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.action, MT_ACTION_THROTTLE);
+	chosen_are(&s, &d, (const char *[]){ "leak" }, 1);
+	CHECK_U64(d.explain[find(&s, "leak")].throttle_to, 2 * GiB); /* held at its usage */
+	mt_decision_free(&d);
+
+	/* held and still growing: tightened by its step, into swap */
+	s.candidates[find(&s, "leak")].mem.high = 2 * GiB;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.action, MT_ACTION_THROTTLE);
+	CHECK_U64(d.explain[find(&s, "leak")].throttle_to, 2 * GiB - 64 * MiB);
+	mt_decision_free(&d);
+
+	/* 1 GiB of room left for 1 GiB short: no room beyond the shortfall,
+	 * still no deficit -- held where it is, not tightened, not killed */
+	s.node.swap_free = s.node.swap_reserve + 1 * GiB;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK(!s.node.swap_has_room);
+	CHECK_U64(s.node.ram_deficit, 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.action, MT_ACTION_NONE);
+	CHECK_INT(d.explain[find(&s, "leak")].inelig, MT_INELIG_ALREADY_HELD);
+	mt_decision_free(&d);
+
+	/* the room used up (swap below its reserve): the grower is the kill */
+	s.node.swap_free = s.node.swap_reserve - 16 * MiB;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK(s.node.swap_deficit > 0 && s.node.ram_deficit > 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.action, MT_ACTION_KILL);
+	chosen_are(&s, &d, (const char *[]){ "leak" }, 1);
+	mt_decision_free(&d);
+	mt_snapshot_free(&s);
+}
+
 int main(void)
 {
 	test_model();
@@ -358,6 +414,7 @@ int main(void)
 	test_nothing_coverable();
 	test_kill_in_flight();
 	test_throttle();
+	test_swap_room_before_kill();
 	test_tie_prefers_growers();
 	int props = test_select_properties();
 	return mt_check_status() | props;
