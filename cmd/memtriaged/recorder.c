@@ -30,7 +30,7 @@ static json_int_t limit_json(uint64_t v)
 
 static json_t *node_json(const struct mt_node *n)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:o}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:b, s:b, s:o}",
 	                 "mem_total", (json_int_t)n->mem_total, "mem_available", (json_int_t)n->mem_available,
 	                 "swap_total", (json_int_t)n->swap_total, "swap_free", (json_int_t)n->swap_free,
 	                 "commit", (json_int_t)n->commit, "bound", (json_int_t)n->bound,
@@ -38,6 +38,7 @@ static json_t *node_json(const struct mt_node *n)
 	                 "swap_deficit", (json_int_t)n->swap_deficit, "growth_rate", (json_int_t)n->growth_rate,
 	                 "eta_ms", (json_int_t)(n->eta_ms == MT_NEVER ? -1 : (json_int_t)n->eta_ms),
 	                 "psi_some_avg10", n->psi_some_avg10, "swap_room", (json_int_t)n->swap_room,
+	                 "swap_has_room", n->swap_has_room, "ram_near_reserve", n->ram_near_reserve,
 	                 "zram", mt_node_zram_figures_json(n));
 }
 
