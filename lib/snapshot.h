@@ -109,10 +109,14 @@ struct mt_node {
 };
 
 /* Below this much data in zram the ratio is not measured but assumed
- * (MT_ZRAM_ASSUMED_RATIO). 1 MiB is 256 pages: enough that zsmalloc's
- * per-class granularity (zspages of up to 4 pages) and a handful of odd
- * pages do not swing the ratio. */
-#define MT_ZRAM_MEASURE_MIN (UINT64_C(1) << 20)
+ * (MT_ZRAM_ASSUMED_RATIO). 8 MiB (2048 pages), not 1: the first pages the
+ * kernel's own reclaim moves are every process's odd ones, and they read
+ * as incompressible -- measured in the guest (swap-room-zram-kill, all
+ * containers' pages compressible): r = 1.09 at 1.1 MiB stored, 2.87 at
+ * 6 MiB. 8 MiB is 80 ms of reclaim at 100 MiB/s, within a look; while
+ * below it an overstated room costs at most 8 MiB * (1 - 1/2) = 4 MiB of
+ * RAM (incompressible data stored at the prior), inside any reserve. */
+#define MT_ZRAM_MEASURE_MIN (UINT64_C(8) << 20)
 
 /* The ratio assumed while unmeasured: 2, f = 1/2 -- the low end of what
  * zram's compressors (lzo-rle, zstd) get on anonymous memory (2-4). Why
@@ -122,7 +126,7 @@ struct mt_node {
  * MiB with ~280 MiB of zram room unused, issue 16). An overstated room is
  * bounded: as RAM nears its reserve the grower is held at memory.high
  * (ram_near_reserve, swap_has_room), so its own pages are the first to go
- * to zram, and 1 MiB stored measures the ratio within a look; with
+ * to zram, and MT_ZRAM_MEASURE_MIN stored measures it within a look; with
  * incompressible data f then drops to ~0, the room with it, and the RAM
  * deficit turns into a kill at that look (doc/selection.md, "zram"). */
 #define MT_ZRAM_ASSUMED_RATIO 2

@@ -150,8 +150,8 @@ static void test_assumed_ratio(void)
 	CHECK_U64(n.ram_deficit, 0);
 
 	/* r < 1 (incompressible data plus allocator overhead): f = 0 */
-	n.zram_orig_data_size = 2 * MIB;
-	n.zram_mem_used_total = 3 * MIB;
+	n.zram_orig_data_size = 16 * MIB;
+	n.zram_mem_used_total = 24 * MIB;
 	CHECK_INT(mt_node_compute(&n), 0);
 	CHECK(n.zram_ratio_measured);
 	CHECK(fabs(n.zram_ratio - 2.0 / 3.0) < 1e-12);
@@ -237,7 +237,7 @@ static void test_commit_invariance(void)
 	unsigned checked = 0;
 	for (int i = 0; i < 20000; i++) {
 		uint64_t p = 2 + rnd(63), q = 1 + rnd(p); /* 1 <= r <= 64 */
-		uint64_t a = 256 + rnd(1 << 16);          /* >= 1 MiB stored */
+		uint64_t a = 1024 + rnd(1 << 16);         /* >= 8 MiB stored (MT_ZRAM_MEASURE_MIN) */
 		struct mt_node n = random_node(p, q, a);
 		uint64_t b = rnd(1 << 12);
 		uint64_t x = p * b * 4096, pool = q * b * 4096;
@@ -332,7 +332,7 @@ static void test_selection_argument(void)
 			m.zram_limited_swap_free += sz, m.zram_limit_room += pool;
 		m.zram_orig_data_size -= sz;
 		m.zram_mem_used_total -= pool;
-		/* below 1 MiB left the ratio is assumed, not this one */
+		/* below MT_ZRAM_MEASURE_MIN left the ratio is assumed, not this one */
 		if (m.zram_orig_data_size < MT_ZRAM_MEASURE_MIN)
 			continue;
 		CHECK_INT(mt_node_compute(&m), 0);
