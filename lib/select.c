@@ -137,17 +137,22 @@ static int decide_kill(const struct mt_snapshot *s, const struct mt_select_opts 
 	return 0;
 }
 
-/* memory.high for a grower: hold it at its current size; if it is already
- * held there and still grows, tighten by one step, but only while RAM is
- * near its reserve and swap has room (each step moves that much more of the
- * grower into swap, RAM it gives back to the others); without swap room a
- * tighter hold frees nothing and only stalls it, so it stays at its level.
- * Never below the policy's floor. */
+/* memory.high for a grower: hold it at its current size. One held already
+ * -- memory.high within one step above its usage, or below it (reclaim to
+ * a hold overshoots a little; a limit far above the usage, the kubelet's
+ * MemoryQoS one, is not a hold) -- stays at its level, and is tightened by
+ * one step only while RAM is near its reserve and swap has room: each step
+ * moves that much more of the grower into swap, RAM it gives back to the
+ * others; without swap room a tighter hold frees nothing and only stalls
+ * it. (Holding it at its usage again each time would ratchet the hold down
+ * by reclaim's overshoot, a squeeze nobody decided.) Never below the
+ * policy's floor. */
 static uint64_t throttle_value(const struct mt_node *n, const struct mt_candidate *c)
 {
-	uint64_t v = c->mem.current;
-	if (c->mem.high != MT_UNLIMITED && c->mem.high <= c->mem.current)
-		v = n->ram_near_reserve && n->swap_has_room ? sub0(c->mem.high, c->throttle_step) : c->mem.high;
+	const struct mt_candidate_mem *m = &c->mem;
+	uint64_t v = m->current;
+	if (m->high != MT_UNLIMITED && m->high < add_sat(m->current, max64(c->throttle_step, 1)))
+		v = n->ram_near_reserve && n->swap_has_room ? sub0(m->high, c->throttle_step) : m->high;
 	return max64(v, c->throttle_floor);
 }
 

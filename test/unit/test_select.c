@@ -382,6 +382,29 @@ static void test_swap_room_before_kill(void)
 	CHECK_U64(d.explain[find(&s, "leak")].throttle_to, 2 * GiB - 64 * MiB);
 	mt_decision_free(&d);
 
+	/* reclaim overshot the hold (usage 8 MiB under it): still held there,
+	 * tightened from its level, never re-held at the usage */
+	s.candidates[find(&s, "leak")].mem.current = 2 * GiB - 8 * MiB;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_U64(d.explain[find(&s, "leak")].throttle_to, 2 * GiB - 64 * MiB);
+	mt_decision_free(&d);
+	s.node.swap_free = s.node.swap_reserve + 1 * GiB; /* no room beyond the shortfall: stays */
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_U64(d.explain[find(&s, "leak")].throttle_to, 2 * GiB);
+	CHECK_INT(d.explain[find(&s, "leak")].inelig, MT_INELIG_ALREADY_HELD);
+	mt_decision_free(&d);
+	/* a limit far above the usage is not a hold: held at the usage */
+	s.candidates[find(&s, "leak")].mem.high = 3 * GiB;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_U64(d.explain[find(&s, "leak")].throttle_to, 2 * GiB - 8 * MiB);
+	mt_decision_free(&d);
+	s.candidates[find(&s, "leak")].mem.high = 2 * GiB;
+	s.candidates[find(&s, "leak")].mem.current = 2 * GiB;
+	s.node.swap_free = s.node.swap_reserve + 3 * GiB;
+
 	/* 1 GiB of room left for 1 GiB short: no room beyond the shortfall,
 	 * still no deficit -- held where it is, not tightened, not killed */
 	s.node.swap_free = s.node.swap_reserve + 1 * GiB;
