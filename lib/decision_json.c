@@ -17,11 +17,12 @@ json_t *mt_inelig_to_json(uint32_t bits)
 
 static json_t *explain_to_json(const struct mt_candidate *c, const struct mt_explain *e)
 {
-	return json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:s, s:o, s:o}",
 		"path", c->path, "policy", c->policy, "priority", (json_int_t)c->priority,
 		"response", mt_response_to_string(c->response),
 		"frees_ram", (json_int_t)c->frees_ram, "frees_swap", (json_int_t)c->frees_swap,
 		"cost", (json_int_t)c->cost, "growth_rate", (json_int_t)c->growth_rate,
+		"growth_known", c->growth_known, "stops", (json_int_t)e->stops,
 		"useful_swap", (json_int_t)e->useful_swap, "useful_total", (json_int_t)e->useful_total,
 		"reason", mt_reason_to_string(e->reason), "ineligible", mt_inelig_to_json(e->inelig),
 		"throttle_to", e->reason == MT_REASON_THROTTLE ? json_integer((json_int_t)e->throttle_to)
@@ -35,7 +36,7 @@ int mt_decision_to_json(const struct mt_snapshot *s, const struct mt_decision *d
 	json_t *root = json_pack(
 		"{s:s, s:i, s:s, s:s, s:b, s:b, s:I, s:o,"
 		" s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:o},"
-		" s:{s:I, s:I}, s:{s:I, s:I}, s:{s:I, s:I}, s:o, s:o}",
+		" s:{s:I, s:I}, s:{s:I, s:I}, s:{s:I, s:I, s:I}, s:{s:I, s:I}, s:o, s:o}",
 		"format", MT_DECISION_FORMAT, "version", MT_DECISION_VERSION,
 		"action", mt_action_to_string(d->action), "method", mt_method_to_string(d->method),
 		"covered", d->covered, "throttle_due", d->throttle_due, "cost", (json_int_t)d->cost,
@@ -47,6 +48,8 @@ int mt_decision_to_json(const struct mt_snapshot *s, const struct mt_decision *d
 		"ram_near_reserve", n->ram_near_reserve, "zram", mt_node_zram_figures_json(n),
 		"pending", "ram", (json_int_t)d->pending_ram, "swap", (json_int_t)d->pending_swap,
 		"target", "swap", (json_int_t)d->target_swap, "total", (json_int_t)d->target_total,
+		"projection", "ms", (json_int_t)d->projected_ms, "growth_rate", (json_int_t)d->growth_rate,
+		"growth_allowance", (json_int_t)d->growth_allowance,
 		"freed", "ram", (json_int_t)d->freed_ram, "swap", (json_int_t)d->freed_swap,
 		"chosen", chosen, "candidates", cands);
 	if (!root)

@@ -1,5 +1,5 @@
-/* The heuristic half of the covering search, the set order and the driver;
- * the exact half is lib/killset_exact.c. */
+/* The heuristic half of the covering search and the driver; the exact half
+ * is lib/killset_exact.c, the orders both use lib/killset_order.c. */
 #include "killset.h"
 
 #include <errno.h>
@@ -17,37 +17,6 @@ typedef unsigned __int128 u128;
 
 static uint64_t min64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 static uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
-
-static int item_rank_cmp(const void *a, const void *b)
-{
-	const struct item *x = a, *y = b;
-	if (x->cost != y->cost)
-		return x->cost < y->cost ? -1 : 1;
-	if (x->growth != y->growth)
-		return x->growth > y->growth ? -1 : 1;
-	if (x->t != y->t)
-		return x->t > y->t ? -1 : 1;
-	if (x->s != y->s)
-		return x->s > y->s ? -1 : 1;
-	int r = strcmp(x->path ? x->path : "", y->path ? y->path : "");
-	if (r)
-		return r;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/* The documented total order used for every tie: cost asc, growth desc,
- * t desc, s desc, path, caller's index. Items are never sorted by it as a whole (sorting
- * 10,000 items cost more than the whole search); it is asked pairwise. */
-bool mt__ks_rank_less(const struct ctx *c, size_t a, size_t b)
-{
-	return item_rank_cmp(&c->it[a], &c->it[b]) < 0;
-}
-
-int mt__ks_rank_cmp_r(const void *a, const void *b, void *arg)
-{
-	const struct ctx *c = arg;
-	return item_rank_cmp(&c->it[*(const size_t *)a], &c->it[*(const size_t *)b]);
-}
 
 /* Progress an item makes toward the remaining needs, each need normalised by
  * its full target so that a byte of a small deficit weighs more than a byte
@@ -96,40 +65,6 @@ static void set_prune(const struct ctx *c, struct set *x)
 			memmove(&x->pos[k], &x->pos[k + 1], (x->n - k - 1) * sizeof(size_t));
 			x->n--;
 		}
-}
-
-static uint64_t set_growth(const struct ctx *c, const struct set *x)
-{
-	uint64_t g = 0;
-	for (size_t i = 0; i < x->n; i++)
-		g = add_sat(g, c->it[x->pos[i]].growth);
-	return g;
-}
-
-/* Total order on sets: cost, then the larger total growth (at equal
- * declared value, stop what is growing: it is what brought the node
- * here and will again), then fewer victims, then the lexicographically
- * smaller list of ranks (both sets sorted by rank). */
-bool mt__ks_set_better(const struct ctx *c, const struct set *a, const struct set *b)
-{
-	if (a->cost != b->cost)
-		return a->cost < b->cost;
-	uint64_t ga = set_growth(c, a), gb = set_growth(c, b);
-	if (ga != gb)
-		return ga > gb;
-	if (a->n != b->n)
-		return a->n < b->n;
-	for (size_t i = 0; i < a->n; i++)
-		if (a->pos[i] != b->pos[i])
-			return mt__ks_rank_less(c, a->pos[i], b->pos[i]);
-	return false;
-}
-
-void mt__ks_set_copy(struct set *dst, const struct set *src)
-{
-	memcpy(dst->pos, src->pos, src->n * sizeof(size_t));
-	dst->n = src->n;
-	dst->cost = src->cost;
 }
 
 /* ---- heuristic: ratio-greedy, then prefix + cheapest completion ---- */
@@ -196,6 +131,46 @@ static void complete(const struct ctx *c, const struct set *g, bool *in, struct 
 	}
 }
 
+/* The growth guarantee, on any set (the heuristic's, or one the budget cut
+ * short; an exact set passes unchanged, being best in the set order): while
+ * a victim can be swapped for an unchosen item of no higher cost and more
+ * growth with the set still covering, swap it (the set only gets better in
+ * the set order, so this ends) and prune again. O(victims x items) a round;
+ * the rounds are capped (each one strictly raises the set's growth at no
+ * more cost, so in practice one or two run). */
+#define GROWTH_SWAP_ROUNDS 64
+static void growth_swaps(const struct ctx *c, struct set *best, bool *in)
+{
+	for (int round = 0; round < GROWTH_SWAP_ROUNDS; round++) {
+		uint64_t s = 0, t = 0;
+		memset(in, 0, c->n * sizeof(bool));
+		for (size_t i = 0; i < best->n; i++) {
+			in[best->pos[i]] = true;
+			s = add_sat(s, c->it[best->pos[i]].s);
+			t = add_sat(t, c->it[best->pos[i]].t);
+		}
+		size_t vi = SIZE_MAX, vp = SIZE_MAX;
+		for (size_t i = 0; i < best->n && vi == SIZE_MAX; i++) {
+			const struct item *a = &c->it[best->pos[i]];
+			for (size_t p = 0; p < c->n; p++) {
+				const struct item *b = &c->it[p];
+				if (in[p] || b->cost > a->cost || b->growth <= a->growth)
+					continue;
+				if (s - a->s + b->s >= c->ts && t - a->t + b->t >= c->tt &&
+				    (vp == SIZE_MAX || mt__ks_rank_less(c, p, vp))) {
+					vi = i;
+					vp = p;
+				}
+			}
+		}
+		if (vi == SIZE_MAX)
+			return;
+		best->cost = best->cost - c->it[best->pos[vi]].cost + c->it[vp].cost;
+		best->pos[vi] = vp;
+		set_prune(c, best);
+	}
+}
+
 /* The kill search: the heuristic's set, then the exact search from it;
  * fills *best (sorted by rank), dropped[] (dominated items) and the proven
  * lower bound. */
@@ -222,6 +197,7 @@ static int solve(const struct ctx *c, const struct mt_select_opts *o, struct set
 	if (r < 0)
 		return r;
 	set_prune(c, best); /* a set cut short by the budget may carry a spare victim */
+	growth_swaps(c, best, in);
 	*ret_bound = er.bound < best->cost ? er.bound : best->cost;
 	*ret_method = er.proven ? MT_METHOD_EXACT : MT_METHOD_HEURISTIC;
 	return 0;

@@ -20,14 +20,21 @@ struct mt_killset_item {
 	size_t idx;       /* caller's index (the snapshot's) */
 	uint64_t s, t;    /* contributions, already capped at ts and tt */
 	uint64_t cost;    /* >= 1 */
-	uint64_t growth;  /* tie-break: growth_rate in bytes/s, 0 when not growing */
+	uint64_t growth;  /* tie-break: growth_rate in bytes/s, 0 when not growing
+	                   * or not known */
+	bool growth_unknown; /* growth 0 because it was never measured (growth_known
+	                      * false), not because the group is steady: ranks
+	                      * between growers and steady groups */
 	const char *path; /* tie-break; may be NULL */
 };
 
 /* Sets of equal cost: the larger total growth wins, then fewer victims,
  * then the smaller rank list. Every other tie is broken by the rank order
- * (cost asc, growth desc, t desc, s desc, path, idx), so the result does not
- * depend on the order of items. dropped[k]
+ * (cost asc, growth desc, unknown before steady, t desc, s desc, path, idx),
+ * so the result does not depend on the order of items. Whatever the method,
+ * the chosen set admits no swap of one victim for an unchosen item of no
+ * higher cost and more growth that still covers (the growth guarantee of
+ * doc/selection.md). dropped[k]
  * (n entries) tells whether items[k] was set aside as dominated. ret_chosen
  * (n entries) receives the chosen idx values, ascending; *ret_bound a proven
  * lower bound on the optimum cost (== *ret_cost when the cost is proven);

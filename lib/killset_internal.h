@@ -1,6 +1,8 @@
-/* Shared between the covering search's two halves: lib/killset.c (the
- * heuristic, the set order, the driver) and lib/killset_exact.c (the proof:
- * LP bound, reduced-cost fixing, dominance, branch and bound). Not a public
+/* Shared between the covering search's parts, which call downward only:
+ * lib/killset.c (the heuristic, the driver) -> lib/killset_exact.c (the
+ * proof: branch and bound) -> lib/killset_reduce.c (reduced-cost fixing,
+ * dominance) and lib/killset_lp.c (the LP bound); all of them ->
+ * lib/killset_order.c (the candidate rank, the set order). Not a public
  * interface. */
 #pragma once
 
@@ -22,8 +24,9 @@ struct mt__ks_set {
 	uint64_t cost;
 };
 
-/* The documented candidate order (cost asc, growth desc, t desc, s desc,
- * path, idx): whether it[a] ranks before it[b]. */
+/* lib/killset_order.c. The documented candidate order (cost asc, growth
+ * desc, unknown growth before steady, t desc, s desc, path, idx): whether
+ * it[a] ranks before it[b]. */
 bool mt__ks_rank_less(const struct mt__ks_ctx *c, size_t a, size_t b);
 /* qsort_r comparator on positions, arg = the context. */
 int mt__ks_rank_cmp_r(const void *a, const void *b, void *arg);

@@ -9,15 +9,20 @@
 static uint64_t min64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
 /* b dominates a: costs no more, frees at least as much toward both targets
- * and grows at least as fast (so swapping it in keeps the growth tie-break);
- * equal items are ordered by rank so the relation is a strict order. */
+ * and grows at least as fast (so swapping it in keeps the growth tie-break:
+ * a non-grower never drops a grower of equal cost), and at equal growth is
+ * no less likely to grow (a known steady item never drops one whose growth
+ * is unknown); equal items are ordered by rank so the relation is a strict
+ * order. Then b ranks before a whenever it dominates, so the swap also keeps
+ * the last tie-break. */
 static bool dominates(const struct mt__ks_ctx *c, size_t b, size_t a)
 {
 	const struct item *x = &c->it[b], *y = &c->it[a];
 	if (x->cost > y->cost || x->s < y->s || x->t < y->t || x->growth < y->growth)
 		return false;
-	return x->cost < y->cost || x->s > y->s || x->t > y->t || x->growth > y->growth ||
-	       mt__ks_rank_less(c, b, a);
+	if (x->growth == y->growth && y->growth_unknown && !x->growth_unknown)
+		return false;
+	return mt__ks_rank_less(c, b, a);
 }
 
 /* cost asc, t desc, s desc, growth desc, then rank: a dominator is always

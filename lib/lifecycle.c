@@ -55,6 +55,17 @@ bool mt_lc_kill_pending(const struct mt_lc_group *g, bool dry_run, uint64_t now_
 	return g->kill != MT_LC_KILL_NONE || (dry_run && now_ms < g->shadow_kill_until_ms);
 }
 
+void mt_lc_kill_credit(const struct mt_lc_group *g, bool dry_run, uint64_t now_ms, bool *ret_in_flight,
+		       uint64_t *ret_started_ms)
+{
+	*ret_in_flight = true;
+	*ret_started_ms = g->kill_started_ms;
+	if (mt_lc_kill_pending(g, dry_run, now_ms))
+		return;
+	*ret_started_ms = g->oom_seen_ms;
+	*ret_in_flight = !g->gone && now_ms < g->oom_credit_until_ms;
+}
+
 static uint64_t pressure_gap_ms(const struct mt_policy *p)
 {
 	return 2 * (uint64_t)p->pressure.window_ms + MT_LC_PRESSURE_GAP_SLACK_MS;
@@ -363,6 +374,10 @@ static void on_events(struct step *s, const struct mt_lc_event *ev)
 			return;
 		it->oom.total = now_e->oom_kill;
 		it->oom.new_kills = now_e->oom_kill - old->oom_kill;
+		uint64_t window = s->in->kill_timeout_ms < MT_LC_OOM_CREDIT_MS ? s->in->kill_timeout_ms
+										: MT_LC_OOM_CREDIT_MS;
+		g->oom_seen_ms = now;
+		g->oom_credit_until_ms = now + window;
 	}
 	if (!p || !p->escalate.set || !mt_response_may_kill(p->response) || mt_lc_kill_pending(g, s->in->dry_run, now) ||
 	    mt_lc_kill_backing_off(g, now))
@@ -544,6 +559,8 @@ static void on_event(struct step *s, const struct mt_lc_event *ev)
 			on_pressure(s, ev);
 		return;
 	case MT_LC_EV_POPULATED:
+		if (!ev->populated.populated)
+			g->oom_credit_until_ms = 0; /* everything a kill frees is back */
 		if (g->kill != MT_LC_KILL_NONE && !ev->populated.populated)
 			kill_over(s, m, true, false, ev->at_us);
 		return;

@@ -91,6 +91,10 @@ struct mt_lc_group {
 	unsigned kill_failures;    /* consecutive failed kills */
 	uint64_t kill_backoff_until_ms; /* not chosen for a kill before (lib/act.h) */
 	uint64_t shadow_kill_until_ms;
+	/* a kernel OOM kill seen in memory.events (oom_kill rose): credited
+	 * like a kill of ours in flight until its memory is back */
+	uint64_t oom_seen_ms;
+	uint64_t oom_credit_until_ms; /* 0: none */
 
 	/* policy.escalate window */
 	bool esc_armed;
@@ -112,6 +116,16 @@ struct mt_lc_group {
 #define MT_LC_TICK_MIN_MS 20
 #define MT_LC_TICK_MAX_MS 1000
 #define MT_LC_TICK_CHECKS_BEFORE 8
+
+/* How long a kernel OOM kill inside a group is credited (its frees count
+ * toward the deficit, it is not chosen): until its memory is back, which
+ * the measured exits bound (doc/control-law.md, "Kill-time growth
+ * allowance": populated 0 within 0.57 s for 400 MiB in RAM, 1.5 s half in
+ * zram), or populated 0 if sooner; never beyond the kill timeout. The
+ * window, not the group's figures, ends it: the OOM killer takes one
+ * process, and what its survivors hold is a deficit again once the victim
+ * has exited. */
+#define MT_LC_OOM_CREDIT_MS 2000
 
 /* The node's own state: when to decide. Zero-initialised, written only by
  * mt_lc_step(). */
@@ -273,6 +287,11 @@ void mt_lc_output_free(struct mt_lc_output *out);
 /* A kill of the group is under way, or in a dry run pretended to be: no
  * other decision may choose it. */
 bool mt_lc_kill_pending(const struct mt_lc_group *g, bool dry_run, uint64_t now_ms);
+/* What a snapshot carries for the group's kill credit (struct mt_candidate
+ * kill_in_flight, kill_started_ms): our kill pending, or else a kernel OOM
+ * kill within MT_LC_OOM_CREDIT_MS, which counts exactly like it. */
+void mt_lc_kill_credit(const struct mt_lc_group *g, bool dry_run, uint64_t now_ms, bool *ret_in_flight,
+		       uint64_t *ret_started_ms);
 /* A kill of the group failed lately: it is not chosen again before its
  * back-off ends (mt_act_kill_backoff_ms). */
 bool mt_lc_kill_backing_off(const struct mt_lc_group *g, uint64_t now_ms);

@@ -65,11 +65,35 @@ const char *mt_inelig_to_string(uint32_t bit)
 	}
 }
 
-static void useful(const struct mt_candidate *c, uint64_t ts, uint64_t tt,
+/* Bytes a rate adds over ms milliseconds. */
+static uint64_t over_ms(uint64_t rate, uint64_t ms)
+{
+	unsigned __int128 v = (unsigned __int128)rate * ms / 1000;
+	return v > UINT64_MAX ? UINT64_MAX : (uint64_t)v;
+}
+
+static uint64_t growth_pos(const struct mt_candidate *c)
+{
+	return c->growth_rate > 0 ? (uint64_t)c->growth_rate : 0;
+}
+
+/* What a kill of c removes from the projected deficit over T ms: its frees
+ * and the growth it would have added meanwhile. */
+static uint64_t frees_total(const struct mt_candidate *c, uint64_t t_ms)
+{
+	return add_sat(add_sat(c->frees_ram, c->frees_swap), over_ms(growth_pos(c), t_ms));
+}
+
+static void useful(const struct mt_candidate *c, uint64_t ts, uint64_t tt, uint64_t t_ms,
 		   uint64_t *ret_s, uint64_t *ret_t)
 {
 	*ret_s = min64(c->frees_swap, ts);
-	*ret_t = min64(add_sat(c->frees_ram, c->frees_swap), tt);
+	*ret_t = min64(frees_total(c, t_ms), tt);
+}
+
+uint64_t mt_decision_frees_total(const struct mt_candidate *c, const struct mt_decision *d)
+{
+	return frees_total(c, d->projected_ms);
 }
 
 bool mt_decision_set_covers(const struct mt_snapshot *s, const struct mt_decision *d,
@@ -79,9 +103,48 @@ bool mt_decision_set_covers(const struct mt_snapshot *s, const struct mt_decisio
 	for (size_t i = 0; i < n; i++) {
 		const struct mt_candidate *c = &s->candidates[set[i]];
 		sw = add_sat(sw, c->frees_swap);
-		tot = add_sat(tot, add_sat(c->frees_ram, c->frees_swap));
+		tot = add_sat(tot, frees_total(c, d->projected_ms));
 	}
 	return sw >= d->target_swap && tot >= d->target_total;
+}
+
+/* The time from the decision until c's memory is back after a kill. */
+static uint64_t kill_completion_ms(const struct mt_snapshot *s, const struct mt_candidate *c)
+{
+	uint64_t swap_us = s->node.zram_swap_total > 0 ? MT_KILL_ZRAM_US_PER_MIB : MT_KILL_RAM_US_PER_MIB;
+	unsigned __int128 us = (unsigned __int128)c->frees_ram * MT_KILL_RAM_US_PER_MIB +
+			       (unsigned __int128)c->frees_swap * swap_us;
+	us >>= 20;
+	return add_sat(MT_KILL_WRITE_MS, us / 1000 > UINT64_MAX ? UINT64_MAX : (uint64_t)(us / 1000));
+}
+
+/* Targets after credit, projected over t_ms (see select.h). */
+static void project(const struct mt_snapshot *s, struct mt_decision *d, uint64_t t_ms)
+{
+	const struct mt_node *node = &s->node;
+	uint64_t g = 0;
+	bool pending = false, unknown = false;
+	for (size_t i = 0; i < s->n_candidates; i++) {
+		const struct mt_candidate *c = &s->candidates[i];
+		if (c->kill_inelig & (MT_INELIG_KILL_PENDING | MT_INELIG_KILL_STUCK)) {
+			pending = pending || (c->kill_inelig & MT_INELIG_KILL_PENDING);
+			continue; /* killed: no longer growing */
+		}
+		unknown = unknown || (c->growth_rate <= 0 && !c->growth_known);
+		g = add_sat(g, growth_pos(c));
+	}
+	/* The node's growth beyond the candidates' is growth no kill of theirs
+	 * is known to stop; while a candidate's growth is unknown it may be
+	 * that one's (a leaker not yet sampled), and projecting it as growth
+	 * to make room for would take bystanders along with the leaker. */
+	if (!pending && !unknown && node->growth_rate > 0)
+		g = max64(g, (uint64_t)node->growth_rate);
+	d->projected_ms = t_ms;
+	d->growth_rate = g;
+	d->growth_allowance = over_ms(g, t_ms);
+	d->target_swap = sub0(node->swap_deficit, d->pending_swap);
+	d->target_total = sub0(add_sat(add_sat(node->ram_deficit, node->swap_deficit), d->growth_allowance),
+			       add_sat(d->pending_ram, d->pending_swap));
 }
 
 /* The kill phase: targets after credit, coverability, search, explanation. */
@@ -99,7 +162,7 @@ static int decide_kill(const struct mt_snapshot *s, const struct mt_select_opts 
 	for (size_t i = 0; i < n; i++) {
 		const struct mt_candidate *c = &s->candidates[i];
 		struct mt_explain *e = &d->explain[i];
-		useful(c, d->target_swap, d->target_total, &e->useful_swap, &e->useful_total);
+		useful(c, d->target_swap, d->target_total, d->projected_ms, &e->useful_swap, &e->useful_total);
 		e->inelig = c->kill_inelig;
 		if (e->inelig == 0 && e->useful_swap == 0 && e->useful_total == 0)
 			e->inelig = MT_INELIG_NOTHING_TO_FREE;
@@ -108,8 +171,11 @@ static int decide_kill(const struct mt_snapshot *s, const struct mt_select_opts 
 			continue;
 		}
 		e->reason = MT_REASON_COSTLIER;
+		e->stops = over_ms(growth_pos(c), d->projected_ms);
+		/* a measured rate <= 0 is steady; no measurement is neither */
 		items[m++] = (struct mt_killset_item){ .idx = i, .cost = c->cost, .path = c->path,
-		                                       .growth = c->growth_rate > 0 ? (uint64_t)c->growth_rate : 0 };
+		                                       .growth = growth_pos(c),
+		                                       .growth_unknown = c->growth_rate <= 0 && !c->growth_known };
 		all_s = add_sat(all_s, e->useful_swap);
 		all_t = add_sat(all_t, e->useful_total);
 	}
@@ -118,7 +184,7 @@ static int decide_kill(const struct mt_snapshot *s, const struct mt_select_opts 
 	d->covered = all_s >= d->target_swap && all_t >= d->target_total;
 	uint64_t ts = min64(d->target_swap, all_s), tt = min64(d->target_total, all_t);
 	for (size_t k = 0; k < m; k++)
-		useful(&s->candidates[items[k].idx], ts, tt, &items[k].s, &items[k].t);
+		useful(&s->candidates[items[k].idx], ts, tt, d->projected_ms, &items[k].s, &items[k].t);
 
 	int r = mt_killset_solve(items, m, ts, tt, o, dropped, d->chosen, &d->n_chosen,
 				 &d->cost, &d->cost_bound, &d->method);
@@ -135,6 +201,42 @@ static int decide_kill(const struct mt_snapshot *s, const struct mt_select_opts 
 	}
 	d->action = d->n_chosen > 0 ? MT_ACTION_KILL : MT_ACTION_NONE;
 	return 0;
+}
+
+/* The kill phase over the completion time of its own set: from the
+ * horizon's floor, re-projected over the chosen set's completion while that
+ * is longer (T only grows, and takes one of the candidates' completion
+ * times, so this ends; capped at MT_KILL_PROJECT_ROUNDS). */
+static int decide_projected(const struct mt_snapshot *s, const struct mt_select_opts *o,
+			    struct mt_decision *d)
+{
+	uint64_t t_ms = MT_KILL_HORIZON_MIN_MS;
+	for (int round = 1;; round++) {
+		project(s, d, t_ms);
+		d->n_chosen = 0;
+		d->cost = d->cost_bound = d->freed_ram = d->freed_swap = 0;
+		d->method = MT_METHOD_NONE;
+		d->action = MT_ACTION_NONE;
+		d->covered = true;
+		memset(d->explain, 0, s->n_candidates * sizeof(*d->explain));
+		if (d->target_swap == 0 && d->target_total == 0) {
+			for (size_t i = 0; i < s->n_candidates; i++) {
+				d->explain[i].inelig = s->candidates[i].kill_inelig;
+				d->explain[i].reason = d->explain[i].inelig ? MT_REASON_INELIGIBLE
+									    : MT_REASON_NOT_NEEDED;
+			}
+			return 0;
+		}
+		int r = decide_kill(s, o, d);
+		if (r < 0)
+			return r;
+		uint64_t done = MT_KILL_HORIZON_MIN_MS;
+		for (size_t k = 0; k < d->n_chosen; k++)
+			done = max64(done, kill_completion_ms(s, &s->candidates[d->chosen[k]]));
+		if (done <= t_ms || round == MT_KILL_PROJECT_ROUNDS)
+			return 0;
+		t_ms = done;
+	}
 }
 
 /* memory.high for a grower: hold it at its current size. One held already
@@ -264,18 +366,9 @@ int mt_select(const struct mt_snapshot *s, const struct mt_select_opts *opts,
 			      add_sat(d.pending_ram, d.pending_swap));
 	d.covered = true;
 
-	if (node->ram_deficit > 0 || node->swap_deficit > 0) {
-		if (d.target_swap > 0 || d.target_total > 0)
-			r = decide_kill(s, &o, &d);
-		else {
-			for (size_t i = 0; i < s->n_candidates; i++) {
-				d.explain[i].inelig = s->candidates[i].kill_inelig;
-				d.explain[i].reason = d.explain[i].inelig ? MT_REASON_INELIGIBLE
-									  : MT_REASON_NOT_NEEDED;
-			}
-			r = 0;
-		}
-	} else
+	if (node->ram_deficit > 0 || node->swap_deficit > 0)
+		r = decide_projected(s, &o, &d);
+	else
 		r = decide_throttle(s, &d);
 	if (r < 0) {
 		mt_decision_free(&d);

@@ -6,12 +6,24 @@
  * Kill: among the candidates eligible for a kill (kill_inelig == 0), choose
  * the set X of minimum total cost such that, with the frees of kills still in
  * flight (within their grace) credited first,
- *     S(X) >= target_swap   and   R(X) + S(X) >= target_total
+ *     S(X) >= target_swap   and   R(X) + S(X) + stops(X) >= target_total
  * where target_swap = swap_deficit - pending swap, target_total =
- * ram_deficit + swap_deficit - pending RAM - pending swap (each at least 0).
+ * ram_deficit + swap_deficit + growth_allowance - pending RAM - pending swap
+ * (each at least 0). The deficit is projected over the time T the kill
+ * takes to complete (projected_ms): growth_allowance = G x T with G the
+ * node's growth (below), and a victim's growth over T counts as freed
+ * (stops: killing it stops it). T is the completion time of the chosen set
+ * itself (MT_KILL_* below), at least MT_KILL_HORIZON_MIN_MS. G is
+ * the sum of the candidates' positive growth, or the node's growth_rate when
+ * larger, no kill is in flight (the node's average still carries a
+ * victim's growth after it is killed) and every candidate's growth is known
+ * (an unsampled one may be the node's grower).
  * The set is minimal (removing any victim leaves a deficit). When no set
  * covers, covered is false and the set reaches the most that all eligible
- * candidates together can free, at the lowest cost.
+ * candidates together can free, at the lowest cost. Among sets of equal
+ * cost the one that stops the most growth wins (doc/selection.md,
+ * "Tie-breaks"); no victim of the chosen set can be swapped for an eligible
+ * candidate of no higher cost that grows faster and still covers.
  *
  * Throttle: with no deficit, when headroom <= reserve or eta_ms <=
  * throttle_horizon_ms, hold growers that may be throttled at a memory.high
@@ -24,6 +36,34 @@
 #include <stdint.h>
 
 #include "snapshot.h"
+
+/* How long a kill takes to complete, from the decision to the victim's
+ * memory being back (doc/control-law.md, "Kill-time growth allowance"; the
+ * slow end of the guest's measurements under load): the cgroup.kill write
+ * (median 0.3-3.9 ms, worst 36 ms) and the decision, then the exit, ~2.25
+ * ms per MiB in RAM (224 ms for 100 MiB) and ~6 ms per MiB in zram (1.5 s
+ * for 400 MiB half in zram). Victims of one set exit in parallel: a set
+ * completes with its slowest victim. Disk swap is counted at the RAM rate. */
+#define MT_KILL_WRITE_MS 40
+#define MT_KILL_RAM_US_PER_MIB 2250
+#define MT_KILL_ZRAM_US_PER_MIB 6000
+/* The projection's horizon is the set's completion but never less than
+ * this: the node timer's idle pace (lib/lifecycle.h MT_LC_TICK_MAX_MS), the
+ * longest a crossing right after the kill's completion can wait for a look.
+ * A 40 MiB victim's memory is back in 26-41 ms with process_mrelease (130
+ * ms by the rates above); sized for that alone, a container growing at
+ * tens of MiB/s crosses again within a second, and its victims go one per
+ * crossing, each at the reserve's edge (issue 16: "3.5 s apart, each sized
+ * to the deficit of that instant"). So one decision covers the growth for
+ * as long as nothing else is sure to look. A victim that is itself the
+ * grower cancels its own allowance (its growth counts as freed), so the
+ * horizon only ever adds victims for growth a kill of theirs does not stop. */
+#define MT_KILL_HORIZON_MIN_MS 1000
+/* Rounds of the completion-time iteration (T from the horizon's floor, then
+ * the chosen set's completion while that is longer): each round is one
+ * search; only victims slower than the floor (~400 MiB in RAM, ~160 MiB in
+ * zram) start a second. */
+#define MT_KILL_PROJECT_ROUNDS 4
 
 enum mt_action {
 	MT_ACTION_NONE,
@@ -60,7 +100,9 @@ struct mt_explain {
 	uint32_t inelig;       /* bits for the action considered (kill on a deficit,
 	                        * else throttle) */
 	uint64_t useful_swap;  /* its swap frees counted toward target_swap */
-	uint64_t useful_total; /* its frees counted toward target_total */
+	uint64_t useful_total; /* its frees counted toward target_total (with stops) */
+	uint64_t stops;        /* KILL: its positive growth over projected_ms, which
+	                        * a kill of it removes from the projection */
 	uint64_t throttle_to;  /* memory.high value when reason is THROTTLE */
 };
 
@@ -72,7 +114,10 @@ struct mt_decision {
 	uint64_t pending_ram;     /* credited frees of kills in flight */
 	uint64_t pending_swap;
 	uint64_t target_swap;     /* after credit; see above */
-	uint64_t target_total;
+	uint64_t target_total;    /* after credit, with growth_allowance */
+	uint64_t projected_ms;    /* KILL phase: T, the deficit's projection horizon */
+	uint64_t growth_rate;     /* KILL phase: G, bytes/s, the growth projected */
+	uint64_t growth_allowance; /* G x T, in target_total */
 	uint64_t freed_ram;       /* by the chosen kill set */
 	uint64_t freed_swap;
 	uint64_t cost;            /* total cost of the chosen kill set */
@@ -110,6 +155,10 @@ void mt_decision_free(struct mt_decision *d);
  * explanation. Pure. */
 bool mt_decision_set_covers(const struct mt_snapshot *s, const struct mt_decision *d,
 			    const size_t *set, size_t n);
+
+/* What a kill of c counts toward target_total in d: its RAM and swap frees
+ * and its positive growth over d->projected_ms. Pure. */
+uint64_t mt_decision_frees_total(const struct mt_candidate *c, const struct mt_decision *d);
 
 /* Stable names for output ("none", "throttle", "kill"; "exact", ...;
  * "kill", "throttle", "no-pressure", "ineligible", "dominated", "costlier",

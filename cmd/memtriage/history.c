@@ -198,6 +198,11 @@ static int render_explain(const struct mt_cli *cli, json_t *e, FILE *f)
 	fprintf(f, "%-12sswap %s, total %s (credited to kills in flight: ", "to free",
 	        mt_cell_bytes(target, "swap", a), mt_cell_bytes(target, "total", b));
 	fprintf(f, "%s)\n", freed(mt_member(x, e, "pending"), rs, sizeof(rs)));
+	json_t *proj = mt_member(x, e, "projection");
+	if (json_is_object(proj) && json_integer_value(json_object_get(proj, "ms")) > 0)
+		fprintf(f, "%-12sover %s ms, growth %s/s: %s of the total (doc/selection.md, \"Growing deficits\")\n",
+		        "projected", mt_cell_int(proj, "ms", c1), mt_cell_bytes(proj, "growth_rate", a),
+		        mt_cell_bytes(proj, "growth_allowance", b));
 	json_t *act = mt_member(x, e, "action");
 	const char *action = json_is_string(act) ? json_string_value(act) : "-";
 	fprintf(f, "%-12s", "action");

@@ -169,6 +169,9 @@ static void print_table(const char *file, const struct mt_snapshot *s, const str
 	}
 	printf("deficit   RAM %s, swap %s; kills in flight free RAM %s, swap %s\n",
 	       B(n->ram_deficit), B(n->swap_deficit), B(d->pending_ram), B(d->pending_swap));
+	if (d->projected_ms > 0)
+		printf("projected over %" PRIu64 " ms (the kill's horizon): growth %s/s adds %s to the deficit\n",
+		       d->projected_ms, B(d->growth_rate), B(d->growth_allowance));
 	if (d->action == MT_ACTION_KILL)
 		printf("decision  kill %zu (%s search), cost %" PRIu64 "%s, frees RAM %s + swap %s "
 		       "against swap %s, total %s: %s\n",

@@ -134,8 +134,7 @@ static int build_cb(struct cg *c, void *ud)
 	if (m->growth_rate < GROWTH_NOISE_BPS && m->growth_rate > -GROWTH_NOISE_BPS)
 		m->growth_rate = 0;
 	m->age_ms = now - c->appeared_ms;
-	m->kill_in_flight = mt_lc_kill_pending(&c->lc, d->opts.dry_run, now);
-	m->kill_started_ms = c->lc.kill_started_ms;
+	mt_lc_kill_credit(&c->lc, d->opts.dry_run, now, &m->kill_in_flight, &m->kill_started_ms);
 	m->kill_failed = mt_lc_kill_backing_off(&c->lc, now);
 	b->s->n_candidates++;
 	return 0;

@@ -168,6 +168,12 @@ static uint64_t keep_decision(struct daemon *d, const struct mt_lc_input *in, co
 		/* "cost 7, optimum >= 6": the bound equals the cost when proven */
 		json_object_set_new(rec, "cost", json_integer((json_int_t)dec->cost));
 		json_object_set_new(rec, "cost_bound", json_integer((json_int_t)dec->cost_bound));
+		/* the deficit projected over the kill's completion (lib/select.h) */
+		json_object_set_new(rec, "projection",
+		                    json_pack("{s:I, s:I, s:I, s:I}", "ms", (json_int_t)dec->projected_ms, "growth_rate",
+		                              (json_int_t)dec->growth_rate, "growth_allowance",
+		                              (json_int_t)dec->growth_allowance, "target_total",
+		                              (json_int_t)dec->target_total));
 	}
 	json_t *targets = json_array();
 	for (size_t i = 0; i < dec->n_chosen; i++)

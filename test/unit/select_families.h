@@ -147,6 +147,7 @@ struct fam_inst {
 	size_t n, *idx;
 	uint64_t *s, *t, *c;
 	uint64_t ts, tt;
+	const struct mt_decision *d; /* its projection (mt_decision_frees_total) */
 };
 
 static inline void fam_inst_from(const struct mt_snapshot *s, const struct mt_decision *d, struct fam_inst *in)
@@ -160,10 +161,11 @@ static inline void fam_inst_from(const struct mt_snapshot *s, const struct mt_de
 	if (!in->idx || !in->s || !in->t || !in->c)
 		abort();
 	in->n = 0;
+	in->d = d;
 	for (size_t i = 0; i < n; i++) {
 		const struct mt_candidate *c = &s->candidates[i];
 		uint64_t sw = c->frees_swap < d->target_swap ? c->frees_swap : d->target_swap;
-		uint64_t t = c->frees_ram + c->frees_swap;
+		uint64_t t = mt_decision_frees_total(c, d);
 		t = t < d->target_total ? t : d->target_total;
 		if (c->kill_inelig || (sw == 0 && t == 0))
 			continue;
@@ -197,7 +199,7 @@ static inline bool fam_covers(const struct mt_snapshot *s, const struct fam_inst
 		if (k != skip) {
 			const struct mt_candidate *c = &s->candidates[set[k]];
 			sw += c->frees_swap;
-			tot += c->frees_ram + c->frees_swap;
+			tot += mt_decision_frees_total(c, in->d);
 		}
 	return sw >= in->ts && tot >= in->tt;
 }

@@ -133,8 +133,8 @@ static const char *run(struct world *w, const struct stepdef *sd)
 		snapshot(&snap, sd->ev);
 		/* as the daemon fills them (decide.c) */
 		snap.node.now_ms = w->now;
-		snap.candidates[0].kill_in_flight = mt_lc_kill_pending(&w->g, w->dry, w->now);
-		snap.candidates[0].kill_started_ms = w->g.kill_started_ms;
+		mt_lc_kill_credit(&w->g, w->dry, w->now, &snap.candidates[0].kill_in_flight,
+				  &snap.candidates[0].kill_started_ms);
 		snap.candidates[0].kill_failed = mt_lc_kill_backing_off(&w->g, w->now);
 		CHECK_INT(mt_snapshot_compute(&snap), 0);
 		in.snapshot = &snap;
@@ -451,6 +451,37 @@ static const struct row rows[] = {
 		{ E_PSI, 0, 500, "WANT", "held=1 wp=0 rp=0 kill=none gone=0" },
 		{ E_TICK, 1, 3000, "", NULL },  /* beyond ended (gap): calm from now */
 		{ E_TICK, 1, 2000, "RESTORE:calm", NULL },
+	} },
+	/* --- kernel OOM kills, credited like ours (issue 16) --- */
+	{ "oom: a kernel OOM kill is credited like a kill in flight until its window ends", P_KILL, {
+		{ E_EVENTS, 1, 0, "OOM", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_DECIDE_KILL, 0, 10, "DECISION-", NULL },   /* credited: covers, not chosen */
+		{ E_DECIDE_KILL, 0, 1989, "DECISION-", NULL }, /* 1999 ms: still */
+		{ E_DECIDE_KILL, 0, 1, "DECISION KILL", "held=0 wp=0 rp=0 kill=sent gone=0" }, /* 2 s: back */
+	} },
+	{ "oom: the credit ends when the group is empty", P_KILL, {
+		{ E_EVENTS, 1, 0, "OOM", NULL },
+		{ E_DECIDE_KILL, 0, 10, "DECISION-", NULL },
+		{ E_POP, 0, 50, "", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_DECIDE_KILL, 0, 10, "DECISION KILL", NULL }, /* nothing credited any more */
+	} },
+	{ "oom: a new OOM kill restarts the window", P_KILL, {
+		{ E_EVENTS, 1, 0, "OOM", NULL },
+		{ E_EVENTS, 1, 1500, "OOM", NULL },
+		{ E_DECIDE_KILL, 0, 1000, "DECISION-", NULL }, /* 1 s after the second */
+		{ E_DECIDE_KILL, 0, 1000, "DECISION KILL", NULL },
+	} },
+	{ "oom: during our own kill, ours is what is credited", P_KILL, {
+		{ E_DECIDE_KILL, 0, 0, "DECISION KILL", NULL },
+		{ E_EVENTS, 1, 10, "OOM", "held=0 wp=0 rp=0 kill=sent gone=0" },
+		{ E_DECIDE_KILL, 0, 3000, "DECISION-", NULL },  /* ours in flight (grace 10 s) */
+		{ E_POP, 0, 0, "DONE OVER", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_DECIDE_KILL, 0, 10, "DECISION KILL", NULL },
+	} },
+	{ "oom: a policy's own-limit escalation still counts OOM kills under credit", P_ESC, {
+		{ E_EVENTS, 1, 0, "OOM", NULL },
+		{ E_DECIDE_KILL, 0, 10, "DECISION-", NULL },
+		{ E_EVENTS, 1, 100, "OOM POLICY:own-limit KILLm", "held=0 wp=0 rp=0 kill=sent gone=0" },
 	} },
 	{ "no policy: notifications change nothing", P_NONE, {
 		{ E_EVENTS, 3, 0, "OOM", NULL },

@@ -305,12 +305,14 @@ static void test_model(void)
 }
 
 /* The daemon-priority scenario: three small containers of one policy (equal
- * cost), two holding 24 MiB, one leaking at 40 MiB/s and at 16 MiB so far;
- * 40 MiB to free. {small1, small2}, {small1, small3} and {small2, small3}
- * all cost 202: the set with the grower wins (before the tie-break on growth
- * the two larger, steady ones went). A faster grower at a higher priority is
- * still not taken: cost comes first. Exact and heuristic agree, and the
- * choice does not depend on the candidates' order. */
+ * cost), two steady at 60 MiB, one leaking at 40 MiB/s and at 30 MiB so
+ * far; 25 MiB to free now, 110 MiB over the projection's horizon (1 s: the
+ * large container grows at 45 MiB/s meanwhile). {small1, small2}, {small1,
+ * small3} and {small2, small3} all cost 202: the set with the grower wins
+ * (before the tie-break on growth the two larger, steady ones went). A
+ * faster grower at a higher priority is still not taken: cost comes first.
+ * Exact and heuristic agree, and the choice does not depend on the
+ * candidates' order. */
 static void test_tie_prefers_growers(void)
 {
 	static const struct mt_select_opts heuristic = { .exact_max = 0, .node_budget = 0 };
@@ -318,16 +320,16 @@ static void test_tie_prefers_growers(void)
 		for (int h = 0; h < 2; h++) {
 			struct mt_snapshot s = { 0 };
 			struct mt_decision d;
-			fx_node(&s.node, 40 * MiB, 0);
+			fx_node(&s.node, 25 * MiB, 0);
 			s.node.swap_total = s.node.swap_free = s.node.swap_reserve = 0;
 			const char *names[] = { "work/small1", "work/small2", "work/small3" };
 			for (int k = 0; k < 3; k++) {
 				int i = order ? 2 - k : k;
-				struct mt_candidate *c = fx_add(&s, names[i], 100, i == 2 ? 16 * MiB : 24 * MiB, 0);
+				struct mt_candidate *c = fx_add(&s, names[i], 100, i == 2 ? 30 * MiB : 60 * MiB, 0);
 				c->growth_rate = i == 2 ? 40 * (int64_t)MiB : 0;
 			}
 			struct mt_candidate *big = fx_add(&s, "work/large", 900, 200 * MiB, 0);
-			big->growth_rate = 100 * (int64_t)MiB;
+			big->growth_rate = 45 * (int64_t)MiB;
 			CHECK_INT(mt_snapshot_compute(&s), 0);
 			CHECK_INT(mt_select(&s, h ? &heuristic : NULL, &d), 0);
 			CHECK_INT(d.action, MT_ACTION_KILL);
@@ -339,8 +341,10 @@ static void test_tie_prefers_growers(void)
 				has1 |= strcmp(s.candidates[d.chosen[i]].path, "work/small1") == 0;
 				has3 |= strcmp(s.candidates[d.chosen[i]].path, "work/small3") == 0;
 			}
-			CHECK(has1 && has3); /* small1 before small2: more toward the target */
-			CHECK_U64(d.freed_ram, 40 * MiB);
+			CHECK(has1 && has3); /* small1 before small2: by path */
+			CHECK_U64(d.freed_ram, 90 * MiB);
+			CHECK_U64(d.projected_ms, MT_KILL_HORIZON_MIN_MS);
+			CHECK_U64(d.target_total, 25 * MiB + 85 * MiB);
 			mt_decision_free(&d);
 			mt_snapshot_free(&s);
 		}

@@ -88,20 +88,22 @@ struct inst {
 	uint64_t s[16], t[16], c[16];
 	uint64_t ts, tt; /* reduced to what all eligible reach */
 	bool coverable;
+	const struct mt_decision *d; /* its projection (mt_decision_frees_total) */
 };
 
 static void inst_from(const struct mt_snapshot *s, const struct mt_decision *d, struct inst *in)
 {
 	uint64_t all_s = 0, all_t = 0;
 	in->n = 0;
+	in->d = d;
 	for (size_t i = 0; i < s->n_candidates; i++) {
 		const struct mt_candidate *c = &s->candidates[i];
 		if (c->kill_inelig || (min64(c->frees_swap, d->target_swap) == 0 &&
-					min64(c->frees_ram + c->frees_swap, d->target_total) == 0))
+					min64(mt_decision_frees_total(c, d), d->target_total) == 0))
 			continue;
 		in->e[in->n] = i;
 		in->s[in->n] = c->frees_swap < d->target_swap ? c->frees_swap : d->target_swap;
-		uint64_t t = c->frees_ram + c->frees_swap;
+		uint64_t t = mt_decision_frees_total(c, d);
 		in->t[in->n] = t < d->target_total ? t : d->target_total;
 		in->c[in->n] = c->cost;
 		all_s += in->s[in->n];
@@ -120,7 +122,7 @@ static bool covers(const struct mt_snapshot *s, const struct inst *in, const siz
 		if (k != skip) {
 			const struct mt_candidate *c = &s->candidates[set[k]];
 			sw += c->frees_swap;
-			tot += c->frees_ram + c->frees_swap;
+			tot += in->d ? mt_decision_frees_total(c, in->d) : c->frees_ram + c->frees_swap;
 		}
 	return sw >= in->ts && tot >= in->tt;
 }
@@ -289,15 +291,15 @@ static void large_instances(void)
 			if (c->kill_inelig)
 				continue;
 			all_s += c->frees_swap < d2.target_swap ? c->frees_swap : d2.target_swap;
-			uint64_t t = c->frees_ram + c->frees_swap;
+			uint64_t t = mt_decision_frees_total(c, &d2);
 			all_t += t < d2.target_total ? t : d2.target_total;
 		}
-		struct inst in = { .n = 0, .coverable = all_s >= d2.target_swap && all_t >= d2.target_total,
+		struct inst in = { .n = 0, .d = &d2, .coverable = all_s >= d2.target_swap && all_t >= d2.target_total,
 				   .ts = all_s < d2.target_swap ? all_s : d2.target_swap,
 				   .tt = all_t < d2.target_total ? all_t : d2.target_total };
 		for (size_t i = 0; i < s.n_candidates; i++) {
 			const struct mt_candidate *c = &s.candidates[i];
-			if (!c->kill_inelig && c->frees_swap >= in.ts && c->frees_ram + c->frees_swap >= in.tt &&
+			if (!c->kill_inelig && c->frees_swap >= in.ts && mt_decision_frees_total(c, &d2) >= in.tt &&
 			    c->cost < single)
 				single = c->cost;
 		}

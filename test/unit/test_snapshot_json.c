@@ -66,7 +66,14 @@ static void test_fixture(void)
 	CHECK_STR(json_string_value(json_object_get(j, "method")), "exact");
 	CHECK_INT(json_integer_value(json_object_get(j, "cost")), 202);
 	CHECK_INT(json_integer_value(json_object_get(j, "cost_bound")), 202); /* proven */
-	CHECK_INT(json_integer_value(json_object_get(json_object_get(j, "target"), "total")), 256 * MiB);
+	/* the deficit projected over the kill's completion (lib/select.h) */
+	CHECK(d.growth_allowance > 0);
+	CHECK_U64(d.growth_allowance, d.growth_rate * d.projected_ms / 1000);
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(j, "target"), "total")),
+		  256 * MiB + d.growth_allowance);
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(j, "projection"), "ms")), d.projected_ms);
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(j, "projection"), "growth_allowance")),
+		  d.growth_allowance);
 	json_t *c4 = json_array_get(json_object_get(j, "candidates"), 4);
 	CHECK_STR(json_string_value(json_object_get(c4, "reason")), "ineligible");
 	CHECK_STR(json_string_value(json_array_get(json_object_get(c4, "ineligible"), 0)), "protected");
