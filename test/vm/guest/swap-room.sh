@@ -14,7 +14,7 @@
 # node's memory PSI full stall over the episode.
 # With "kill" the cheap policy is kill-only: nothing is held, the kernel's
 # reclaim swaps whom it picks, and what is asserted is that the node's swap
-# in use at the kill is >= 80 % of SwapTotal - the swap reserve (the room was
+# in use at the kill is >= 50 % of SwapTotal - the swap reserve (the room was
 # used: with zram the unmeasured ratio no longer counts it as none). The
 # kernel's reclaim takes the oldest pages, the bystanders', so there every
 # container's pages are compressible (memhog's pattern): random ones would
@@ -108,8 +108,11 @@ swap_room_scenario() {
 		mt_check "a kill-only leaker is never held" [ -z "$hold" ]
 		stot=$(num "$killd" swap_total)
 		sroom=$(( stot - ${sres:-0} )) sused=$(( stot - $(num "$killd" swap_free) ))
-		mt_check_ge "swap in use at the kill ($sused) >= 80 % of SwapTotal - swap reserve ($sroom)" \
-			"$(( sused * 100 ))" "$(( sroom * 80 ))"
+		# 50 %, not 80: whom the kernel swaps, at what ratio, is its pick
+		# (83 and 88 % seen); the point is that the room is used at all
+		# (at MT_ZRAM_MEASURE_MIN = 1 MiB: 0.6 %)
+		mt_check_ge "swap in use at the kill ($sused) >= 50 % of SwapTotal - swap reserve ($sroom)" \
+			"$(( sused * 100 ))" "$(( sroom * 50 ))"
 		kswap=$sused room=$sroom
 	else
 		mt_check "the leaker was held before it was killed" [ -n "$hold" ]
