@@ -35,7 +35,7 @@ int mt_decision_to_json(const struct mt_snapshot *s, const struct mt_decision *d
 	json_t *chosen = json_array(), *cands = json_array();
 	json_t *root = json_pack(
 		"{s:s, s:i, s:s, s:s, s:b, s:b, s:I, s:o,"
-		" s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o},"
+		" s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:o},"
 		" s:{s:I, s:I}, s:{s:I, s:I}, s:{s:I, s:I, s:I}, s:{s:I, s:I}, s:o, s:o}",
 		"format", MT_DECISION_FORMAT, "version", MT_DECISION_VERSION,
 		"action", mt_action_to_string(d->action), "method", mt_method_to_string(d->method),
@@ -44,7 +44,8 @@ int mt_decision_to_json(const struct mt_snapshot *s, const struct mt_decision *d
 		"node", "commit", (json_int_t)n->commit, "bound", (json_int_t)n->bound,
 		"headroom", (json_int_t)n->headroom, "reserve", (json_int_t)n->reserve,
 		"ram_deficit", (json_int_t)n->ram_deficit, "swap_deficit", (json_int_t)n->swap_deficit,
-		"swap_room", (json_int_t)n->swap_room, "zram", mt_node_zram_figures_json(n),
+		"swap_room", (json_int_t)n->swap_room, "swap_has_room", n->swap_has_room,
+		"ram_near_reserve", n->ram_near_reserve, "zram", mt_node_zram_figures_json(n),
 		"pending", "ram", (json_int_t)d->pending_ram, "swap", (json_int_t)d->pending_swap,
 		"target", "swap", (json_int_t)d->target_swap, "total", (json_int_t)d->target_total,
 		"projection", "ms", (json_int_t)d->projected_ms, "growth_rate", (json_int_t)d->growth_rate,

@@ -100,10 +100,7 @@ static void restore(struct step *s, const struct mt_lc_member *m, const char *wh
 		return;
 	it->why = why;
 	it->restore.saved_high = g->saved_high;
-	it->restore.swap_held = g->swap_held;
-	it->restore.saved_swap_high = g->saved_swap_high;
 	g->held = false;
-	g->swap_held = false;
 	g->calm_since_ms = 0;
 }
 
@@ -155,14 +152,12 @@ static void hold(struct step *s, const struct mt_lc_member *m, const struct mt_c
 		return;
 	it->hold.first = !g->held;
 	it->hold.level = to;
-	it->hold.swap_now = c->mem.swap_current;
 	it->record = rec;
 	it->snap_index = k;
 	if (!g->held) {
 		g->saved_high = c->mem.high;
 		g->base = c->mem.current + c->mem.swap_current;
 		g->held = true;
-		g->swap_held = false; /* known when the write is done */
 	}
 	g->prev_level = g->level;
 	g->write_first = it->hold.first;
@@ -184,10 +179,6 @@ static void on_written(struct step *s, const struct mt_lc_event *ev)
 		if (g->write_first)
 			g->held = false;
 		g->level = g->prev_level;
-	} else if (ev->write.swap_tried) {
-		g->swap_held = ev->write.swap_read_r == 0 && ev->write.swap_r >= 0;
-		g->saved_swap_high = ev->write.saved_swap_high;
-		g->swap_level = ev->write.swap_level;
 	}
 	struct mt_lc_item *it = push(s, MT_LC_HOLD_WRITTEN, m, ev->at_us);
 	if (it)
@@ -452,7 +443,8 @@ static bool node_deficit(const struct mt_node *n)
 
 bool mt_lc_node_danger(const struct mt_node *n, uint64_t eta_us, uint64_t horizon_ms)
 {
-	return node_deficit(n) || n->headroom <= n->reserve || (eta_us != MT_GROWTH_NEVER && eta_us / 1000 <= horizon_ms);
+	return node_deficit(n) || n->headroom <= n->reserve || (eta_us != MT_GROWTH_NEVER && eta_us / 1000 <= horizon_ms) ||
+	       (n->ram_near_reserve && n->swap_has_room);
 }
 
 static uint64_t next_tick_ms(const struct mt_lc_event *ev)

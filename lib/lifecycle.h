@@ -17,7 +17,7 @@
  *
  * mt_lc_step(): (states, snapshot, events since the last step, clock value,
  * each group's policy) -> (new states, items). Items are ACTIONS for the
- * daemon's actor (write memory.high/swap.high, restore, SIGTERM with grace,
+ * daemon's actor (write memory.high, restore, SIGTERM with grace,
  * cgroup.kill, measure-then-kill for a policy kill), RECORDS for its
  * recorder (decisions, kill outcomes, kernel OOM kills seen, holds written
  * or pretended) and REQUESTS to its loop (a node-wide decision wanted).
@@ -75,13 +75,10 @@ struct mt_lc_group {
 	bool write_pending;        /* a memory.high write is on the thread pool */
 	bool release_pending;      /* release once that write is done */
 	const char *release_why;   /* ... saying why (static text) */
-	bool swap_held;            /* memory.swap.high lowered too (it exists, written) */
 	uint64_t level;            /* memory.high we wrote */
 	uint64_t prev_level;       /* the level before the write in flight */
 	bool write_first;          /* the write in flight begins the hold */
 	uint64_t saved_high;       /* memory.high before the first write */
-	uint64_t saved_swap_high;  /* memory.swap.high before (when swap_held) */
-	uint64_t swap_level;       /* memory.swap.high we wrote */
 	uint64_t base;             /* memory.current + swap when the hold began */
 	uint64_t calm_since_ms;    /* 0 = not calm */
 	uint64_t shadow_level;     /* dry run: the hold last pretended */
@@ -146,14 +143,9 @@ struct mt_lc_member {
 	double psi_some_avg10;
 };
 
-/* The result of a memory.high (and first memory.swap.high) write. */
+/* The result of a memory.high write. */
 struct mt_lc_write {
 	int r;                     /* memory.high: 0 or a negative errno */
-	bool swap_tried;           /* a first hold: memory.swap.high was read */
-	int swap_read_r;           /* reading it: 0, or -ENOENT when absent */
-	int swap_r;                /* writing it (when read): 0 or a negative errno */
-	uint64_t saved_swap_high;  /* what it was */
-	uint64_t swap_level;       /* what was written */
 	uint64_t level;            /* memory.high written */
 	uint64_t write_ms;         /* from queueing to done */
 	bool refused;              /* not written at all (the hold file could not
@@ -200,8 +192,8 @@ struct mt_lc_event {
 
 enum mt_lc_item_kind {
 	/* actions (the actor) */
-	MT_LC_HOLD,          /* hold.level to memory.high on the thread pool; first:
-	                      * memory.swap.high to min(swap_now, its value) before */
+	MT_LC_HOLD,          /* hold.level to memory.high on the thread pool (never
+	                      * memory.swap.high: the held grower goes on into swap) */
 	MT_LC_RESTORE,       /* restore.* back, inline (raising reclaims nothing) */
 	MT_LC_TERM,          /* SIGTERM to the group, grace timer of kill.grace_ms,
 	                      * watch populated */
@@ -241,8 +233,8 @@ struct mt_lc_item {
 	bool dry;                   /* POLICY_KILL, TERM/KILL with measure: pretended */
 	bool retry;                 /* KILL: a stuck kill written again */
 	union {
-		struct { uint64_t level; bool first; uint64_t swap_now; } hold;
-		struct { uint64_t saved_high, saved_swap_high; bool swap_held; } restore;
+		struct { uint64_t level; bool first; } hold;
+		struct { uint64_t saved_high; } restore;
 		struct { uint32_t grace_ms; } kill;
 		struct { uint64_t took_ms; bool removed; } done;
 		struct { int error; uint64_t backoff_ms; } failed;
@@ -305,7 +297,8 @@ void mt_lc_kill_credit(const struct mt_lc_group *g, bool dry_run, uint64_t now_m
 bool mt_lc_kill_backing_off(const struct mt_lc_group *g, uint64_t now_ms);
 /* Whether the group's stall is beyond its policy's tolerance now. */
 bool mt_lc_pressure_beyond(const struct mt_lc_group *g, const struct mt_policy *p, uint64_t now_ms);
-/* TICK: whether the node is in danger (a deficit, or the bound near): no
+/* TICK: whether the node is in danger (a deficit, the bound near, or RAM near
+ * its reserve while swap has room, when growers are held into swap): no
  * hold is calm then. */
 bool mt_lc_node_danger(const struct mt_node *n, uint64_t eta_us, uint64_t horizon_ms);
 /* TICK: whether the step will look at the group's memory.pressure. */

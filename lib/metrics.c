@@ -244,7 +244,7 @@ int mt_metrics_format(const struct mt_metrics *m, FILE *f)
 			   "RAM a byte moved into zram swap saves (1 - 1/compression ratio), as counted in the bound.");
 		fprintf(f, "memtriage_node_zram_saving_ratio %.4f\n", m->zram_saving_ratio);
 		put_header(f, "memtriage_node_zram_ratio_measured", "gauge",
-			   "1 when the zram compression ratio is measured, 0 while too little is stored (saving taken as 0).");
+			   "1 when the zram compression ratio is measured, 0 while too little is stored (ratio assumed 2, saving 0.5).");
 		fprintf(f, "memtriage_node_zram_ratio_measured %d\n", m->zram_ratio_measured ? 1 : 0);
 	}
 

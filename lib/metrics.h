@@ -83,7 +83,7 @@ struct mt_metrics {
 	double psi_full_avg10;           /* percent (0..100) */
 	bool zram;                       /* the node swaps to zram: the two below are exported */
 	double zram_saving_ratio;        /* RAM a byte moved into zram saves, 1 - 1/r (0..1) */
-	bool zram_ratio_measured;        /* r measured (else assumed 1: saving 0) */
+	bool zram_ratio_measured;        /* r measured (else assumed 2: saving 0.5) */
 
 	uint64_t decisions;
 	uint64_t node_figure_errors;     /* node readings that could not be judged */

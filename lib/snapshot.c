@@ -44,21 +44,18 @@ int mt_node_compute(struct mt_node *n)
 		return -EINVAL;
 
 	/* f = num / den, the RAM one byte moved into zram saves (1 - 1/r,
-	 * r = orig / mem_used). Measured once zram holds MT_ZRAM_MEASURE_MIN;
+	 * r = orig / pool). Measured once zram holds MT_ZRAM_MEASURE_MIN;
 	 * r <= 1 (incompressible data plus allocator overhead) gives f = 0.
-	 * Unmeasured: r assumed 1, f = 0 (see MT_ZRAM_MEASURE_MIN). */
-	uint64_t orig = n->zram_orig_data_size, pool = n->zram_mem_used_total;
-	n->zram_ratio_measured = n->zram_swap_total > 0 && orig >= MT_ZRAM_MEASURE_MIN;
-	uint64_t num = n->zram_ratio_measured ? sub0(orig, pool) : 0;
-	uint64_t den = n->zram_ratio_measured ? orig : 1;
-	n->zram_ratio = !n->zram_swap_total ? 0.0
-		: !n->zram_ratio_measured ? 1.0
-		: pool ? (double)orig / (double)pool : INFINITY;
+	 * Unmeasured: r = MT_ZRAM_ASSUMED_RATIO, as if orig:pool were r:1. */
+	n->zram_ratio_measured = n->zram_swap_total > 0 && n->zram_orig_data_size >= MT_ZRAM_MEASURE_MIN;
+	uint64_t orig = n->zram_ratio_measured ? n->zram_orig_data_size : MT_ZRAM_ASSUMED_RATIO;
+	uint64_t pool = n->zram_ratio_measured ? n->zram_mem_used_total : 1;
+	uint64_t num = sub0(orig, pool), den = orig;
+	n->zram_ratio = !n->zram_swap_total ? 0.0 : pool ? (double)orig / (double)pool : INFINITY;
 
 	/* A device's mem_limit caps its pool: limit_room pool bytes hold
 	 * limit_room * r swap bytes (all when the pool is empty, r infinite). */
-	uint64_t limit_cap = !n->zram_ratio_measured ? n->zram_limit_room
-		: pool ? mul_div(n->zram_limit_room, orig, pool) : UINT64_MAX;
+	uint64_t limit_cap = pool ? mul_div(n->zram_limit_room, orig, pool) : UINT64_MAX;
 	uint64_t zram_free = (n->zram_swap_free - n->zram_limited_swap_free) +
 			     min_u64(n->zram_limited_swap_free, limit_cap);
 	uint64_t zram_used = n->zram_swap_total - n->zram_swap_free;
@@ -84,6 +81,8 @@ int mt_node_compute(struct mt_node *n)
 	n->swap_room = disk_room + mul_div(min_u64(zram_room, zram_free), num, den);
 	uint64_t ram_over = sub0(n->ram_reserve, n->mem_available);
 	n->ram_deficit = sub0(ram_over, n->swap_room);
+	n->swap_has_room = n->swap_room > ram_over;
+	n->ram_near_reserve = n->mem_available <= add_sat(n->ram_reserve, n->ram_reserve);
 	return 0;
 }
 

@@ -35,6 +35,7 @@
  *     bound  = MemTotal + disk SwapTotal + zram capacity * f - reserve
  *     ram_deficit = max(0, ram_over - (disk room + zram room * f))
  * and swap_deficit is unchanged. With no zram swap every figure is as above.
+ * Until zram holds MT_ZRAM_MEASURE_MIN, r is MT_ZRAM_ASSUMED_RATIO.
  */
 #pragma once
 
@@ -85,22 +86,50 @@ struct mt_node {
 	uint64_t swap_room;       /* effective free swap beyond swap_reserve, in
 	                           * RAM bytes: disk room + zram room * f */
 	bool zram_ratio_measured; /* r measured from mm_stat (orig_data_size >=
-	                           * MT_ZRAM_MEASURE_MIN), else assumed 1 */
+	                           * MT_ZRAM_MEASURE_MIN), else MT_ZRAM_ASSUMED_RATIO */
 	double zram_ratio;        /* r in use (for display; the arithmetic is exact
 	                           * in integers): orig_data_size / mem_used_total,
-	                           * or 1 assumed; 0 with no zram swap */
+	                           * or the assumed ratio; 0 with no zram swap */
 	uint64_t zram_capacity;   /* zram swap bytes the devices can hold:
 	                           * zram_swap_total, less what mem_limit forbids */
+	bool swap_has_room;       /* swap_room > max(0, ram_reserve - mem_available):
+	                           * room is left in swap after the RAM already short
+	                           * of its reserve is counted against it. While true a
+	                           * grower held by memory.high goes on into swap (the
+	                           * room it pays for), so pushing against the hold is
+	                           * not a reason to kill and tightening moves more of
+	                           * it out of RAM; false with no swap at all. */
+	bool ram_near_reserve;    /* mem_available <= 2 * ram_reserve: RAM within one
+	                           * reserve of its reserve (the reserve is the
+	                           * operator's margin, as for headroom <= reserve).
+	                           * With swap_has_room it is when the grower is held,
+	                           * so that the kernel reclaims the grower's pages
+	                           * into swap rather than the bystanders' (doc/
+	                           * selection.md, "Throttling"). */
 };
 
-/* Below this much data in zram the ratio is not measured but assumed 1
- * (f = 0: zram adds no room). 1 MiB is 256 pages: enough that zsmalloc's
- * per-class granularity (zspages of up to 4 pages) and a handful of odd
- * pages do not swing the ratio. Why 1 and not a typical 2-3: an overstated
- * room lets the kernel OOM killer strike first, which memtriage exists to
- * prevent; an understated one only lasts until 1 MiB is swapped, which
- * reclaim does within a tick once RAM is short (doc/selection.md, "zram"). */
-#define MT_ZRAM_MEASURE_MIN (UINT64_C(1) << 20)
+/* Below this much data in zram the ratio is not measured but assumed
+ * (MT_ZRAM_ASSUMED_RATIO). 8 MiB (2048 pages), not 1: the first pages the
+ * kernel's own reclaim moves are every process's odd ones, and they read
+ * as incompressible -- measured in the guest (swap-room-zram-kill, all
+ * containers' pages compressible): r = 1.09 at 1.1 MiB stored, 2.87 at
+ * 6 MiB. 8 MiB is 80 ms of reclaim at 100 MiB/s, within a look; while
+ * below it an overstated room costs at most 8 MiB * (1 - 1/2) = 4 MiB of
+ * RAM (incompressible data stored at the prior), inside any reserve. */
+#define MT_ZRAM_MEASURE_MIN (UINT64_C(8) << 20)
+
+/* The ratio assumed while unmeasured: 2, f = 1/2 -- the low end of what
+ * zram's compressors (lzo-rle, zstd) get on anonymous memory (2-4). Why
+ * not 1 (f = 0, zram counted as no room until measured, the old rule):
+ * that was never corrected, since the daemon then kills before the kernel
+ * ever swaps, so the ratio is never measured (leaker killed at 126-148
+ * MiB with ~280 MiB of zram room unused, issue 16). An overstated room is
+ * bounded: as RAM nears its reserve the grower is held at memory.high
+ * (ram_near_reserve, swap_has_room), so its own pages are the first to go
+ * to zram, and MT_ZRAM_MEASURE_MIN stored measures it within a look; with
+ * incompressible data f then drops to ~0, the room with it, and the RAM
+ * deficit turns into a kill at that look (doc/selection.md, "zram"). */
+#define MT_ZRAM_ASSUMED_RATIO 2
 
 /* memory.stat fields (cgroup-v2.rst) and the limit files, in bytes. */
 struct mt_candidate_mem {

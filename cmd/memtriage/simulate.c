@@ -160,7 +160,8 @@ static void print_table(const char *file, const struct mt_snapshot *s, const str
 		if (n->zram_ratio_measured)
 			snprintf(ratio, sizeof ratio, "%.2f measured", n->zram_ratio);
 		else
-			snprintf(ratio, sizeof ratio, "1 assumed (under %s stored)", B(MT_ZRAM_MEASURE_MIN));
+			snprintf(ratio, sizeof ratio, "%d assumed (under %s stored)", MT_ZRAM_ASSUMED_RATIO,
+			         B(MT_ZRAM_MEASURE_MIN));
 		printf("zram      swap %s (free %s), stores %s in %s of RAM: ratio %s; "
 		       "swap room counts %s\n",
 		       B(n->zram_swap_total), B(n->zram_swap_free), B(n->zram_orig_data_size),

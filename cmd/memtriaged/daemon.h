@@ -225,7 +225,6 @@ struct daemon {
 	struct mt_record_ring *records;
 	void *last_snapshot;      /* json_t *: the newest snapshot */
 	uint64_t decisions, kills, throttles, releases;
-	bool swap_high_missing_reported; /* memory.swap.high absent: said once */
 
 	/* view.c: what the socket's cached replies show (view.h) */
 	uint64_t view_gen;

@@ -334,7 +334,7 @@ static void step(struct daemon *d, struct mt_lc_event *ev)
 		d->release_reply = st.out.release_reply;
 		for (size_t i = 0; i < st.out.n_items; i++)
 			if (st.out.items[i].kind == MT_LC_RESTORE) {
-				int e = st.res[i].r < 0 ? st.res[i].r : st.res[i].rs;
+				int e = st.res[i].r;
 				d->release_reply = mt_errno_is_gone(e) ? 0 : e;
 			}
 	}

@@ -101,23 +101,17 @@ struct high_write {
 	uv_work_t work;
 	struct cg *c;
 	int fd;
-	bool first;
-	uint64_t level, swap_now;
+	uint64_t level;
 	uint64_t queued_us;
 	struct mt_lc_write res;
 };
 
-/* On the thread pool. memory.high only limits RAM: the kernel reclaims a
- * held grower's anon into swap and its commit keeps growing at full speed.
- * So the first hold also sets memory.swap.high to the group's swap use at
- * that moment (swap above it throttles every further allocation), written
- * before memory.high so the reclaim that write triggers already counts
- * against it. */
+/* On the thread pool. memory.high only limits RAM: above it the kernel
+ * reclaims the held grower's own pages into swap, the room it pays for;
+ * its memory.swap.high is left alone (doc/daemon.md, "A hold and swap"). */
 static void high_write_work(uv_work_t *w)
 {
 	struct high_write *h = w->data;
-	if (h->first && h->res.swap_read_r == 0)
-		h->res.swap_r = mt_act_set_swap_high(h->fd, h->res.swap_level);
 	h->res.level = h->level;
 	h->res.r = mt_act_set_high(h->fd, h->level);
 }
@@ -149,18 +143,6 @@ static void write_failed(struct cg *c, uint64_t level, int r)
 	push(c, &ev);
 }
 
-/* The first hold's memory.swap.high: read on the loop (a read reclaims
- * nothing) so that the hold file has it before anything is lowered. */
-static void swap_hold(struct cg *c, struct high_write *h)
-{
-	uint64_t saved = MT_UNLIMITED;
-	h->res.swap_tried = true;
-	h->res.swap_read_r = mt_value_read_at(c->dir_fd, "memory.swap.high", &saved);
-	h->res.saved_swap_high = saved;
-	if (h->res.swap_read_r == 0)
-		h->res.swap_level = h->swap_now < saved ? h->swap_now : saved;
-}
-
 static void hold(struct daemon *d, struct cg *c, const struct mt_lc_item *it, struct enact_result *res)
 {
 	res->done = true;
@@ -176,18 +158,9 @@ static void hold(struct daemon *d, struct cg *c, const struct mt_lc_item *it, st
 		return;
 	}
 	h->c = c;
-	h->first = it->hold.first;
 	h->level = it->hold.level;
-	h->swap_now = it->hold.swap_now;
-	if (h->first)
-		swap_hold(c, h);
 	/* on disk before cgroupfs: a daemon killed now restores it at start */
-	bool swap_held = h->first ? h->res.swap_read_r == 0 : c->lc.swap_held;
-	struct mt_hold rec = {
-		.path = c->relpath, .saved_high = c->lc.saved_high, .held_high = h->level, .swap_held = swap_held,
-		.saved_swap_high = h->first ? h->res.saved_swap_high : c->lc.saved_swap_high,
-		.held_swap_high = h->first ? h->res.swap_level : c->lc.swap_level,
-	};
+	struct mt_hold rec = { .path = c->relpath, .saved_high = c->lc.saved_high, .held_high = h->level };
 	int hr = holdfile_record(c, &rec);
 	if (hr < 0) {
 		close(h->fd);
@@ -207,7 +180,7 @@ static void hold(struct daemon *d, struct cg *c, const struct mt_lc_item *it, st
 	}
 }
 
-/* Raising memory.high (or swap.high) reclaims nothing: inline. */
+/* Raising memory.high reclaims nothing: inline. */
 static void restore(struct cg *c, const struct mt_lc_item *it, struct enact_result *res)
 {
 	int fd = c->act.write_fd_open ? c->act.write_fd : c->dir_fd;
@@ -217,8 +190,7 @@ static void restore(struct cg *c, const struct mt_lc_item *it, struct enact_resu
 		return;
 	}
 	res->r = mt_act_set_high(fd, it->restore.saved_high);
-	res->rs = it->restore.swap_held ? mt_act_set_swap_high(fd, it->restore.saved_swap_high) : 0;
-	if ((res->r >= 0 || mt_errno_is_gone(res->r)) && (res->rs >= 0 || mt_errno_is_gone(res->rs)))
+	if (res->r >= 0 || mt_errno_is_gone(res->r))
 		holdfile_forget(c); /* a failed restore is tried again at the next start */
 }
 

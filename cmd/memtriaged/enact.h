@@ -22,7 +22,6 @@ struct enact_result {
 	bool done;              /* the action was carried out (or attempted) */
 	bool skipped;           /* a measured kill found nothing to kill */
 	int r;                  /* RESTORE memory.high, KILL cgroup.kill: 0 or a negative errno */
-	int rs;                 /* RESTORE memory.swap.high (when held) */
 	int signalled;          /* TERM: processes signalled */
 	struct mt_kill_result kill;
 	int mreleased;

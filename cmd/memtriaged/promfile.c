@@ -45,7 +45,7 @@ static void write_now(void)
 			m->swap_deficit_bytes = n.swap_deficit;
 			m->zram = n.zram_swap_total > 0;
 			m->zram_ratio_measured = n.zram_ratio_measured;
-			m->zram_saving_ratio = n.zram_ratio_measured && n.zram_ratio > 1.0 ? 1.0 - 1.0 / n.zram_ratio : 0.0;
+			m->zram_saving_ratio = n.zram_ratio > 1.0 ? 1.0 - 1.0 / n.zram_ratio : 0.0;
 		}
 		m->psi_some_avg10 = n.psi_some_avg10;
 		m->psi_full_avg10 = n.psi_full_avg10;

@@ -30,7 +30,7 @@ static json_int_t limit_json(uint64_t v)
 
 static json_t *node_json(const struct mt_node *n)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:o}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:b, s:b, s:o}",
 	                 "mem_total", (json_int_t)n->mem_total, "mem_available", (json_int_t)n->mem_available,
 	                 "swap_total", (json_int_t)n->swap_total, "swap_free", (json_int_t)n->swap_free,
 	                 "commit", (json_int_t)n->commit, "bound", (json_int_t)n->bound,
@@ -38,6 +38,7 @@ static json_t *node_json(const struct mt_node *n)
 	                 "swap_deficit", (json_int_t)n->swap_deficit, "growth_rate", (json_int_t)n->growth_rate,
 	                 "eta_ms", (json_int_t)(n->eta_ms == MT_NEVER ? -1 : (json_int_t)n->eta_ms),
 	                 "psi_some_avg10", n->psi_some_avg10, "swap_room", (json_int_t)n->swap_room,
+	                 "swap_has_room", n->swap_has_room, "ram_near_reserve", n->ram_near_reserve,
 	                 "zram", mt_node_zram_figures_json(n));
 }
 
@@ -301,34 +302,21 @@ static void log_kill(struct daemon *d, struct cg *c, const struct enact_result *
 	c->rec.notified_us = 0;
 }
 
-static void log_written(struct daemon *d, struct cg *c, const struct mt_lc_write *w)
+static void log_written(struct cg *c, const struct mt_lc_write *w)
 {
 	json_t *ev = json_pack("{s:s, s:I, s:I, s:s, s:I, s:I}", "cgroup", c->relpath, "memory_high",
 	                       (json_int_t)w->level, "saved_high", limit_json(c->lc.saved_high), "result",
 	                       w->r < 0 ? strerror(-w->r) : "ok", "write_ms", (json_int_t)w->write_ms, "decision",
 	                       (json_int_t)c->rec.hold_record_id);
-	if (ev && c->lc.swap_held) {
-		json_object_set_new(ev, "swap_high", json_integer((json_int_t)c->lc.swap_level));
-		json_object_set_new(ev, "saved_swap_high", json_integer(limit_json(c->lc.saved_swap_high)));
-	}
-	if (ev && w->swap_tried && w->swap_read_r == 0 && w->swap_r < 0)
-		json_object_set_new(ev, "swap_high_result", json_string(strerror(-w->swap_r)));
 	log_event(LOG_WARNING, "throttle", ev);
-	if (w->swap_tried && w->swap_read_r < 0 && !d->swap_high_missing_reported) {
-		d->swap_high_missing_reported = true;
-		log_msg(LOG_WARNING, "%s: memory.swap.high: %s; throttling holds RAM only (memory.high), "
-		        "a held group may still grow into swap (reported once)", c->relpath, strerror(-w->swap_read_r));
-	}
 }
 
 static void log_release(struct daemon *d, struct cg *c, const struct mt_lc_item *it, const struct enact_result *r)
 {
 	json_t *ev = json_pack("{s:s, s:I}", "cgroup", c->relpath, "memory_high", limit_json(it->restore.saved_high));
-	if (ev && it->restore.swap_held) /* named only when the hold covered swap */
-		json_object_set_new(ev, "swap_high", json_integer(limit_json(it->restore.saved_swap_high)));
 	if (ev) {
 		json_object_set_new(ev, "why", json_string(it->why));
-		json_object_set_new(ev, "result", json_string(r->r < 0 ? strerror(-r->r) : r->rs < 0 ? strerror(-r->rs) : "ok"));
+		json_object_set_new(ev, "result", json_string(r->r < 0 ? strerror(-r->r) : "ok"));
 	}
 	d->releases++;
 	log_event(LOG_NOTICE, "release", ev);
@@ -348,7 +336,7 @@ static void log_item(struct daemon *d, const struct mt_lc_item *it, const struct
 		                                             (json_int_t)record_id));
 		return;
 	case MT_LC_HOLD_WRITTEN:
-		log_written(d, c, &it->written);
+		log_written(c, &it->written);
 		return;
 	case MT_LC_RESTORE:
 		log_release(d, c, it, r);

@@ -176,12 +176,9 @@ static const char *run(struct world *w, const struct stepdef *sd)
 	case E_POP: e.kind = MT_LC_EV_POPULATED; e.populated.populated = sd->arg; break;
 	case E_GONE: e.kind = MT_LC_EV_GONE; e.gone.removed = sd->arg; break;
 	case E_WRITTEN:
-		/* arg: r of memory.high; a first hold reads and writes swap.high */
+		/* arg: r of memory.high */
 		e.kind = MT_LC_EV_WRITTEN;
 		e.write.r = (int)sd->arg;
-		e.write.swap_tried = true;
-		e.write.saved_swap_high = MT_UNLIMITED;
-		e.write.swap_level = 0;
 		break;
 	case E_KILLED: e.kind = MT_LC_EV_KILLED; e.killed.r = (int)sd->arg; break;
 	case E_REFUSED: /* the hold file could not record it: nothing written */
@@ -542,13 +539,9 @@ static void test_item_details(void)
 	CHECK_U64(w.g.saved_high, MT_UNLIMITED);
 	CHECK_U64(w.g.base, 1 * GiB);
 	CHECK_U64(mt_lc_throttle_usage(&w.g, 5), 1 * GiB);
-	/* the write's swap figures are taken from its result */
 	run(&w, SD(E_WRITTEN, 0, 0));
-	CHECK(w.g.swap_held);
-	CHECK_U64(w.g.saved_swap_high, MT_UNLIMITED);
 	run(&w, SD(E_RELEASE, 0, 0));
 	CHECK_INT(w.out.items[0].kind, MT_LC_RESTORE);
-	CHECK(w.out.items[0].restore.swap_held);
 	CHECK_U64(w.out.items[0].restore.saved_high, MT_UNLIMITED);
 	CHECK_INT(w.reply, 0);
 	run(&w, SD(E_RELEASE, 0, 0));
@@ -614,31 +607,37 @@ static void test_policy_kill_grace(void)
 	mt_lc_output_free(&w.out);
 }
 
-/* A first hold on a kernel without memory.swap.high holds RAM only; a
- * swap.high write that failed is not restored. */
-static void test_swap_hold(void)
+/* RAM near its reserve while swap has room is danger too: a decision
+ * every MT_LC_THROTTLE_DECISION_MS holds the grower into swap, even with
+ * the bound (RAM + swap) far away; without swap room the same RAM is not
+ * (headroom alone says when the bound is near). */
+static void test_tick_ram_near_swap_room(void)
 {
-	for (int k = 0; k < 2; k++) {
-		struct world w = { .now = 1000000 };
-		w.p = make_policy(P_KILL);
-		w.has_policy = true;
-		run(&w, SD(E_DECIDE_HOLD, 0, 0));
-		CHECK(w.out.items[1].hold.first);
-		CHECK_U64(w.out.items[1].hold.swap_now, 0);
-		struct mt_lc_member m = { .g = &w.g, .policy = &w.p };
-		struct mt_lc_event e = { .kind = MT_LC_EV_WRITTEN, .m = m };
-		e.write.swap_tried = true;
-		e.write.swap_read_r = k == 0 ? -ENOENT : 0;
-		e.write.swap_r = k == 0 ? 0 : -EINVAL;
-		struct mt_lc_input in = { .now_ms = w.now, .events = &e, .n_events = 1 };
-		CHECK_INT(mt_lc_step(&in, &w.out), 0);
-		CHECK(!w.g.swap_held);
-		CHECK(w.g.held);
-		run(&w, SD(E_RELEASE, 0, 0));
-		CHECK_INT(w.out.items[0].kind, MT_LC_RESTORE);
-		CHECK(!w.out.items[0].restore.swap_held);
-		mt_lc_output_free(&w.out);
+	struct mt_lc_node node = { 0 };
+	struct mt_lc_output out = { 0 };
+	struct mt_lc_event e = { .kind = MT_LC_EV_TICK, .tick.eta_us = MT_GROWTH_NEVER };
+	struct mt_lc_input in = { .now_ms = 100000, .horizon_ms = 30000, .node = &node, .events = &e, .n_events = 1 };
+	static const struct { uint64_t avail, swap_free; bool want; } t[] = {
+		{ 3 * GiB, 16 * GiB, true },   /* RAM within one reserve (2 GiB) of it, all swap free */
+		{ 4 * GiB, 16 * GiB, true },   /* at 2 x reserve */
+		{ 5 * GiB, 16 * GiB, false },  /* RAM not near */
+		{ 3 * GiB, 2 * GiB, true },    /* no swap room: near by headroom (1 GiB <= 4 GiB) */
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		fx_node(&e.tick.node, 0, 0);
+		e.tick.node.mem_available = t[i].avail;
+		e.tick.node.swap_free = t[i].swap_free;
+		CHECK_INT(mt_node_compute(&e.tick.node), 0);
+		CHECK(e.tick.node.ram_near_reserve == (t[i].avail <= 4 * GiB));
+		CHECK(e.tick.node.swap_has_room == (t[i].swap_free > 2 * GiB));
+		CHECK(mt_lc_node_danger(&e.tick.node, MT_GROWTH_NEVER, in.horizon_ms) == t[i].want);
+		in.now_ms += MT_LC_THROTTLE_DECISION_MS;
+		CHECK_INT(mt_lc_step(&in, &out), 0);
+		CHECK_INT(out.n_items, t[i].want ? 1 : 0);
+		if (t[i].want && out.n_items == 1)
+			CHECK_STR(out.items[0].trigger, "projected-exhaustion");
 	}
+	mt_lc_output_free(&out);
 }
 
 /* When to decide: a deficit at every tick, the bound near at most every
@@ -731,7 +730,7 @@ int main(void)
 		run_row(&rows[i]);
 	test_item_details();
 	test_policy_kill_grace();
-	test_swap_hold();
+	test_tick_ram_near_swap_room();
 	test_tick_decisions();
 	test_batch();
 	return mt_check_status();

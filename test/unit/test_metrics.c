@@ -141,7 +141,7 @@ static void test_format_zram(void)
 		"# HELP memtriage_node_zram_saving_ratio RAM a byte moved into zram swap saves (1 - 1/compression ratio), as counted in the bound.\n"
 		"# TYPE memtriage_node_zram_saving_ratio gauge\n"
 		"memtriage_node_zram_saving_ratio 0.9826\n"
-		"# HELP memtriage_node_zram_ratio_measured 1 when the zram compression ratio is measured, 0 while too little is stored (saving taken as 0).\n"
+		"# HELP memtriage_node_zram_ratio_measured 1 when the zram compression ratio is measured, 0 while too little is stored (ratio assumed 2, saving 0.5).\n"
 		"# TYPE memtriage_node_zram_ratio_measured gauge\n"
 		"memtriage_node_zram_ratio_measured 1\n"
 		"# HELP memtriage_policy_reload_success") != NULL);

@@ -219,14 +219,42 @@ static void test_throttle(void)
 	CHECK_U64(s.node.headroom, 1 * GiB);
 	CHECK_INT(mt_select(&s, NULL, &d), 0);
 	CHECK(d.throttle_due);
+	CHECK(!s.node.swap_has_room);
 	CHECK_INT(d.action, MT_ACTION_THROTTLE);
+	/* no swap room: a held grower is not tightened (it would only stall),
+	 * so g-low-held is already held and g-high makes up the growth */
+	chosen_are(&s, &d, (const char *[]){ "g-low", "g-high" }, 2);
+	CHECK_U64(d.explain[find(&s, "g-low")].throttle_to, 500 * MiB);
+	CHECK_U64(d.explain[find(&s, "g-low-held")].throttle_to, 800 * MiB);
+	CHECK_INT(d.explain[find(&s, "g-low-held")].inelig, MT_INELIG_ALREADY_HELD);
+	CHECK_U64(d.explain[find(&s, "g-high")].throttle_to, 1 * GiB);
+	CHECK_INT(d.explain[find(&s, "g-killonly")].inelig, MT_INELIG_RESPONSE);
+	CHECK_INT(d.explain[find(&s, "idle")].inelig, MT_INELIG_NOT_GROWING);
+	mt_decision_free(&d);
+
+	/* RAM near its reserve and 1 GiB of swap room: tightened by its step,
+	 * which moves 64 MiB more of it into swap */
+	s.node.swap_free = s.node.swap_reserve + 1 * GiB;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK(s.node.swap_has_room && s.node.ram_near_reserve);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK(d.throttle_due);
 	chosen_are(&s, &d, (const char *[]){ "g-low", "g-low-held" }, 2);
 	CHECK_U64(d.explain[find(&s, "g-low")].throttle_to, 500 * MiB);
 	CHECK_U64(d.explain[find(&s, "g-low-held")].throttle_to, 736 * MiB);
 	CHECK_INT(reason(&s, &d, "g-high"), MT_REASON_NOT_NEEDED);
-	CHECK_INT(d.explain[find(&s, "g-killonly")].inelig, MT_INELIG_RESPONSE);
-	CHECK_INT(d.explain[find(&s, "idle")].inelig, MT_INELIG_NOT_GROWING);
 	mt_decision_free(&d);
+
+	/* the bound far (all 16 GiB of swap free) but RAM near its reserve:
+	 * throttle due, the growers held into swap */
+	s.node.swap_free = s.node.swap_total;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK(s.node.headroom > s.node.reserve);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK(d.throttle_due);
+	chosen_are(&s, &d, (const char *[]){ "g-low", "g-low-held" }, 2);
+	mt_decision_free(&d);
+	s.node.swap_free = s.node.swap_reserve;
 
 	/* far from the bound and not projected to cross: nothing */
 	s.node.mem_available = s.node.ram_reserve + 20 * GiB;
@@ -324,6 +352,85 @@ static void test_tie_prefers_growers(void)
 
 int test_select_properties(void);
 
+/* Swap as room paid for by the grower (issue 16): RAM short of its reserve
+ * while swap has room is no deficit -- the grower is held (throttle), not
+ * killed; it is killed once the room is gone (swap at its reserve), and
+ * only then. */
+static void test_swap_room_before_kill(void)
+{
+	struct mt_snapshot s = { 0 };
+	struct mt_decision d;
+	fx_node(&s.node, 1 * GiB, 0);                    /* RAM 1 GiB short of its reserve */
+	s.node.swap_free = s.node.swap_reserve + 3 * GiB; /* 3 GiB of swap room */
+	s.node.growth_rate = 100 * MiB;
+	struct mt_candidate *c = fx_add(&s, "leak", 100, 2 * GiB, 1 * GiB);
+	c->growth_rate = 100 * MiB;
+	c->growth_known = true;
+	c->response = MT_RESPONSE_THROTTLE_THEN_KILL;
+	c->throttle_step = 64 * MiB;
+	fx_add(&s, "bystander", 100, 1 * GiB, 0);
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_U64(s.node.ram_deficit, 0);
+	CHECK(s.node.swap_has_room && s.node.ram_near_reserve);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.action, MT_ACTION_THROTTLE);
+	chosen_are(&s, &d, (const char *[]){ "leak" }, 1);
+	CHECK_U64(d.explain[find(&s, "leak")].throttle_to, 2 * GiB); /* held at its usage */
+	mt_decision_free(&d);
+
+	/* held and still growing: tightened by its step, into swap */
+	s.candidates[find(&s, "leak")].mem.high = 2 * GiB;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.action, MT_ACTION_THROTTLE);
+	CHECK_U64(d.explain[find(&s, "leak")].throttle_to, 2 * GiB - 64 * MiB);
+	mt_decision_free(&d);
+
+	/* reclaim overshot the hold (usage 8 MiB under it): still held there,
+	 * tightened from its level, never re-held at the usage */
+	s.candidates[find(&s, "leak")].mem.current = 2 * GiB - 8 * MiB;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_U64(d.explain[find(&s, "leak")].throttle_to, 2 * GiB - 64 * MiB);
+	mt_decision_free(&d);
+	s.node.swap_free = s.node.swap_reserve + 1 * GiB; /* no room beyond the shortfall: stays */
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_U64(d.explain[find(&s, "leak")].throttle_to, 2 * GiB);
+	CHECK_INT(d.explain[find(&s, "leak")].inelig, MT_INELIG_ALREADY_HELD);
+	mt_decision_free(&d);
+	/* a limit far above the usage is not a hold: held at the usage */
+	s.candidates[find(&s, "leak")].mem.high = 3 * GiB;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_U64(d.explain[find(&s, "leak")].throttle_to, 2 * GiB - 8 * MiB);
+	mt_decision_free(&d);
+	s.candidates[find(&s, "leak")].mem.high = 2 * GiB;
+	s.candidates[find(&s, "leak")].mem.current = 2 * GiB;
+	s.node.swap_free = s.node.swap_reserve + 3 * GiB;
+
+	/* 1 GiB of room left for 1 GiB short: no room beyond the shortfall,
+	 * still no deficit -- held where it is, not tightened, not killed */
+	s.node.swap_free = s.node.swap_reserve + 1 * GiB;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK(!s.node.swap_has_room);
+	CHECK_U64(s.node.ram_deficit, 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.action, MT_ACTION_NONE);
+	CHECK_INT(d.explain[find(&s, "leak")].inelig, MT_INELIG_ALREADY_HELD);
+	mt_decision_free(&d);
+
+	/* the room used up (swap below its reserve): the grower is the kill */
+	s.node.swap_free = s.node.swap_reserve - 16 * MiB;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK(s.node.swap_deficit > 0 && s.node.ram_deficit > 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.action, MT_ACTION_KILL);
+	chosen_are(&s, &d, (const char *[]){ "leak" }, 1);
+	mt_decision_free(&d);
+	mt_snapshot_free(&s);
+}
+
 int main(void)
 {
 	test_model();
@@ -334,6 +441,7 @@ int main(void)
 	test_nothing_coverable();
 	test_kill_in_flight();
 	test_throttle();
+	test_swap_room_before_kill();
 	test_tie_prefers_growers();
 	int props = test_select_properties();
 	return mt_check_status() | props;

@@ -101,7 +101,8 @@ static void test_zram_and_disk(void)
 
 static void test_assumed_ratio(void)
 {
-	/* 512 KiB stored: below MT_ZRAM_MEASURE_MIN, r assumed 1, f = 0 */
+	/* 512 KiB stored: below MT_ZRAM_MEASURE_MIN, r assumed 2, f = 1/2
+	 * (the pool's own 4:1 is not trusted on 128 pages) */
 	struct mt_node n = {
 		.mem_total = 1024 * MIB, .mem_available = 100 * MIB,
 		.swap_total = 512 * MIB, .swap_free = 511 * MIB,
@@ -111,11 +112,31 @@ static void test_assumed_ratio(void)
 	};
 	CHECK_INT(mt_node_compute(&n), 0);
 	CHECK(!n.zram_ratio_measured);
-	CHECK(n.zram_ratio == 1.0);
-	CHECK_U64(n.commit, 924 * MIB);
-	CHECK_U64(n.bound, 864 * MIB);
-	CHECK_U64(n.swap_room, 0);
-	CHECK_U64(n.ram_deficit, 28 * MIB);
+	CHECK(n.zram_ratio == (double)MT_ZRAM_ASSUMED_RATIO);
+	CHECK_U64(n.commit, 924 * MIB + MIB / 2);       /* 1 MiB used at 1/2 */
+	CHECK_U64(n.bound, (1024 + 256 - 160) * MIB);    /* 512 * 1/2 */
+	CHECK_U64(n.swap_room, (511 - 32) * MIB / 2);
+	CHECK_U64(n.ram_deficit, 0);                     /* 28 MiB over, room left */
+	CHECK(n.swap_has_room);
+	CHECK(n.ram_near_reserve);
+
+	/* nothing stored yet (a fresh device): the same prior, zram is room */
+	struct mt_node e = n;
+	e.swap_free = e.zram_swap_free = 512 * MIB;
+	e.zram_orig_data_size = e.zram_mem_used_total = 0;
+	CHECK_INT(mt_node_compute(&e), 0);
+	CHECK(!e.zram_ratio_measured);
+	CHECK_U64(e.swap_room, (512 - 32) * MIB / 2);
+	CHECK_U64(e.commit, 924 * MIB);
+
+	/* a mem_limit leaving 10 MiB of pool holds 20 MiB at the prior */
+	e.zram_limited_swap_free = e.zram_swap_free;
+	e.zram_limit_room = 10 * MIB;
+	CHECK_INT(mt_node_compute(&e), 0);
+	CHECK_U64(e.zram_capacity, 20 * MIB);
+	CHECK_U64(e.swap_room, 10 * MIB);                /* min(480, 20) * 1/2 */
+	CHECK_U64(e.ram_deficit, 18 * MIB);
+	CHECK(!e.swap_has_room);                         /* 10 MiB room < 28 over */
 
 	/* at the threshold the ratio is measured: 4, f = 3/4 */
 	n.zram_orig_data_size = MT_ZRAM_MEASURE_MIN;
@@ -129,8 +150,8 @@ static void test_assumed_ratio(void)
 	CHECK_U64(n.ram_deficit, 0);
 
 	/* r < 1 (incompressible data plus allocator overhead): f = 0 */
-	n.zram_orig_data_size = 2 * MIB;
-	n.zram_mem_used_total = 3 * MIB;
+	n.zram_orig_data_size = 16 * MIB;
+	n.zram_mem_used_total = 24 * MIB;
 	CHECK_INT(mt_node_compute(&n), 0);
 	CHECK(n.zram_ratio_measured);
 	CHECK(fabs(n.zram_ratio - 2.0 / 3.0) < 1e-12);
@@ -216,7 +237,7 @@ static void test_commit_invariance(void)
 	unsigned checked = 0;
 	for (int i = 0; i < 20000; i++) {
 		uint64_t p = 2 + rnd(63), q = 1 + rnd(p); /* 1 <= r <= 64 */
-		uint64_t a = 256 + rnd(1 << 16);          /* >= 1 MiB stored */
+		uint64_t a = 1024 + rnd(1 << 16);         /* >= 8 MiB stored (MT_ZRAM_MEASURE_MIN) */
 		struct mt_node n = random_node(p, q, a);
 		uint64_t b = rnd(1 << 12);
 		uint64_t x = p * b * 4096, pool = q * b * 4096;
@@ -311,7 +332,7 @@ static void test_selection_argument(void)
 			m.zram_limited_swap_free += sz, m.zram_limit_room += pool;
 		m.zram_orig_data_size -= sz;
 		m.zram_mem_used_total -= pool;
-		/* below 1 MiB left the ratio is assumed, not this one */
+		/* below MT_ZRAM_MEASURE_MIN left the ratio is assumed, not this one */
 		if (m.zram_orig_data_size < MT_ZRAM_MEASURE_MIN)
 			continue;
 		CHECK_INT(mt_node_compute(&m), 0);

@@ -40,7 +40,10 @@ for b in cmd/memtriaged/memtriaged cmd/memtriage/memtriage test/vm/memhog test/v
 done
 
 kver=$(ls "$kernel/lib/modules")
-for m in mm/zsmalloc crypto/lzo crypto/lzo-rle drivers/block/zram/zram; do
+# virtio-blk for a disk swap device ('# vm: disk=SIZE'), loaded by mt_boot
+for m in mm/zsmalloc crypto/lzo crypto/lzo-rle drivers/block/zram/zram drivers/virtio/virtio_ring \
+	drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci_modern_dev \
+	drivers/virtio/virtio_pci drivers/block/virtio_blk; do
 	cp "$kernel/lib/modules/$kver/kernel/$m.ko" "$root/lib/modules/mt/"
 done
 

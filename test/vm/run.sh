@@ -4,6 +4,8 @@
 # code: 0 pass, 1 fail, 77 skip (only when QEMU or a kernel cannot be had).
 # The scenario's header line sizes the guest, e.g.
 #   # vm: mem=512M cpus=2 zram=256M timeout=120
+# (disk=SIZE: a sparse SIZE image on virtio-blk, made swap by the guest as
+# /dev/vda: disk swap beside or instead of zram).
 # (rootfs=systemd boots Debian 12 with systemd as PID 1 instead of busybox).
 # The whole serial log goes to BUILD_DIR/test/vm/NAME/console.log; on failure
 # it is printed. Pass needs the guest's "MT-RESULT: PASS" line: QEMU's exit
@@ -21,7 +23,7 @@ scenario=$1 build=$(cd "$2" && pwd) console=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 name=$(basename "$scenario" .sh)
 
-mem=512M cpus=2 zram=0 timeout=120 rootfs=busybox
+mem=512M cpus=2 zram=0 disk=0 timeout=120 rootfs=busybox
 header=$(sed -n 's/^# vm: //p' "$scenario" | head -n 1)
 [ -n "$header" ] || { echo "run.sh: $scenario has no '# vm:' header line" >&2; exit 1; }
 for kv in $header; do
@@ -29,9 +31,10 @@ for kv in $header; do
 	mem=*) mem=${kv#mem=} ;;
 	cpus=*) cpus=${kv#cpus=} ;;
 	zram=*) zram=${kv#zram=} ;;
+	disk=*) disk_size=${kv#disk=} ;;
 	timeout=*) timeout=${kv#timeout=} ;;
 	rootfs=busybox|rootfs=systemd) rootfs=${kv#rootfs=} ;;
-	*) echo "run.sh: $scenario: unknown '# vm:' key '$kv' (mem cpus zram timeout rootfs=busybox|systemd)" >&2; exit 1 ;;
+	*) echo "run.sh: $scenario: unknown '# vm:' key '$kv' (mem cpus zram disk timeout rootfs=busybox|systemd)" >&2; exit 1 ;;
 	esac
 done
 
@@ -53,7 +56,14 @@ else
 	"$here/initramfs.sh" "$work/initrd.gz" "$scenario" "$build" "$kernel"
 fi
 
-disk=""
+disk="" swap_img=""
+if [ "${disk_size:-0}" != 0 ] && [ -z "${MT_VM_DISK:-}" ]; then
+	# sparse: costs the host only what the guest swaps out, removed after
+	swap_img=$work/swap.img
+	rm -f "$swap_img"; truncate -s "$disk_size" "$swap_img"
+	MT_VM_DISK=$swap_img
+	MT_VM_APPEND="${MT_VM_APPEND:-} mt.disk=$disk_size"
+fi
 [ -z "${MT_VM_DISK:-}" ] || disk="-drive file=$MT_VM_DISK,if=virtio,format=raw,cache=unsafe"
 start=$(date +%s%N)
 set +e
@@ -83,6 +93,7 @@ wait $qpid; qrc=$?
 [ -n "$tpid" ] && wait $tpid
 set -e
 clean < "$log.raw" > "$log" && rm -f "$log.raw"
+[ -z "$swap_img" ] || rm -f "$swap_img"
 wall=$(( ($(date +%s%N) - start) / 1000000 ))
 
 boot=$(sed -n 's/.*MT-BOOT: uptime_ms=\([0-9]*\).*/\1/p' "$log")

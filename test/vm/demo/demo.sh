@@ -69,8 +69,8 @@ function str(k) { return match($0, "\"" k "\":\"[^\"]*\"") ? substr($0, RSTART +
 function mib(v) { return v == "" ? "-" : v == -1 ? "max" : sprintf("%.1f MiB", v / 1048576) }
 function say(m) { printf "MEMTRIAGED t=%ss  %s\n", systime() - t0, m; fflush() }
 /"event":"ready"/ { say("ready: " num("candidates") " candidates; reserve RAM " mib(num("ram_reserve")) ", swap " mib(num("swap_reserve"))) }
-/"event":"throttle"/ { say("throttle " str("cgroup") ": memory.high " mib(num("memory_high")) ", memory.swap.high " mib(num("swap_high"))) }
-/"event":"release"/ { say("release " str("cgroup") " (" str("why") "): memory.high " mib(num("memory_high")) ", memory.swap.high " mib(num("swap_high"))) }
+/"event":"throttle"/ { say("throttle " str("cgroup") ": memory.high " mib(num("memory_high"))) }
+/"event":"release"/ { say("release " str("cgroup") " (" str("why") "): memory.high " mib(num("memory_high"))) }
 /"event":"decision".*"trigger":"pressure"/ { say("pressure: " str("detail") " stalled " num("stalled_ms") " ms beyond its tolerance (" str("kind") " " num("percent") "% for " num("sustain_s") " s): kill the group") }
 /"event":"decision".*"action":"kill"/ && !/"trigger":"pressure"/ { t = match($0, "\"targets\":\\[[^]]*\\]") ? substr($0, RSTART + 10, RLENGTH - 10) : "?"; say("decision: kill " t " (trigger " str("trigger") ")") }
 /"event":"terminate"/ { say("SIGTERM " str("cgroup")) }

@@ -42,7 +42,17 @@ mt_boot() {
 		mkswap /dev/zram0 >/dev/null || return 1
 		swapon /dev/zram0 || return 1
 	fi
-	mt_log "ready: controllers '$(cat $CG/cgroup.subtree_control)' zram=$zram" \
+	disk=$(mt_param disk 0)
+	if [ "$disk" != 0 ]; then
+		for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk; do
+			insmod /lib/modules/mt/$m.ko || return 1
+		done
+		i=0
+		while [ ! -b /dev/vda ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+		mkswap /dev/vda >/dev/null || return 1
+		swapon /dev/vda || return 1
+	fi
+	mt_log "ready: controllers '$(cat $CG/cgroup.subtree_control)' zram=$zram disk=$disk" \
 		"MemTotal=$(mt_meminfo MemTotal)k SwapTotal=$(mt_meminfo SwapTotal)k"
 }
 

@@ -1,9 +1,10 @@
 #!/bin/sh
 # vm: mem=512M cpus=2 zram=256M timeout=120
 # A reload that protects a held group releases it (issue 11): memtriaged
-# holds a grower with memory.high + memory.swap.high; the policy set is then
-# changed so the group is protected (no longer a candidate). The hold must
-# not outlive its candidacy: both limits go back to what they were ("max"),
+# holds a grower with memory.high (memory.swap.high is never written); the
+# policy set is then changed so the group is protected (no longer a
+# candidate). The hold must not outlive its candidacy: both limits are what
+# they were ("max"),
 # logged as a release with why "protected", and nothing is killed.
 . /lib/mt/lib.sh
 mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }

@@ -2,8 +2,8 @@
 # vm: mem=512M cpus=2 zram=256M timeout=120
 # Pressure tolerance ends throttle-then-kill: a leaker (two processes) whose
 # policy is throttle-then-kill with "pressure": some 20 % or full 15 % of
-# 1 s windows for 5 s (both triggers armed) is held (memory.high +
-# memory.swap.high), stalls on the hold, and once the stall has lasted
+# 1 s windows for 5 s (both triggers armed) is held (memory.high; its
+# reclaim into zram is its own stall), stalls on the hold, and once the stall has lasted
 # sustain_s it is killed as a group. The bystander is untouched; the
 # kernel's OOM killer never runs.
 . /lib/mt/lib.sh
