@@ -137,13 +137,26 @@ static int decide_kill(const struct mt_snapshot *s, const struct mt_select_opts 
 	return 0;
 }
 
+bool mt_select_throttle_due(const struct mt_node *n)
+{
+	return n->headroom <= n->reserve || n->mem_available <= 2 * n->ram_reserve;
+}
+
+bool mt_select_may_tighten(const struct mt_node *n)
+{
+	return n->swap_room > 0;
+}
+
 /* memory.high for a grower: hold it at its current size; if it is already
  * held there and still grows (through swap, or a high set by someone else),
- * tighten by one step; never below the policy's floor. */
-static uint64_t throttle_value(const struct mt_candidate *c)
+ * tighten by one step when `tighten` (mt_select_may_tighten); never below
+ * the policy's floor. Without swap room a held anonymous group cannot
+ * shrink: a lower level only stalls it, so it stays at its usage and the
+ * lifecycle's push limit ends the hold. */
+static uint64_t throttle_value(const struct mt_candidate *c, bool tighten)
 {
 	uint64_t v = c->mem.current;
-	if (c->mem.high != MT_UNLIMITED && c->mem.high <= c->mem.current)
+	if (tighten && c->mem.high != MT_UNLIMITED && c->mem.high <= c->mem.current)
 		v = sub0(c->mem.high, c->throttle_step);
 	return max64(v, c->throttle_floor);
 }
@@ -178,8 +191,8 @@ static int decide_throttle(const struct mt_snapshot *s, struct mt_decision *d)
 	const struct mt_node *node = &s->node;
 	size_t n = s->n_candidates, m = 0;
 
-	d->throttle_due = node->headroom <= node->reserve ||
-		(node->eta_ms != MT_NEVER && node->eta_ms <= node->throttle_horizon_ms);
+	d->throttle_due = mt_select_throttle_due(node);
+	bool tighten = mt_select_may_tighten(node);
 	_cleanup_free_ struct grower *g = calloc(n + 1, sizeof(*g));
 	if (!g)
 		return -ENOMEM;
@@ -188,7 +201,7 @@ static int decide_throttle(const struct mt_snapshot *s, struct mt_decision *d)
 		struct mt_explain *e = &d->explain[i];
 		e->inelig = c->throttle_inelig;
 		if (!e->inelig) {
-			e->throttle_to = throttle_value(c);
+			e->throttle_to = throttle_value(c, tighten);
 			if (e->throttle_to >= min64(c->mem.high, c->mem.max))
 				e->inelig = MT_INELIG_ALREADY_HELD;
 		}
