@@ -54,7 +54,7 @@ echo '{"precedence": 100, "match": {"cgroup": "demo/batch"}, "priority": 100, "r
   "description": "batch work: cheapest; held first, killed if it stalls beyond 20% for 15 s"}' > $pol/batch.json
 # horizon 60 s: at 8 MiB/s batch is projected to exhaust RAM + swap
 # within a minute from the start, so the hold comes early
-echo '{"reserve": "64Mi", "horizon_s": 60}' > /tmp/demo.json
+echo '{"reserve": "64Mi"}' > /tmp/demo.json
 echo "MT-DEMO: batch: throttle-then-kill, pressure tolerance some 20% of 1 s windows for 15 s"
 # db and web at their working size first: the growth memtriaged
 # should see is batch's leak, not the others' start-up

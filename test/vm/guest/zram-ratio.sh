@@ -12,7 +12,7 @@ zram_ratio_scenario() {
 	echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 	# A long horizon: every tick with the node growing is "near", so decisions
 	# (and snapshots) run while the grower grows.
-	echo '{"reserve": "5%", "horizon_s": 3600}' > /tmp/mt.json
+	echo '{"reserve": "5%"}' > /tmp/mt.json
 	sock=/run/memtriage/memtriage.sock
 	export MEMTRIAGE_SOCKET=$sock
 	mt_log "swaps hex: $(od -An -tx1 -v /proc/swaps | tr -d "\n")"

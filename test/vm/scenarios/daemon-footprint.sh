@@ -24,7 +24,7 @@ mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 echo '{"precedence": 100, "match": {"cgroup": "work/slow"}, "priority": 100, "response": "throttle",
   "throttle": {"floor": "80%", "step": "5%", "interval_ms": 1000, "release_after_s": 3, "release_psi_some": 10}}' > $pol/slow.json
-echo '{"reserve": "64Mi", "horizon_s": 120}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 mt_cg_make mtd memory.max=$((LIMIT_MI << 20)) memory.swap.max=0
 mt_cg_make work/steady
 mt_cg_make work/slow

@@ -16,7 +16,7 @@ echo '{"precedence": 100, "match": {"cgroup": "work/*"}, "priority": 100, "respo
 ln -s ..v1 $cm/..data
 ln -s ..data/rest.json $cm/rest.json
 ln -s ..data/work.json $cm/work.json
-echo '{"reserve": "64Mi", "horizon_s": 300}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 mt_cg_make work/slow
 mt_daemon_start --config /tmp/mt.json --policy-dir $cm --socket ""
 mt_daemon_wait_log "memtriaged ready" 20 '"event":"ready"'

@@ -20,7 +20,7 @@ slow_policy() {
   "throttle": {"floor": "50%", "step": "5%", "interval_ms": 1000, "release_after_s": 600, "release_psi_some": 10}}' > $pol/slow.json
 }
 slow_policy
-echo '{"reserve": "64Mi", "horizon_s": 120}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 mt_cg_make work/steady
 mt_cg_make work/slow
 mt_cg_run work/steady memhog --anon 96M > $MT_STATE/steady; steady=$MT_PID

@@ -27,7 +27,7 @@ echo '{"precedence": 500, "match": {"cgroup": "system.slice/leak*.service"}, "pr
 echo '{"precedence": 500, "match": {"cgroup": "system.slice/slow.service"}, "priority": 100, "response": "throttle",
   "throttle": {"floor": "80%", "step": "5%", "interval_ms": 1000, "release_after_s": 600, "release_psi_some": 10}}' \
 	> /etc/memtriage/policies/slow.json
-echo '{"socket_group": "mtro", "reserve": "64Mi", "horizon_s": 300}' > /etc/memtriage/memtriaged.json
+echo '{"socket_group": "mtro", "reserve": "64Mi"}' > /etc/memtriage/memtriaged.json
 systemctl daemon-reload
 
 # --- start: active means READY=1 arrived ---
