@@ -29,6 +29,8 @@ mt_daemon_start --config /tmp/mt.json --policy-dir $pol
 mt_daemon_wait_log "memtriaged ready" 20 '"event":"ready"'
 mt_check "the reserve is split between RAM and swap (swap_reserve > 0)" \
 	grep -Eq '"swap_reserve":[1-9]' $MT_STATE/memtriaged.log
+# the node near its bound first (RAM reserve ~41 MiB of the 64 MiB with 256 MiB zram: near at MemAvailable <= ~82 MiB)
+mt_fill_to 110 ballast
 mt_cg_run work/slow memhog --anon 400M --rate 8 --for 22 --every 8 > $MT_STATE/slow; slow=$MT_PID
 mt_daemon_wait_log "work/slow throttled with a swap hold" 40 '"event":"throttle","cgroup":"work/slow".*"swap_high":'
 line=$(grep -m1 '"event":"throttle","cgroup":"work/slow"' $MT_STATE/memtriaged.log)
@@ -59,5 +61,5 @@ mt_check "slow alive" mt_alive $slow
 mt_check "steady alive" mt_alive $steady
 mt_check_no_kernel_oom
 mt_daemon_stop
-kill -9 $slow $steady 2>/dev/null
+kill -9 $slow $steady $MT_FILL_PID 2>/dev/null
 mt_done
