@@ -762,6 +762,40 @@ static void test_tick_decisions(void)
 	mt_lc_output_free(&out);
 }
 
+/* Near the bound, a decision every MT_LC_THROTTLE_DECISION_MS; sooner, at a
+ * held group's throttle.interval_ms, only while swap has room to tighten
+ * into. */
+static void test_near_decision_pace(void)
+{
+	for (int room = 0; room < 2; room++) {
+		struct mt_policy p = make_policy(P_KILL);
+		p.throttle.interval_ms = 200;
+		struct mt_lc_group g = { .held = true };
+		struct mt_lc_member m = { .g = &g, .policy = &p };
+		struct mt_lc_node node = { 0 };
+		struct mt_lc_output out = { 0 };
+		struct mt_lc_event e = { .kind = MT_LC_EV_TICK, .tick.eta_us = MT_GROWTH_NEVER };
+		struct mt_lc_input in = { .now_ms = 100000, .node = &node, .members = &m, .n_members = 1,
+		                          .events = &e, .n_events = 1 };
+		fx_node(&e.tick.node, 0, 0);
+		if (room)
+			e.tick.node.swap_free = e.tick.node.swap_total;
+		CHECK_INT(mt_node_compute(&e.tick.node), 0);
+		CHECK(mt_lc_node_danger(&e.tick.node));
+		static const struct { uint64_t dt; bool want_without, want_with; } t[] = {
+			{ 0, true, true }, { 199, false, false }, { 1, false, true }, { 300, true, true },
+		};
+		for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+			in.now_ms += t[i].dt;
+			CHECK_INT(mt_lc_step(&in, &out), 0);
+			bool want = out.n_items == 1 && out.items[0].kind == MT_LC_WANT_DECISION;
+			CHECK(want == (room ? t[i].want_with : t[i].want_without));
+			CHECK(out.n_items <= 1);
+		}
+		mt_lc_output_free(&out);
+	}
+}
+
 /* Several events in one step are taken in order; two decisions are refused. */
 static void test_batch(void)
 {
@@ -809,6 +843,7 @@ int main(void)
 	test_policy_kill_grace();
 	test_swap_hold();
 	test_tick_decisions();
+	test_near_decision_pace();
 	test_batch();
 	return mt_check_status();
 }
