@@ -640,8 +640,13 @@ static void on_event(struct step *s, const struct mt_lc_event *ev)
 			on_pressure(s, ev);
 		return;
 	case MT_LC_EV_POPULATED:
-		if (g->kill != MT_LC_KILL_NONE && !ev->populated.populated)
+		if (g->kill != MT_LC_KILL_NONE && !ev->populated.populated) {
 			kill_over(s, m, true, false, ev->at_us);
+			/* the episode is over with the group: a process started
+			 * in it again (a restarted service) is not born held */
+			if (g->held)
+				release(s, m, "killed");
+		}
 		return;
 	case MT_LC_EV_GONE:
 		if (g->gone)

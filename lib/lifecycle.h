@@ -244,7 +244,8 @@ struct mt_lc_item {
 	const char *trigger;        /* DECISION, POLICY_KILL, WANT_DECISION: static text */
 	const char *detail;         /* DECISION: the event's detail (may be NULL) */
 	const char *why;            /* RESTORE: "calm", "operator", "deferred", "shutdown",
-	                             * "protected", "not-a-candidate" */
+	                             * "protected", "not-a-candidate", "killed" (its kill
+	                             * completed) */
 	bool keep;                  /* DECISION: a record is kept (else only counted): it
 	                             * held or killed something, or asked to be kept
 	                             * (record_noop) and none like it was since */

@@ -272,7 +272,7 @@ static const struct row rows[] = {
 		{ E_TICK, 1, 1, "POLICY:hold-limit KILLm", "held=1 wp=0 rp=0 kill=sent gone=0" },
 		{ E_HIGH, 1, 100, "", NULL },
 		{ E_TICK, 1, 6000, "", NULL },       /* being killed: not again, not released */
-		{ E_POP, 0, 0, "DONE OVER", NULL },
+		{ E_POP, 0, 0, "DONE OVER RESTORE:killed", "held=0 wp=0 rp=0 kill=none gone=0" },
 	} },
 	{ "hold-limit: a gap of more than 2.5 s starts a new streak", P_KILL, {
 		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
@@ -452,6 +452,13 @@ static const struct row rows[] = {
 		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
 		{ E_DECIDE_KILL, 0, 0, "DECISION KILL", "held=1 wp=0 rp=0 kill=sent gone=0" },
 		{ E_SHUTDOWN, 0, 0, "RESTORE:shutdown", "held=0 wp=0 rp=0 kill=sent gone=0" },
+	} },
+	{ "kill: of a held group: released once it is empty", P_KILL, {
+		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
+		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
+		{ E_DECIDE_KILL, 0, 0, "DECISION KILL", "held=1 wp=0 rp=0 kill=sent gone=0" },
+		{ E_KILLED, 0, 0, "", NULL },
+		{ E_POP, 0, 10, "DONE OVER RESTORE:killed", "held=0 wp=0 rp=0 kill=none gone=0" },
 	} },
 	{ "kill: dry run pretends one kill per timeout", P_KILL, {
 		{ E_DRY, 1, 0, "", NULL },

@@ -65,6 +65,8 @@ pushed=$(echo "$rec" | sed -n 's/.*"pushed_ms":\([0-9]*\).*/\1/p')
 mt_check "it pushed for push_limit_s (pushed_ms $pushed >= 5000)" [ "${pushed:-0}" -ge 5000 ]
 mt_check_eq "kills" "$(mt_daemon_log_count '"event":"(kill|terminate)",')" 1
 mt_check_eq "the leaker's processes left" "$(mt_cg_nprocs $leak_ct)" 0
+mt_daemon_wait_log "its hold ended with it" 10 "\"event\":\"release\",\"cgroup\":\"$leak_ct\",.*\"why\":\"killed\""
+mt_check_str "the leaker's memory.high back to what it was" "$(mt_cg_get $leak_ct memory.high)" max
 for p in db web shell; do eval "mt_check '$p alive' mt_alive \$$p"; done
 mt_check_str "the database never held" "$(mt_cg_get $db_ct memory.high)" max
 
