@@ -10,7 +10,7 @@
 #include "fileio.h"
 
 static const char *const keys[] = { "supervised_root", "reserve", "socket", "socket_group", "policy_dir", "logs_dir",
-				    "metrics_dir", "dry_run", "oom_score_adj", "horizon_s", "hold_file", NULL };
+				    "metrics_dir", "dry_run", "oom_score_adj", "hold_file", NULL };
 
 void mt_config_clear(struct mt_config *c)
 {
@@ -31,7 +31,6 @@ int mt_config_init_default(struct mt_config *ret)
 		 * kubelet's 100Mi eviction threshold leave on a 2-8 GiB node. */
 		.reserve = { .percent = true, .basis_points = 500 },
 		.oom_score_adj = -999, /* below every pod (Guaranteed is -997), above -1000 (unkillable) */
-		.horizon_s = 60,
 	};
 	ret->supervised_root = strdup("/sys/fs/cgroup");
 	ret->socket_path = strdup("/run/memtriage/memtriage.sock");
@@ -151,6 +150,14 @@ int mt_config_parse(const char *text, size_t len, const char *file, struct mt_co
 	}
 	if ((r = mt_json_parse(&ctx, &root)) < 0)
 		goto out;
+	/* A key that left the format says why, not only that it is unknown. */
+	if (json_is_object(root) && json_object_get(root, "horizon_s")) {
+		mt_json_push_key(&ctx, "horizon_s");
+		r = mt_json_fail(&ctx, "no longer a setting: a hold is due when commit nears the bound, not on "
+		                 "projected exhaustion; remove it (doc/daemon.md)");
+		mt_json_pop(&ctx);
+		goto out;
+	}
 	/* sun_path holds 108 bytes including the NUL. */
 	if ((r = mt_json_check_keys(&ctx, root, keys)) < 0 ||
 	    (r = get_path(&ctx, root, "supervised_root", false, 4096, &c.supervised_root)) < 0 ||
@@ -167,10 +174,6 @@ int mt_config_parse(const char *text, size_t len, const char *file, struct mt_co
 		goto out;
 	if (r)
 		c.oom_score_adj = (int)v;
-	if ((r = mt_json_get_int(&ctx, root, "horizon_s", false, 1, 3600, &v)) < 0)
-		goto out;
-	if (r)
-		c.horizon_s = (uint32_t)v;
 	r = 0;
 out:
 	json_decref(root);

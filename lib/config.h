@@ -31,7 +31,6 @@ struct mt_config {
 	                        * none; default "/run/memtriage/holds.json" */
 	bool dry_run;          /* decide and record, never act; default false */
 	int oom_score_adj;     /* for the daemon itself, -1000..1000; default -999 */
-	uint32_t horizon_s;    /* projected-exhaustion horizon, 1..3600; default 60 */
 };
 
 int mt_config_init_default(struct mt_config *ret);

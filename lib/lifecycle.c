@@ -76,9 +76,15 @@ bool mt_lc_pressure_beyond(const struct mt_lc_group *g, const struct mt_policy *
 	return p && p->pressure.set && g->pressure_since_ms && now_ms - g->pressure_last_ms <= pressure_gap_ms(p);
 }
 
+bool mt_lc_pushing(const struct mt_lc_group *g, uint64_t now_ms)
+{
+	return g->held && g->push_streak && now_ms - g->push_last_ms <= MT_LC_PUSH_GAP_MS;
+}
+
 bool mt_lc_wants_psi(const struct mt_lc_group *g, const struct mt_policy *p, bool danger, uint64_t now_ms)
 {
-	return g->held && !danger && !mt_lc_pressure_beyond(g, p, now_ms);
+	(void)danger; /* a hold ends near the bound too */
+	return g->held && !mt_lc_pushing(g, now_ms) && !mt_lc_pressure_beyond(g, p, now_ms);
 }
 
 bool mt_lc_active(const struct mt_lc_group *g)
@@ -102,6 +108,7 @@ static void restore(struct step *s, const struct mt_lc_member *m, const char *wh
 	it->restore.saved_high = g->saved_high;
 	g->held = false;
 	g->calm_since_ms = 0;
+	g->push_streak = false;
 }
 
 /* 0, or -ESRCH when the group is not held. A hold whose write is still on
@@ -133,6 +140,9 @@ static void hold(struct step *s, const struct mt_lc_member *m, const struct mt_c
 		return; /* the previous step is still being reclaimed to */
 	if (g->held && to == g->level)
 		return; /* already written */
+	uint32_t interval = m->policy ? m->policy->throttle.interval_ms : MT_LC_THROTTLE_DECISION_MS;
+	if (g->held && to < g->level && s->in->now_ms - g->level_ms < interval)
+		return; /* tightened at most every throttle.interval_ms */
 	if (s->in->dry_run) {
 		/* decisions repeat every tick while the node is near: say each
 		 * value once */
@@ -158,10 +168,12 @@ static void hold(struct step *s, const struct mt_lc_member *m, const struct mt_c
 		g->saved_high = c->mem.high;
 		g->base = c->mem.current + c->mem.swap_current;
 		g->held = true;
+		g->push_streak = false; /* a new episode */
 	}
 	g->prev_level = g->level;
 	g->write_first = it->hold.first;
 	g->level = to;
+	g->level_ms = s->in->now_ms;
 	g->calm_since_ms = 0;
 	g->write_pending = true;
 }
@@ -192,16 +204,22 @@ static void on_written(struct step *s, const struct mt_lc_event *ev)
 	}
 }
 
-static void on_tick_hold(struct step *s, const struct mt_lc_member *m, bool danger)
+/* Calm: not pushing, not beyond its pressure tolerance, PSI some below the
+ * policy's release level; release_after_s of calm ends the hold, whether
+ * or not the node is still near the bound (a hold that waited for the
+ * node to recover would last as long as the node stays near: forever, when
+ * the held group is what keeps it there). A group that grows again is
+ * held again by a later decision. */
+static void on_tick_hold(struct step *s, const struct mt_lc_member *m)
 {
 	struct mt_lc_group *g = m->g;
 	const struct mt_policy *p = m->policy;
 	uint64_t now = s->in->now_ms;
-	if (!g->held)
-		return;
+	if (!g->held || g->kill != MT_LC_KILL_NONE)
+		return; /* a group being killed keeps its hold until it is gone */
 	double limit = p ? p->throttle.release_psi_some : MT_LC_RELEASE_PSI_DEFAULT;
 	uint32_t after_s = p ? p->throttle.release_after_s : MT_LC_RELEASE_AFTER_S_DEFAULT;
-	bool calm = !danger && !mt_lc_pressure_beyond(g, p, now);
+	bool calm = !mt_lc_pushing(g, now) && !mt_lc_pressure_beyond(g, p, now);
 	if (calm && m->psi_valid)
 		calm = m->psi_some_avg10 < limit;
 	if (!calm) {
@@ -283,6 +301,33 @@ static struct mt_lc_item *policy_kill(struct step *s, const struct mt_lc_member 
 	size_t ri = index_of(s, rec);
 	kill_start(s, m, ri, MT_LC_NONE, at_us, true);
 	return s->error ? NULL : &s->out->items[ri];
+}
+
+/* A held group of a policy that may kill, pushing against its hold for
+ * push_limit_s while the node has no swap room for it: it cannot shrink,
+ * and the longer it is held the longer it stalls itself and the node. It
+ * is killed whole. With swap room it is paid for: it pushes into swap,
+ * and is killed at the bound by the deficit decision. */
+static void on_tick_push(struct step *s, const struct mt_lc_member *m, const struct mt_node *node)
+{
+	struct mt_lc_group *g = m->g;
+	const struct mt_policy *p = m->policy;
+	uint64_t now = s->in->now_ms;
+	if (!p || g->gone || !mt_response_may_kill(p->response) || !mt_lc_pushing(g, now) ||
+	    node->swap_has_room || mt_lc_kill_pending(g, s->in->dry_run, now) ||
+	    mt_lc_kill_backing_off(g, now))
+		return;
+	uint64_t pushed_ms = now - g->push_since_ms;
+	if (pushed_ms < (uint64_t)p->throttle.push_limit_s * 1000)
+		return;
+	g->push_streak = false; /* a new streak if it outlives this kill */
+	struct mt_lc_item *rec = policy_kill(s, m, "hold-limit", 0);
+	if (!rec)
+		return;
+	rec->why_kill.hold_limit = true;
+	rec->why_kill.held = true;
+	rec->why_kill.pushed_ms = pushed_ms;
+	rec->why_kill.push_limit_s = p->throttle.push_limit_s;
 }
 
 static void on_tick_kill(struct step *s, const struct mt_lc_member *m)
@@ -379,6 +424,15 @@ static void on_events(struct step *s, const struct mt_lc_event *ev)
 		g->oom_seen_ms = now;
 		g->oom_credit_until_ms = now + window;
 	}
+	if (g->held && now_e->high > old->high) {
+		/* charged past its hold: pushing, and not calm */
+		if (!mt_lc_pushing(g, now)) {
+			g->push_streak = true;
+			g->push_since_ms = now;
+		}
+		g->push_last_ms = now;
+		g->calm_since_ms = 0;
+	}
 	if (!p || !p->escalate.set || !mt_response_may_kill(p->response) || mt_lc_kill_pending(g, s->in->dry_run, now) ||
 	    mt_lc_kill_backing_off(g, now))
 		return;
@@ -441,10 +495,9 @@ static bool node_deficit(const struct mt_node *n)
 	return n->ram_deficit > 0 || n->swap_deficit > 0;
 }
 
-bool mt_lc_node_danger(const struct mt_node *n, uint64_t eta_us, uint64_t horizon_ms)
+bool mt_lc_node_danger(const struct mt_node *n)
 {
-	return node_deficit(n) || n->headroom <= n->reserve || (eta_us != MT_GROWTH_NEVER && eta_us / 1000 <= horizon_ms) ||
-	       (n->ram_near_reserve && n->swap_has_room);
+	return node_deficit(n) || mt_select_throttle_due(n);
 }
 
 static uint64_t next_tick_ms(const struct mt_lc_event *ev)
@@ -459,8 +512,24 @@ static uint64_t next_tick_ms(const struct mt_lc_event *ev)
 	return (us + 999) / 1000;
 }
 
+/* How often a near-bound decision runs: every MT_LC_THROTTLE_DECISION_MS
+ * to find new growers, more often when a held group may be tightened
+ * (swap has room) and its policy's interval_ms is shorter. */
+static uint64_t near_decision_ms(const struct mt_lc_input *in, const struct mt_node *node)
+{
+	uint64_t ms = MT_LC_THROTTLE_DECISION_MS;
+	if (!mt_select_may_tighten(node))
+		return ms;
+	for (size_t i = 0; i < in->n_members; i++) {
+		const struct mt_lc_member *m = &in->members[i];
+		if (m->g->held && m->policy && m->policy->throttle.interval_ms < ms)
+			ms = m->policy->throttle.interval_ms;
+	}
+	return ms;
+}
+
 /* When to decide: on a deficit at every tick, near the bound at most every
- * MT_LC_THROTTLE_DECISION_MS. */
+ * near_decision_ms. */
 static void on_tick_node(struct step *s, const struct mt_lc_event *ev, bool danger)
 {
 	const struct mt_lc_input *in = s->in;
@@ -468,9 +537,9 @@ static void on_tick_node(struct step *s, const struct mt_lc_event *ev, bool dang
 	if (node_deficit(&ev->tick.node)) {
 		trigger = "commit-over-bound";
 	} else if (danger && in->node &&
-	           in->now_ms - in->node->last_throttle_decision_ms >= MT_LC_THROTTLE_DECISION_MS) {
+	           in->now_ms - in->node->last_throttle_decision_ms >= near_decision_ms(in, &ev->tick.node)) {
 		in->node->last_throttle_decision_ms = in->now_ms;
-		trigger = "projected-exhaustion";
+		trigger = "near-bound";
 	}
 	if (!trigger)
 		return;
@@ -498,7 +567,6 @@ static int on_decide(struct step *s, const struct mt_lc_event *ev)
 		return s->error;
 	rec->trigger = ev->decide.trigger;
 	rec->detail = ev->decide.detail;
-	rec->keep = dec->action != MT_ACTION_NONE || ev->decide.record_noop;
 	size_t ri = index_of(s, rec);
 	for (size_t i = 0; i < dec->n_chosen; i++) {
 		size_t k = dec->chosen[i];
@@ -508,7 +576,25 @@ static int on_decide(struct step *s, const struct mt_lc_event *ev)
 		else if (dec->action == MT_ACTION_THROTTLE)
 			hold(s, m, &snap->candidates[k], k, dec->explain[k].throttle_to, ri, ev->at_us);
 	}
-	return s->error;
+	if (s->error)
+		return s->error;
+	/* A decision that changed nothing (no hold written or pretended, no
+	 * kill started) is only counted: near the bound one runs every
+	 * MT_LC_THROTTLE_DECISION_MS, and the records ring keeps only the
+	 * newest few snapshots `explain` needs. One asked to be kept is kept
+	 * once per run of them. */
+	bool changed = s->out->n_items > ri + 1;
+	rec = &s->out->items[ri];
+	if (changed) {
+		rec->keep = true;
+		if (in->node)
+			in->node->noop_kept = false;
+	} else if (ev->decide.record_noop && !(in->node && in->node->noop_kept)) {
+		rec->keep = true;
+		if (in->node)
+			in->node->noop_kept = true;
+	}
+	return 0;
 }
 
 static void on_event(struct step *s, const struct mt_lc_event *ev)
@@ -524,13 +610,14 @@ static void on_event(struct step *s, const struct mt_lc_event *ev)
 		return;
 	}
 	case MT_LC_EV_TICK: {
-		bool danger = mt_lc_node_danger(&ev->tick.node, ev->tick.eta_us, in->horizon_ms);
+		bool danger = mt_lc_node_danger(&ev->tick.node);
 		s->out->next_tick_ms = next_tick_ms(ev);
 		on_tick_node(s, ev, danger);
 		for (size_t i = 0; i < in->n_members; i++) {
 			on_tick_kill(s, &in->members[i]);
 			on_tick_retry(s, &in->members[i]);
-			on_tick_hold(s, &in->members[i], danger);
+			on_tick_push(s, &in->members[i], &ev->tick.node);
+			on_tick_hold(s, &in->members[i]);
 		}
 		return;
 	}
@@ -561,8 +648,13 @@ static void on_event(struct step *s, const struct mt_lc_event *ev)
 	case MT_LC_EV_POPULATED:
 		if (!ev->populated.populated)
 			g->oom_credit_until_ms = 0; /* everything a kill frees is back */
-		if (g->kill != MT_LC_KILL_NONE && !ev->populated.populated)
+		if (g->kill != MT_LC_KILL_NONE && !ev->populated.populated) {
 			kill_over(s, m, true, false, ev->at_us);
+			/* the episode is over with the group: a process started
+			 * in it again (a restarted service) is not born held */
+			if (g->held)
+				release(s, m, "killed");
+		}
 		return;
 	case MT_LC_EV_GONE:
 		if (g->gone)

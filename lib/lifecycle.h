@@ -5,7 +5,13 @@
  *   hold:  watched (held false) -> held at a level (held, level, the limits
  *          saved before the first write) -> watched again on release;
  *          a write on the thread pool is marked write_pending, a release
- *          asked for meanwhile release_pending.
+ *          asked for meanwhile release_pending. A hold is an episode that
+ *          ends (policies/README.md, "Every hold ends"): released once the
+ *          group stopped pushing (memory.events `high` still) and stayed
+ *          below its release PSI for release_after_s, near the bound or
+ *          not; or, for a policy that may kill, killed whole ("hold-limit")
+ *          once it pushed for throttle.push_limit_s while the node has no
+ *          swap room for it.
  *   kill:  none -> TERM (SIGTERM sent, grace running) -> SENT (cgroup.kill
  *          written, waiting for populated 0) -> none (done, failed, gone).
  *   gone:  the group's directory was removed or it is no longer watched.
@@ -54,10 +60,19 @@
  * daemon's loop may be busy) ends a streak. */
 #define MT_LC_PRESSURE_GAP_SLACK_MS 500
 
-/* A near-bound decision that only throttles runs at most this often (the
- * policies' throttle step interval default); a deficit is decided on at
- * every tick. */
+/* A near-bound decision that only throttles runs at most this often to
+ * find new growers to hold; a deficit is decided on at every tick. A held
+ * group whose level may be tightened (swap has room) asks for one every
+ * policy throttle.interval_ms, which the parser keeps >= 100 ms. */
 #define MT_LC_THROTTLE_DECISION_MS 500
+
+/* Pushing against a hold: the held group's memory.events `high` count
+ * rose. A task over memory.high is reclaimed and then made to sleep on
+ * its return to user space, at most 2 s per return (the kernel's
+ * MEMCG_MAX_HIGH_DELAY_JIFFIES), then charges again: a group still
+ * pushing raises `high` at least every 2 s. A gap of 2.5 s (plus the
+ * loop's slack) ends a push streak. */
+#define MT_LC_PUSH_GAP_MS 2500
 
 enum mt_lc_kill_phase {
 	MT_LC_KILL_NONE,
@@ -81,6 +96,10 @@ struct mt_lc_group {
 	uint64_t saved_high;       /* memory.high before the first write */
 	uint64_t base;             /* memory.current + swap when the hold began */
 	uint64_t calm_since_ms;    /* 0 = not calm */
+	uint64_t level_ms;         /* when `level` was chosen (throttle.interval_ms) */
+	bool push_streak;          /* memory.events `high` rose while held ... */
+	uint64_t push_since_ms;    /* ... continuously since (gaps < MT_LC_PUSH_GAP_MS) */
+	uint64_t push_last_ms;     /* ... last */
 	uint64_t shadow_level;     /* dry run: the hold last pretended */
 
 	/* kill */
@@ -131,6 +150,9 @@ struct mt_lc_group {
  * mt_lc_step(). */
 struct mt_lc_node {
 	uint64_t last_throttle_decision_ms;
+	bool noop_kept;  /* a no-op decision asked to be kept (record_noop) was
+	                  * kept since the last decision that changed something:
+	                  * the next ones are only counted */
 };
 
 /* A group as one step sees it. */
@@ -174,6 +196,9 @@ struct mt_lc_event {
 	struct mt_lc_member m;      /* all but DECIDE, TICK, SHUTDOWN */
 	uint64_t at_us;             /* when the notification arrived (0: none) */
 	union {
+		/* record_noop: keep the record of a decision that changes
+		 * nothing, once per run of such decisions (a notification that
+		 * should be explained, e.g. the node PSI trigger) */
 		struct { const char *trigger, *detail; bool record_noop; } decide;
 		struct {
 			struct mt_node node;  /* computed (mt_node_compute) */
@@ -225,8 +250,11 @@ struct mt_lc_item {
 	const char *trigger;        /* DECISION, POLICY_KILL, WANT_DECISION: static text */
 	const char *detail;         /* DECISION: the event's detail (may be NULL) */
 	const char *why;            /* RESTORE: "calm", "operator", "deferred", "shutdown",
-	                             * "protected", "not-a-candidate" */
-	bool keep;                  /* DECISION: a record is kept (else only counted) */
+	                             * "protected", "not-a-candidate", "killed" (its kill
+	                             * completed) */
+	bool keep;                  /* DECISION: a record is kept (else only counted): it
+	                             * held or killed something, or asked to be kept
+	                             * (record_noop) and none like it was since */
 	bool measure;               /* TERM, KILL of a policy kill: read the group's
 	                             * figures and populated first; nothing to kill:
 	                             * skip and report KILL_SKIPPED; dry: measure only */
@@ -251,6 +279,9 @@ struct mt_lc_item {
 			uint32_t window_ms, sustain_s;
 			uint64_t stalled_ms;
 			bool held;
+			bool hold_limit;                 /* "hold-limit": pushed too long */
+			uint64_t pushed_ms;              /* pushing against the hold for */
+			uint32_t push_limit_s;
 		} why_kill;
 	};
 };
@@ -260,8 +291,6 @@ struct mt_lc_input {
 	bool dry_run;
 	bool stopping;                    /* shutting down: a finished write is undone */
 	uint64_t kill_timeout_ms;         /* plus the policy's grace: a kill is stuck after */
-	uint64_t horizon_ms;              /* TICK: the bound is near when exhaustion is
-	                                   * projected within this */
 	struct mt_lc_node *node;          /* TICK: updated in place */
 	const struct mt_snapshot *snapshot;    /* computed; for DECIDE */
 	const struct mt_lc_member *snap_members; /* by snapshot candidate index */
@@ -297,10 +326,12 @@ void mt_lc_kill_credit(const struct mt_lc_group *g, bool dry_run, uint64_t now_m
 bool mt_lc_kill_backing_off(const struct mt_lc_group *g, uint64_t now_ms);
 /* Whether the group's stall is beyond its policy's tolerance now. */
 bool mt_lc_pressure_beyond(const struct mt_lc_group *g, const struct mt_policy *p, uint64_t now_ms);
-/* TICK: whether the node is in danger (a deficit, the bound near, or RAM near
- * its reserve while swap has room, when growers are held into swap): no
- * hold is calm then. */
-bool mt_lc_node_danger(const struct mt_node *n, uint64_t eta_us, uint64_t horizon_ms);
+/* TICK: whether the node is in danger (a deficit, or the bound near:
+ * mt_select_throttle_due): decisions are due. */
+bool mt_lc_node_danger(const struct mt_node *n);
+/* Whether a held group is pushing against its hold now (see
+ * MT_LC_PUSH_GAP_MS): it is not calm then. */
+bool mt_lc_pushing(const struct mt_lc_group *g, uint64_t now_ms);
 /* TICK: whether the step will look at the group's memory.pressure. */
 bool mt_lc_wants_psi(const struct mt_lc_group *g, const struct mt_policy *p, bool danger, uint64_t now_ms);
 /* Whether TICK or SHUTDOWN has anything to do with the group. */

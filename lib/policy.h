@@ -39,6 +39,9 @@
 #define MT_POLICY_PRIORITY_MIN 0
 #define MT_POLICY_PRIORITY_MAX 1000
 #define MT_POLICY_PRECEDENCE_MAX 10000
+/* throttle.push_limit_s when absent: why 5 s in policies/README.md,
+ * "Every hold ends". */
+#define MT_POLICY_PUSH_LIMIT_S_DEFAULT 5
 /* Bound on one policy file: a policy is a few hundred bytes; 64 KiB leaves
  * room for long descriptions and stops a mistaken large file early. */
 #define MT_POLICY_FILE_MAX (64 * 1024)
@@ -69,17 +72,21 @@ struct mt_policy {
 	int priority;             /* MT_POLICY_PRIORITY_MIN..MAX; 0 when protected */
 	enum mt_response response; /* MT_RESPONSE_OBSERVE when protected */
 
-	/* Meaningful when mt_response_may_throttle(response). memory.high is
-	 * lowered by `step` (of current usage) every `interval_ms`, never below
-	 * `floor` (of usage when throttling began); it is released when the node
-	 * has no deficit and the group's PSI some avg10 stayed below
-	 * `release_psi_some` percent for `release_after_s`. */
+	/* Meaningful when mt_response_may_throttle(response). A grower is held
+	 * at its usage when commit nears the bound; while swap has room its
+	 * memory.high may be lowered by `step` (of usage when the hold began)
+	 * at most every `interval_ms`, never below `floor`. It is released once
+	 * it stopped pushing (memory.events `high` still) and its PSI some
+	 * avg10 stayed below `release_psi_some` percent for `release_after_s`;
+	 * when the response may kill, a group that pushed for `push_limit_s`
+	 * while swap has no room is killed whole (policies/README.md). */
 	struct {
 		struct mt_size floor;
 		struct mt_size step;
 		uint32_t interval_ms;
 		uint32_t release_after_s;
 		double release_psi_some;
+		uint32_t push_limit_s;
 	} throttle;
 
 	/* Meaningful when mt_response_may_kill(response): SIGTERM to every
@@ -110,7 +117,6 @@ struct mt_policy {
 		uint32_t window_s;
 	} escalate;
 
-	uint32_t horizon_s; /* projected-exhaustion horizon; 0 = the daemon's */
 };
 
 struct mt_policy_set;

@@ -10,10 +10,10 @@
 #include "glob.h"
 
 static const char *const top_keys[] = { "description", "precedence", "match", "protected", "priority", "response",
-					"throttle", "kill", "pressure", "escalate", "horizon_s", NULL };
+					"throttle", "kill", "pressure", "escalate", NULL };
 static const char *const match_keys[] = { "cgroup", "namespace", "pod", "container", "qos", NULL };
 static const char *const throttle_keys[] = { "floor", "step", "interval_ms", "release_after_s",
-					     "release_psi_some", NULL };
+					     "release_psi_some", "push_limit_s", NULL };
 static const char *const kill_keys[] = { "grace_ms", NULL };
 static const char *const pressure_keys[] = { "some", "full", "window_ms", "sustain_s", NULL };
 static const char *const escalate_keys[] = { "counter", "count", "window_s", NULL };
@@ -115,12 +115,14 @@ static int parse_throttle(struct mt_json_ctx *ctx, json_t *t, struct mt_policy *
 	int r;
 
 	/* Documented defaults (policies/README.md): halve at most, 10 % steps
-	 * each second, released after 30 s calm below 10 % PSI some. */
+	 * each second, released after 30 s calm below 10 % PSI some, killed
+	 * after pushing for 5 s with no swap room. */
 	p->throttle.floor = (struct mt_size){ .percent = true, .basis_points = 5000 };
 	p->throttle.step = (struct mt_size){ .percent = true, .basis_points = 1000 };
 	p->throttle.interval_ms = 1000;
 	p->throttle.release_after_s = 30;
 	p->throttle.release_psi_some = 10;
+	p->throttle.push_limit_s = MT_POLICY_PUSH_LIMIT_S_DEFAULT;
 	if (!t)
 		return 0;
 	mt_json_push_key(ctx, "throttle");
@@ -146,7 +148,15 @@ static int parse_throttle(struct mt_json_ctx *ctx, json_t *t, struct mt_policy *
 		goto out;
 	if (r)
 		p->throttle.release_after_s = (uint32_t)v;
-	r = mt_json_get_number(ctx, t, "release_psi_some", false, 0, 100, &p->throttle.release_psi_some);
+	if ((r = mt_json_get_number(ctx, t, "release_psi_some", false, 0, 100, &p->throttle.release_psi_some)) < 0)
+		goto out;
+	/* 1 s: the kernel's longest over-high sleep is 2 s, a shorter streak
+	 * is not yet seen as one; 300 s: longer is the permanent hold that
+	 * stalls the node (issue 16). */
+	if ((r = mt_json_get_int(ctx, t, "push_limit_s", false, 1, 300, &v)) < 0)
+		goto out;
+	if (r)
+		p->throttle.push_limit_s = (uint32_t)v;
 out:
 	mt_json_pop(ctx);
 	return r < 0 ? r : 0;
@@ -237,6 +247,10 @@ static int parse_body(struct mt_json_ctx *ctx, json_t *root, struct mt_policy *p
 	int64_t v;
 	int r;
 
+	/* A key that left the format says why, not only that it is unknown. */
+	if (json_object_get(root, "horizon_s"))
+		return fail_key(ctx, "horizon_s", "no longer a policy key: a hold is due when commit nears the bound, "
+		                "not on projected exhaustion; remove it (policies/README.md)");
 	if ((r = mt_json_check_keys(ctx, root, top_keys)) < 0)
 		return r;
 	if ((r = mt_json_get_string(ctx, root, "description", false, &s)) < 0)
@@ -256,10 +270,6 @@ static int parse_body(struct mt_json_ctx *ctx, json_t *root, struct mt_policy *p
 	    (r = mt_json_get_object(ctx, root, "pressure", false, &pressure)) < 0 ||
 	    (r = mt_json_get_object(ctx, root, "escalate", false, &escalate)) < 0)
 		return r;
-	if ((r = mt_json_get_int(ctx, root, "horizon_s", false, 1, 3600, &v)) < 0)
-		return r;
-	if (r)
-		p->horizon_s = (uint32_t)v;
 	if ((r = parse_pressure(ctx, pressure, p)) < 0)
 		return r;
 

@@ -95,12 +95,13 @@ bool mt_policy_equal(const struct mt_policy *a, const struct mt_policy *b)
 	       size_eq(&a->throttle.floor, &b->throttle.floor) && size_eq(&a->throttle.step, &b->throttle.step) &&
 	       a->throttle.interval_ms == b->throttle.interval_ms &&
 	       a->throttle.release_after_s == b->throttle.release_after_s &&
-	       a->throttle.release_psi_some == b->throttle.release_psi_some && a->kill.grace_ms == b->kill.grace_ms &&
+	       a->throttle.release_psi_some == b->throttle.release_psi_some &&
+	       a->throttle.push_limit_s == b->throttle.push_limit_s && a->kill.grace_ms == b->kill.grace_ms &&
 	       a->pressure.set == b->pressure.set && a->pressure.some_pct == b->pressure.some_pct &&
 	       a->pressure.full_pct == b->pressure.full_pct && a->pressure.window_ms == b->pressure.window_ms &&
 	       a->pressure.sustain_s == b->pressure.sustain_s && a->escalate.set == b->escalate.set &&
 	       a->escalate.counter == b->escalate.counter && a->escalate.count == b->escalate.count &&
-	       a->escalate.window_s == b->escalate.window_s && a->horizon_s == b->horizon_s;
+	       a->escalate.window_s == b->escalate.window_s;
 }
 
 static bool is_catch_all(const struct mt_policy *p)

@@ -239,22 +239,33 @@ static int decide_projected(const struct mt_snapshot *s, const struct mt_select_
 	}
 }
 
+bool mt_select_throttle_due(const struct mt_node *n)
+{
+	return n->headroom <= n->reserve || n->ram_near_reserve;
+}
+
+bool mt_select_may_tighten(const struct mt_node *n)
+{
+	return n->ram_near_reserve && n->swap_has_room;
+}
+
 /* memory.high for a grower: hold it at its current size. One held already
  * -- memory.high within one step above its usage, or below it (reclaim to
  * a hold overshoots a little; a limit far above the usage, the kubelet's
  * MemoryQoS one, is not a hold) -- stays at its level, and is tightened by
- * one step only while RAM is near its reserve and swap has room: each step
- * moves that much more of the grower into swap, RAM it gives back to the
- * others; without swap room a tighter hold frees nothing and only stalls
- * it. (Holding it at its usage again each time would ratchet the hold down
- * by reclaim's overshoot, a squeeze nobody decided.) Never below the
+ * one step only when `tighten` (mt_select_may_tighten: RAM near its reserve
+ * and swap has room): each step moves that much more of the grower into
+ * swap, RAM it gives back to the others; without swap room a tighter hold
+ * frees nothing and only stalls it, and the lifecycle's push limit ends the
+ * hold. (Holding it at its usage again each time would ratchet the hold
+ * down by reclaim's overshoot, a squeeze nobody decided.) Never below the
  * policy's floor. */
-static uint64_t throttle_value(const struct mt_node *n, const struct mt_candidate *c)
+static uint64_t throttle_value(const struct mt_candidate *c, bool tighten)
 {
 	const struct mt_candidate_mem *m = &c->mem;
 	uint64_t v = m->current;
 	if (m->high != MT_UNLIMITED && m->high < add_sat(m->current, max64(c->throttle_step, 1)))
-		v = n->ram_near_reserve && n->swap_has_room ? sub0(m->high, c->throttle_step) : m->high;
+		v = tighten ? sub0(m->high, c->throttle_step) : m->high;
 	return max64(v, c->throttle_floor);
 }
 
@@ -288,9 +299,8 @@ static int decide_throttle(const struct mt_snapshot *s, struct mt_decision *d)
 	const struct mt_node *node = &s->node;
 	size_t n = s->n_candidates, m = 0;
 
-	d->throttle_due = node->headroom <= node->reserve ||
-		(node->eta_ms != MT_NEVER && node->eta_ms <= node->throttle_horizon_ms) ||
-		(node->ram_near_reserve && node->swap_has_room);
+	d->throttle_due = mt_select_throttle_due(node);
+	bool tighten = mt_select_may_tighten(node);
 	_cleanup_free_ struct grower *g = calloc(n + 1, sizeof(*g));
 	if (!g)
 		return -ENOMEM;
@@ -299,7 +309,7 @@ static int decide_throttle(const struct mt_snapshot *s, struct mt_decision *d)
 		struct mt_explain *e = &d->explain[i];
 		e->inelig = c->throttle_inelig;
 		if (!e->inelig) {
-			e->throttle_to = throttle_value(node, c);
+			e->throttle_to = throttle_value(c, tighten);
 			if (e->throttle_to >= min64(c->mem.high, c->mem.max))
 				e->inelig = MT_INELIG_ALREADY_HELD;
 		}

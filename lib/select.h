@@ -25,10 +25,9 @@
  * "Tie-breaks"); no victim of the chosen set can be swapped for an eligible
  * candidate of no higher cost that grows faster and still covers.
  *
- * Throttle: with no deficit, when headroom <= reserve or eta_ms <=
- * throttle_horizon_ms, hold growers that may be throttled at a memory.high
- * value from their policy, lowest priority first, until their growth adds up
- * to the node's. */
+ * Throttle: with no deficit, when the bound is near (mt_select_throttle_due),
+ * hold growers that may be throttled at a memory.high value from their
+ * policy, lowest priority first, until their growth adds up to the node's. */
 #pragma once
 
 #include <stdbool.h>
@@ -150,6 +149,20 @@ int mt_select(const struct mt_snapshot *s, const struct mt_select_opts *opts,
 	      struct mt_decision *ret);
 
 void mt_decision_free(struct mt_decision *d);
+
+/* The bound is near, a hold due (no deficit yet): the total headroom is at
+ * most the reserve, or RAM is within one ram_reserve of its reserve
+ * (MemAvailable <= 2 x ram_reserve). One reserve of margin: the reserve is
+ * what the operator sized to cover a kill's latency, and a hold acts within
+ * a few ms of its write (doc/control-law.md), so a grower is held before
+ * the deficit and killed, if it must be, at it. Never on growth alone: a
+ * projected exhaustion minutes away is no reason to stall anyone. Pure. */
+bool mt_select_throttle_due(const struct mt_node *n);
+
+/* Whether a held grower's memory.high may be lowered below its usage:
+ * only while RAM is near its reserve and swap has room for the pages that
+ * reclaim then moves out (issue 16, "swap as room"). Pure. */
+bool mt_select_may_tighten(const struct mt_node *n);
 
 /* Whether a set (snapshot indexes) covers the targets of d; for tests and the
  * explanation. Pure. */

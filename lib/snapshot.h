@@ -63,7 +63,6 @@ struct mt_node {
 	int64_t growth_rate;      /* d(commit)/dt, bytes/s, from the daemon's history */
 	uint64_t eta_ms;          /* projected time until commit crosses the bound,
 	                           * MT_NEVER when not growing (daemon-computed) */
-	uint64_t throttle_horizon_ms; /* throttle when eta_ms is within this */
 
 	/* zram swap (inputs), summed over the swap devices that are zram
 	 * (/proc/swaps Filename /dev/zram<N>); all 0 when none is. */

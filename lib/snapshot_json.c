@@ -168,7 +168,7 @@ static int get_string(struct reader *r, json_t *obj, const char *key, char **ret
 static const char *const node_keys[] = {
 	"now_ms", "mem_total", "mem_available", "swap_total", "swap_free", "ram_reserve",
 	"swap_reserve", "psi_some_avg10", "psi_full_avg10", "growth_rate", "eta_ms",
-	"throttle_horizon_ms", "zram", NULL,
+	"zram", NULL,
 };
 static const char *const zram_keys[] = {
 	"swap_total", "swap_free", "orig_data_size", "mem_used_total", "limited_swap_free",
@@ -215,7 +215,7 @@ static int read_zram(struct reader *r, json_t *o, struct mt_node *n)
 static int read_node(struct reader *r, json_t *o, struct mt_node *n)
 {
 	int e;
-	if ((e = check_keys(r, o, node_keys, 12)) < 0 ||
+	if ((e = check_keys(r, o, node_keys, 11)) < 0 ||
 	    (e = get_u64(r, o, "now_ms", &n->now_ms)) < 0 ||
 	    (e = get_u64(r, o, "mem_total", &n->mem_total)) < 0 ||
 	    (e = get_u64(r, o, "mem_available", &n->mem_available)) < 0 ||
@@ -226,8 +226,7 @@ static int read_node(struct reader *r, json_t *o, struct mt_node *n)
 	    (e = get_percent(r, o, "psi_some_avg10", &n->psi_some_avg10)) < 0 ||
 	    (e = get_percent(r, o, "psi_full_avg10", &n->psi_full_avg10)) < 0 ||
 	    (e = get_i64(r, o, "growth_rate", &n->growth_rate)) < 0 ||
-	    (e = get_u64_or(r, o, "eta_ms", NULL, MT_NEVER, &n->eta_ms)) < 0 ||
-	    (e = get_u64(r, o, "throttle_horizon_ms", &n->throttle_horizon_ms)) < 0)
+	    (e = get_u64_or(r, o, "eta_ms", NULL, MT_NEVER, &n->eta_ms)) < 0)
 		return e;
 	size_t old;
 	if (n->mem_total > MT_BYTES_MAX || n->swap_total > MT_BYTES_MAX) {
@@ -512,7 +511,7 @@ int mt_snapshot_to_json(const struct mt_snapshot *s, json_t **ret)
 {
 	const struct mt_node *n = &s->node;
 	json_t *arr = json_array();
-	json_t *root = json_pack("{s:s, s:i, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:I, s:o, s:I}, s:o}",
+	json_t *root = json_pack("{s:s, s:i, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:I, s:o}, s:o}",
 		"format", MT_SNAPSHOT_FORMAT, "version", MT_SNAPSHOT_VERSION,
 		"node", "now_ms", (json_int_t)n->now_ms, "mem_total", (json_int_t)n->mem_total,
 		"mem_available", (json_int_t)n->mem_available, "swap_total", (json_int_t)n->swap_total,
@@ -520,7 +519,6 @@ int mt_snapshot_to_json(const struct mt_snapshot *s, json_t **ret)
 		"swap_reserve", (json_int_t)n->swap_reserve, "psi_some_avg10", n->psi_some_avg10,
 		"psi_full_avg10", n->psi_full_avg10, "growth_rate", (json_int_t)n->growth_rate,
 		"eta_ms", u64_or(n->eta_ms, MT_NEVER, NULL),
-		"throttle_horizon_ms", (json_int_t)n->throttle_horizon_ms,
 		"candidates", arr);
 	if (!root)
 		return -ENOMEM;

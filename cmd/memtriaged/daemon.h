@@ -44,7 +44,6 @@ struct daemon_opts {
 	struct mt_size reserve;    /* configured; split at every reading (lib/reserve.h) */
 	uint64_t ram_reserve;      /* bytes kept free in RAM, at start-up's totals */
 	uint64_t swap_reserve;     /* bytes kept free in swap, at start-up's totals */
-	uint64_t horizon_ms;       /* act when exhaustion is projected within */
 	int oom_score_adj;
 	/* node PSI trigger: stall and window in microseconds; 0 = none */
 	uint64_t psi_stall_us, psi_window_us;

@@ -149,7 +149,6 @@ static int build_snapshot(struct daemon *d, struct mt_snapshot *s)
 		return r;
 	n->now_ms = now_ms();
 	n->growth_rate = (int64_t)mt_growth_rate(&d->node_growth);
-	n->throttle_horizon_ms = d->opts.horizon_ms;
 	struct build_ctx b = { .d = d, .s = s };
 	watch_for_each_candidate(d, build_cb, &b);
 	if (b.error < 0)
@@ -280,7 +279,7 @@ static void step(struct daemon *d, struct mt_lc_event *ev)
 	struct cg *c = ev->m.ud;
 	struct mt_snapshot s = { 0 };
 	struct mt_lc_input in = { .now_ms = now_ms(), .dry_run = d->opts.dry_run, .stopping = d->stopping,
-	                          .kill_timeout_ms = d->opts.kill_timeout_ms, .horizon_ms = d->opts.horizon_ms,
+	                          .kill_timeout_ms = d->opts.kill_timeout_ms,
 	                          .node = &d->lc_node, .events = ev, .n_events = 1 };
 	st.n_members = 0;
 	if (c)
@@ -300,7 +299,7 @@ static void step(struct daemon *d, struct mt_lc_event *ev)
 		bool tick = ev->kind == MT_LC_EV_TICK;
 		struct active_ctx x = {
 			.d = d, .tick = tick,
-			.danger = tick && mt_lc_node_danger(&ev->tick.node, ev->tick.eta_us, d->opts.horizon_ms),
+			.danger = tick && mt_lc_node_danger(&ev->tick.node),
 		};
 		watch_for_each(d, active_cb, &x);
 		in.members = st.members;

@@ -190,6 +190,9 @@ static uint64_t keep_decision(struct daemon *d, const struct mt_lc_input *in, co
 
 static json_t *why_json(const struct mt_lc_item *it)
 {
+	if (it->why_kill.hold_limit)
+		return json_pack("{s:I, s:i}", "pushed_ms", (json_int_t)it->why_kill.pushed_ms, "push_limit_s",
+		                 (int)it->why_kill.push_limit_s);
 	if (!it->why_kill.pressure)
 		return json_pack("{s:s, s:I, s:i, s:i}", "counter", mt_max_counter_to_string(it->why_kill.counter),
 		                 "increments", (json_int_t)it->why_kill.increments, "count", (int)it->why_kill.count,
@@ -210,7 +213,8 @@ static uint64_t keep_policy_kill(struct daemon *d, const struct mt_lc_item *it, 
 	json_object_set_new(rec, "action", json_string("kill"));
 	json_object_set_new(rec, "targets", json_pack("[s]", c->relpath));
 	json_object_set_new(rec, "victims_k8s", json_pack("{s:o}", c->relpath, names_cg_k8s(c))); /* names */
-	json_object_set_new(rec, it->why_kill.pressure ? "pressure" : "escalate", why_json(it));
+	json_object_set_new(rec, it->why_kill.hold_limit ? "hold" : it->why_kill.pressure ? "pressure" : "escalate",
+	                    why_json(it));
 	json_object_set_new(rec, "predicted", json_pack("{s:I, s:I}", "ram", (json_int_t)*ret_fr, "swap",
 	                                                (json_int_t)*ret_fs));
 	json_object_set_new(rec, "notified_us", json_integer((json_int_t)it->at_us));

@@ -39,7 +39,7 @@ static const char *const strings[] = {
 static const char *const keys[] = {
 	"description", "precedence", "match", "protected", "priority", "response", "throttle", "kill",
 	"pressure", "escalate", "horizon_s", "cgroup", "namespace", "pod", "container", "qos", "floor", "step",
-	"interval_ms", "release_after_s", "release_psi_some", "grace_ms", "some", "full", "window_ms",
+	"interval_ms", "release_after_s", "release_psi_some", "push_limit_s", "grace_ms", "some", "full", "window_ms",
 	"sustain_s", "counter", "count", "window_s", "bogus",
 };
 

@@ -25,7 +25,6 @@ static inline void fx_node(struct mt_node *n, uint64_t ram_over, uint64_t swap_s
 	n->swap_reserve = 2 * GiB;
 	n->swap_free = swap_short ? n->swap_reserve - swap_short : n->swap_reserve;
 	n->eta_ms = MT_NEVER;
-	n->throttle_horizon_ms = 30000;
 }
 
 static inline struct mt_candidate *fx_add(struct mt_snapshot *s, const char *path,

@@ -27,13 +27,12 @@ int main(void)
 	CHECK(c.socket_group == NULL);
 	CHECK(c.reserve.percent && c.reserve.basis_points == 500);
 	CHECK_INT(c.oom_score_adj, -999);
-	CHECK_INT(c.horizon_s, 60);
 	mt_config_clear(&c);
 
 	const char *full = "{\"supervised_root\": \"/sys/fs/cgroup/kubepods.slice\", \"reserve\": \"512Mi\",\n"
 			   " \"socket\": \"/run/mt.sock\", \"socket_group\": \"memtriage-ro\", \"policy_dir\": \"/etc/memtriage/policies\",\n"
 			   " \"logs_dir\": null, \"metrics_dir\": \"/var/lib/node_exporter\", \"dry_run\": true,\n"
-			   " \"oom_score_adj\": -1000, \"horizon_s\": 120}";
+			   " \"oom_score_adj\": -1000}";
 	CHECK_INT(mt_config_parse(full, strlen(full), "c.json", &c, &err), 0);
 	CHECK_STR(c.supervised_root, "/sys/fs/cgroup/kubepods.slice");
 	CHECK(!c.reserve.percent && c.reserve.bytes == 512ULL << 20);
@@ -44,7 +43,6 @@ int main(void)
 	CHECK_STR(c.metrics_dir, "/var/lib/node_exporter");
 	CHECK(c.dry_run);
 	CHECK_INT(c.oom_score_adj, -1000);
-	CHECK_INT(c.horizon_s, 120);
 	mt_config_clear(&c);
 
 	bad("{\"reserve\": \"5 %\"}",
@@ -60,7 +58,8 @@ int main(void)
 	    "memtriage.json:1:12: $.socket: longer than 107 bytes");
 	bad("{\"oom_score_adj\": -1001}", "memtriage.json:1:19: $.oom_score_adj: -1001 is out of range -1000..1000");
 	bad("{\"dry_run\": 1}", "memtriage.json:1:13: $.dry_run: expected a boolean, got an integer");
-	bad("{\"horizon_s\": 0}", "memtriage.json:1:15: $.horizon_s: 0 is out of range 1..3600");
+	bad("{\"horizon_s\": 60}", "memtriage.json:1:15: $.horizon_s: no longer a setting: a hold is due when "
+	    "commit nears the bound, not on projected exhaustion; remove it (doc/daemon.md)");
 	bad("{\"dryrun\": true}", "memtriage.json:1:2: $.dryrun: unknown key \"dryrun\"");
 	bad("{\"policy_dir\": 5}", "memtriage.json:1:16: $.policy_dir: expected a string, got an integer");
 	bad("{\"socket_group\": \"\"}",

@@ -10,14 +10,17 @@
 #include "lifecycle.h"
 #include "select_fixture.h"
 
-enum pol { P_NONE, P_KILL, P_GRACE, P_ESC, P_PSI, P_PSI_HOLD, P_PROT, P_OBSERVE };
+enum pol { P_NONE, P_KILL, P_GRACE, P_ESC, P_PSI, P_PSI_HOLD, P_PROT, P_OBSERVE, P_THROTTLE };
 
 static struct mt_policy make_policy(enum pol k)
 {
 	struct mt_policy p = { .name = (char *)"t", .priority = 10, .response = MT_RESPONSE_THROTTLE_THEN_KILL };
 	p.throttle.release_after_s = 2;
 	p.throttle.release_psi_some = 10.0;
+	p.throttle.interval_ms = 1000;
+	p.throttle.push_limit_s = 5;
 	switch (k) {
+	case P_THROTTLE: p.response = MT_RESPONSE_THROTTLE; break;
 	case P_GRACE: p.kill.grace_ms = 500; break;
 	case P_ESC:
 		p.escalate.set = true;
@@ -41,8 +44,9 @@ static struct mt_policy make_policy(enum pol k)
 }
 
 enum ev {
-	E_END, E_DECIDE_KILL, E_DECIDE_HOLD, E_DECIDE_CALM, E_TICK, E_SHUTDOWN, E_CAND, E_EVENTS, E_PSI, E_POP,
-	E_GONE, E_WRITTEN, E_KILLED, E_SKIPPED, E_GRACE, E_RELEASE, E_DRY, E_POLICY, E_REFUSED,
+	E_END, E_DECIDE_KILL, E_DECIDE_HOLD, E_DECIDE_CALM, E_DECIDE_TIGHT, E_TICK, E_TICK_ROOM, E_SHUTDOWN, E_CAND,
+	E_EVENTS, E_HIGH, E_PSI, E_POP, E_GONE, E_WRITTEN, E_KILLED, E_SKIPPED, E_GRACE, E_RELEASE, E_DRY, E_POLICY,
+	E_REFUSED,
 };
 
 struct stepdef {
@@ -56,7 +60,7 @@ struct stepdef {
 struct row {
 	const char *name;
 	enum pol policy;
-	struct stepdef steps[12];
+	struct stepdef steps[16];
 };
 
 struct world {
@@ -77,11 +81,15 @@ static void snapshot(struct mt_snapshot *s, enum ev kind)
 	/* a deficit of 256 MiB: the one candidate covers it; near the bound
 	 * without a deficit: a grower to hold */
 	fx_node(&s->node, kind == E_DECIDE_KILL ? 256 * MiB : 0, 0);
-	if (kind == E_DECIDE_HOLD)
-		s->node.eta_ms = 1000;
 	struct mt_candidate *c = fx_add(s, "app", 10, 1 * GiB, 0);
-	c->growth_rate = kind == E_DECIDE_HOLD ? 64 * MiB : 0;
+	c->growth_rate = kind == E_DECIDE_HOLD || kind == E_DECIDE_TIGHT ? 64 * MiB : 0;
 	c->throttle_step = 64 * MiB;
+	if (kind == E_DECIDE_TIGHT) {
+		/* RAM near its reserve, swap with room; held at its usage and
+		 * still growing: a step lower is due */
+		s->node.swap_free = s->node.swap_total;
+		c->mem.high = 1 * GiB;
+	}
 	CHECK_INT(mt_snapshot_compute(s), 0);
 }
 
@@ -123,13 +131,13 @@ static const char *run(struct world *w, const struct stepdef *sd)
 	struct mt_lc_member m = { .g = &w->g, .policy = w->has_policy ? &w->p : NULL };
 	struct mt_lc_event e = { .m = m, .at_us = w->now * 1000 };
 	struct mt_snapshot snap = { 0 };
-	struct mt_lc_input in = { .kill_timeout_ms = 10000, .horizon_ms = 30000, .node = &w->node,
-	                          .events = &e, .n_events = 1 };
+	struct mt_lc_input in = { .kill_timeout_ms = 10000, .node = &w->node, .events = &e, .n_events = 1 };
 	w->now += sd->dt_ms;
 	switch (sd->ev) {
 	case E_DECIDE_KILL:
 	case E_DECIDE_HOLD:
 	case E_DECIDE_CALM:
+	case E_DECIDE_TIGHT:
 		snapshot(&snap, sd->ev);
 		/* as the daemon fills them (decide.c) */
 		snap.node.now_ms = w->now;
@@ -144,15 +152,19 @@ static const char *run(struct world *w, const struct stepdef *sd)
 		e.decide.record_noop = sd->arg;
 		break;
 	case E_TICK:
+	case E_TICK_ROOM:
 		/* arg: PSI some avg10 in percent; < 0: the node near its bound
-		 * (no headroom beyond the reserve), else far from it */
+		 * (no headroom beyond the reserve), else far from it; no swap
+		 * room. E_TICK_ROOM: RAM near its reserve, swap with room. */
 		e.kind = MT_LC_EV_TICK;
 		fx_node(&e.tick.node, 0, 0);
-		if (sd->arg >= 0)
+		if (sd->ev == E_TICK_ROOM)
+			e.tick.node.swap_free = e.tick.node.swap_total;
+		else if (sd->arg >= 0)
 			e.tick.node.mem_available = 32 * GiB;
 		CHECK_INT(mt_node_compute(&e.tick.node), 0);
 		e.tick.eta_us = MT_GROWTH_NEVER;
-		m.psi_valid = mt_lc_wants_psi(&w->g, m.policy, sd->arg < 0, w->now);
+		m.psi_valid = mt_lc_wants_psi(&w->g, m.policy, mt_lc_node_danger(&e.tick.node), w->now);
 		m.psi_some_avg10 = (double)sd->arg;
 		in.members = &m;
 		in.n_members = 1;
@@ -170,6 +182,13 @@ static const char *run(struct world *w, const struct stepdef *sd)
 		e.events.old = w->ev;
 		w->ev.oom_kill += (uint64_t)sd->arg;
 		w->ev.max += 1;
+		e.events.now = w->ev;
+		break;
+	case E_HIGH:
+		/* arg: new `high` increments (charged past the hold) */
+		e.kind = MT_LC_EV_EVENTS;
+		e.events.old = w->ev;
+		w->ev.high += (uint64_t)sd->arg;
 		e.events.now = w->ev;
 		break;
 	case E_PSI: e.kind = MT_LC_EV_PRESSURE; e.pressure.kind = MT_PSI_SOME; break;
@@ -217,23 +236,83 @@ static const struct row rows[] = {
 	/* --- holds --- */
 	{ "hold: first step saves limits, write, calm release", P_KILL, {
 		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", "held=1 wp=1 rp=0 kill=none gone=0" },
-		{ E_DECIDE_HOLD, 0, 100, "DECISION", "held=1 wp=1 rp=0 kill=none gone=0" }, /* one write at a time */
+		/* one write at a time: nothing changed, only counted */
+		{ E_DECIDE_HOLD, 0, 100, "DECISION-", "held=1 wp=1 rp=0 kill=none gone=0" },
 		{ E_WRITTEN, 0, 0, "WRITTEN", "held=1 wp=0 rp=0 kill=none gone=0" },
-		{ E_DECIDE_HOLD, 0, 100, "DECISION", NULL }, /* the same value: already written */
+		{ E_DECIDE_HOLD, 0, 100, "DECISION-", NULL }, /* the same value: already written */
 		{ E_TICK, 20, 100, "", NULL },   /* PSI above release_psi_some: not calm */
 		{ E_TICK, 1, 100, "", NULL },    /* calm from now */
 		{ E_TICK, 1, 1000, "", NULL },
 		{ E_TICK, 1, 1000, "RESTORE:calm", "held=0 wp=0 rp=0 kill=none gone=0" },
 		{ E_TICK, 1, 5000, "", NULL },
 	} },
-	{ "hold: danger resets calm", P_KILL, {
+	{ "hold: pushing resets calm; near the bound, a hold that stopped pushing ends", P_KILL, {
 		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
 		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
-		{ E_TICK, 1, 0, "", NULL },
-		{ E_TICK, -1, 1500, "WANT", NULL },  /* danger: a decision, and no calm */
-		{ E_TICK, 1, 100, "", NULL },
-		{ E_TICK, 1, 1900, "", "held=1 wp=0 rp=0 kill=none gone=0" },
-		{ E_TICK, 1, 100, "RESTORE:calm", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_TICK, -1, 0, "WANT", NULL },     /* near: a decision; calm from now */
+		{ E_HIGH, 3, 1500, "", NULL },       /* charged past its hold: not calm */
+		{ E_TICK, -1, 600, "WANT", NULL },   /* pushing */
+		{ E_TICK, -1, 1900, "WANT", "held=1 wp=0 rp=0 kill=none gone=0" }, /* 2.5 s since: still */
+		{ E_TICK, -1, 1, "", NULL },         /* the streak is over: calm from now */
+		{ E_TICK, -1, 1999, "WANT", "held=1 wp=0 rp=0 kill=none gone=0" },
+		{ E_TICK, -1, 1, "RESTORE:calm", "held=0 wp=0 rp=0 kill=none gone=0" }, /* still near */
+		{ E_DECIDE_HOLD, 0, 100, "DECISION HOLD1", "held=1 wp=1 rp=0 kill=none gone=0" }, /* growing again */
+	} },
+	{ "hold-limit: pushing for push_limit_s with no swap room: killed whole", P_KILL, {
+		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
+		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
+		{ E_HIGH, 1, 10, "", NULL },         /* the streak begins */
+		{ E_TICK, 1, 1000, "", NULL },
+		{ E_HIGH, 1, 1000, "", NULL },
+		{ E_HIGH, 1, 2000, "", NULL },
+		{ E_TICK, 1, 999, "", "held=1 wp=0 rp=0 kill=none gone=0" }, /* 4999 ms */
+		{ E_TICK, 1, 1, "POLICY:hold-limit KILLm", "held=1 wp=0 rp=0 kill=sent gone=0" },
+		{ E_HIGH, 1, 100, "", NULL },
+		{ E_TICK, 1, 6000, "", NULL },       /* being killed: not again, not released */
+		{ E_POP, 0, 0, "DONE OVER RESTORE:killed", "held=0 wp=0 rp=0 kill=none gone=0" },
+	} },
+	{ "hold-limit: a gap of more than 2.5 s starts a new streak", P_KILL, {
+		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
+		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
+		{ E_HIGH, 1, 0, "", NULL },
+		{ E_HIGH, 1, 2000, "", NULL },
+		{ E_HIGH, 1, 2501, "", NULL },       /* a new streak from here */
+		{ E_HIGH, 1, 2000, "", NULL },
+		{ E_HIGH, 1, 2000, "", NULL },
+		{ E_TICK, 1, 999, "", NULL },        /* 4999 ms into this streak */
+		{ E_TICK, 1, 1, "POLICY:hold-limit KILLm", NULL },
+	} },
+	{ "hold-limit: with swap room, pushing into swap is paid for, not punished", P_KILL, {
+		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
+		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
+		{ E_HIGH, 1, 0, "", NULL },
+		{ E_TICK_ROOM, 50, 2000, "WANT", NULL },
+		{ E_HIGH, 1, 0, "", NULL },
+		{ E_TICK_ROOM, 50, 2000, "WANT", NULL },
+		{ E_HIGH, 1, 0, "", NULL },
+		{ E_TICK_ROOM, 50, 2000, "WANT", NULL },
+		{ E_HIGH, 1, 0, "", NULL },
+		{ E_TICK_ROOM, 50, 2000, "WANT", "held=1 wp=0 rp=0 kill=none gone=0" }, /* 8 s */
+		{ E_TICK, 50, 0, "POLICY:hold-limit KILLm", NULL }, /* the room is gone */
+	} },
+	{ "hold: a throttle-only group is never killed; released once it stops pushing", P_THROTTLE, {
+		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
+		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
+		{ E_HIGH, 1, 0, "", NULL },
+		{ E_HIGH, 1, 2000, "", NULL },
+		{ E_HIGH, 1, 2000, "", NULL },
+		{ E_HIGH, 1, 2000, "", NULL },
+		{ E_TICK, 1, 100, "", "held=1 wp=0 rp=0 kill=none gone=0" }, /* pushed 6.1 s */
+		{ E_TICK, 1, 2500, "", NULL },       /* calm from now */
+		{ E_TICK, 1, 2000, "RESTORE:calm", "held=0 wp=0 rp=0 kill=none gone=0" },
+	} },
+	{ "hold: tightened with swap room at most every interval_ms", P_KILL, {
+		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
+		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
+		{ E_DECIDE_TIGHT, 0, 999, "DECISION-", "held=1 wp=0 rp=0 kill=none gone=0" },
+		{ E_DECIDE_TIGHT, 0, 1, "DECISION HOLD", "held=1 wp=1 rp=0 kill=none gone=0" },
+		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
+		{ E_DECIDE_TIGHT, 0, 5000, "DECISION-", NULL }, /* that level is written */
 	} },
 	{ "hold: release asked for during the write is deferred to its end", P_KILL, {
 		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
@@ -285,12 +364,15 @@ static const struct row rows[] = {
 	{ "hold: dry run pretends each value once", P_KILL, {
 		{ E_DRY, 1, 0, "", NULL },
 		{ E_DECIDE_HOLD, 0, 0, "DECISION SHADOW", "held=0 wp=0 rp=0 kill=none gone=0" },
-		{ E_DECIDE_HOLD, 0, 100, "DECISION", NULL },
+		{ E_DECIDE_HOLD, 0, 100, "DECISION-", NULL },
 		{ E_RELEASE, 0, 0, "", NULL },
 	} },
-	{ "decision: nothing to do, kept only when asked", P_KILL, {
+	{ "decision: nothing to do, kept only when asked, once per run of them", P_KILL, {
 		{ E_DECIDE_CALM, 0, 0, "DECISION-", NULL },
 		{ E_DECIDE_CALM, 1, 0, "DECISION", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_DECIDE_CALM, 1, 100, "DECISION-", NULL }, /* the same again: counted */
+		{ E_DECIDE_HOLD, 0, 100, "DECISION HOLD1", NULL },
+		{ E_DECIDE_CALM, 1, 100, "DECISION", NULL },  /* after a change: kept again */
 	} },
 	/* --- kills --- */
 	{ "kill: written, done at populated 0", P_KILL, {
@@ -367,6 +449,13 @@ static const struct row rows[] = {
 		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
 		{ E_DECIDE_KILL, 0, 0, "DECISION KILL", "held=1 wp=0 rp=0 kill=sent gone=0" },
 		{ E_SHUTDOWN, 0, 0, "RESTORE:shutdown", "held=0 wp=0 rp=0 kill=sent gone=0" },
+	} },
+	{ "kill: of a held group: released once it is empty", P_KILL, {
+		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
+		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
+		{ E_DECIDE_KILL, 0, 0, "DECISION KILL", "held=1 wp=0 rp=0 kill=sent gone=0" },
+		{ E_KILLED, 0, 0, "", NULL },
+		{ E_POP, 0, 10, "DONE OVER RESTORE:killed", "held=0 wp=0 rp=0 kill=none gone=0" },
 	} },
 	{ "kill: dry run pretends one kill per timeout", P_KILL, {
 		{ E_DRY, 1, 0, "", NULL },
@@ -586,6 +675,26 @@ static void test_item_details(void)
 	CHECK(p.out.items[0].why_kill.percent == 50.0);
 	CHECK(p.out.items[1].measure);
 	CHECK_U64(p.g.pressure_since_ms, 0);
+
+	/* hold-limit: how long it pushed, against which limit */
+	struct world h = { .now = 1000000 };
+	h.p = make_policy(P_KILL);
+	h.has_policy = true;
+	run(&h, SD(E_DECIDE_HOLD, 0, 0));
+	run(&h, SD(E_WRITTEN, 0, 0));
+	run(&h, SD(E_HIGH, 1, 0));
+	run(&h, SD(E_HIGH, 1, 2000));
+	run(&h, SD(E_HIGH, 1, 2000));
+	run(&h, SD(E_HIGH, 1, 2000));
+	run(&h, SD(E_TICK, 1, 700));
+	CHECK_INT(h.out.n_items, 2);
+	CHECK_STR(h.out.items[0].trigger, "hold-limit");
+	CHECK(h.out.items[0].why_kill.hold_limit && h.out.items[0].why_kill.held);
+	CHECK_U64(h.out.items[0].why_kill.pushed_ms, 6700);
+	CHECK_INT(h.out.items[0].why_kill.push_limit_s, 5);
+	CHECK(h.out.items[1].measure);
+	CHECK(!h.g.push_streak);
+	mt_lc_output_free(&h.out);
 	mt_lc_output_free(&w.out);
 	mt_lc_output_free(&e.out);
 	mt_lc_output_free(&p.out);
@@ -607,16 +716,15 @@ static void test_policy_kill_grace(void)
 	mt_lc_output_free(&w.out);
 }
 
-/* RAM near its reserve while swap has room is danger too: a decision
- * every MT_LC_THROTTLE_DECISION_MS holds the grower into swap, even with
- * the bound (RAM + swap) far away; without swap room the same RAM is not
- * (headroom alone says when the bound is near). */
+/* RAM near its reserve is danger, with or without swap room: a decision
+ * every MT_LC_THROTTLE_DECISION_MS holds the grower (into swap when there
+ * is room), even with the bound (RAM + swap) far away. */
 static void test_tick_ram_near_swap_room(void)
 {
 	struct mt_lc_node node = { 0 };
 	struct mt_lc_output out = { 0 };
 	struct mt_lc_event e = { .kind = MT_LC_EV_TICK, .tick.eta_us = MT_GROWTH_NEVER };
-	struct mt_lc_input in = { .now_ms = 100000, .horizon_ms = 30000, .node = &node, .events = &e, .n_events = 1 };
+	struct mt_lc_input in = { .now_ms = 100000, .node = &node, .events = &e, .n_events = 1 };
 	static const struct { uint64_t avail, swap_free; bool want; } t[] = {
 		{ 3 * GiB, 16 * GiB, true },   /* RAM within one reserve (2 GiB) of it, all swap free */
 		{ 4 * GiB, 16 * GiB, true },   /* at 2 x reserve */
@@ -630,42 +738,47 @@ static void test_tick_ram_near_swap_room(void)
 		CHECK_INT(mt_node_compute(&e.tick.node), 0);
 		CHECK(e.tick.node.ram_near_reserve == (t[i].avail <= 4 * GiB));
 		CHECK(e.tick.node.swap_has_room == (t[i].swap_free > 2 * GiB));
-		CHECK(mt_lc_node_danger(&e.tick.node, MT_GROWTH_NEVER, in.horizon_ms) == t[i].want);
+		CHECK(mt_lc_node_danger(&e.tick.node) == t[i].want);
 		in.now_ms += MT_LC_THROTTLE_DECISION_MS;
 		CHECK_INT(mt_lc_step(&in, &out), 0);
 		CHECK_INT(out.n_items, t[i].want ? 1 : 0);
 		if (t[i].want && out.n_items == 1)
-			CHECK_STR(out.items[0].trigger, "projected-exhaustion");
+			CHECK_STR(out.items[0].trigger, "near-bound");
 	}
 	mt_lc_output_free(&out);
 }
 
 /* When to decide: a deficit at every tick, the bound near at most every
- * MT_LC_THROTTLE_DECISION_MS, far from it never; projected exhaustion
- * within the horizon counts as near. */
+ * MT_LC_THROTTLE_DECISION_MS, far from it never; projected exhaustion,
+ * however close, is not near (issue 16: it acted far too early). */
 static void test_tick_decisions(void)
 {
 	struct mt_lc_node node = { 0 };
 	struct mt_lc_output out = { 0 };
 	struct mt_lc_event e = { .kind = MT_LC_EV_TICK, .tick.eta_us = MT_GROWTH_NEVER };
-	struct mt_lc_input in = { .now_ms = 100000, .horizon_ms = 30000, .node = &node, .events = &e, .n_events = 1 };
+	struct mt_lc_input in = { .now_ms = 100000, .node = &node, .events = &e, .n_events = 1 };
 	/* next: the next look, eta / 8 within 20 ms - 1 s, 20 ms on a deficit */
-	static const struct { uint64_t ram_over, avail, eta_us, dt_ms; const char *want; uint64_t next; } t[] = {
-		{ 0, 32 * GiB, MT_GROWTH_NEVER, 0, NULL, 1000 },              /* far */
-		{ 0, 0, MT_GROWTH_NEVER, 0, "projected-exhaustion", 1000 },   /* near: headroom <= reserve */
-		{ 0, 0, MT_GROWTH_NEVER, 499, NULL, 1000 },                   /* near again within 500 ms */
-		{ 0, 0, MT_GROWTH_NEVER, 1, "projected-exhaustion", 1000 },
-		{ 64 * MiB, 0, MT_GROWTH_NEVER, 0, "commit-over-bound", 20 }, /* a deficit: every tick */
-		{ 64 * MiB, 0, 4000000, 0, "commit-over-bound", 20 },
-		{ 0, 32 * GiB, 29999000, 500, "projected-exhaustion", 1000 }, /* exhaustion within the horizon */
-		{ 0, 32 * GiB, 30001000, 500, NULL, 1000 },
-		{ 0, 32 * GiB, 4000000, 500, "projected-exhaustion", 500 },   /* 4 s to go: look every 500 ms */
-		{ 0, 32 * GiB, 80000, 500, "projected-exhaustion", 20 },      /* at most every 20 ms */
+	/* room: swap free beyond its reserve (swap_free = swap_total) */
+	static const struct { uint64_t ram_over, avail; bool room; uint64_t eta_us, dt_ms; const char *want; uint64_t next; } t[] = {
+		{ 0, 32 * GiB, false, MT_GROWTH_NEVER, 0, NULL, 1000 },          /* far */
+		{ 0, 0, false, MT_GROWTH_NEVER, 0, "near-bound", 1000 },         /* near: headroom <= reserve */
+		{ 0, 0, false, MT_GROWTH_NEVER, 499, NULL, 1000 },               /* near again within 500 ms */
+		{ 0, 0, false, MT_GROWTH_NEVER, 1, "near-bound", 1000 },
+		{ 64 * MiB, 0, false, MT_GROWTH_NEVER, 0, "commit-over-bound", 20 }, /* a deficit: every tick */
+		{ 64 * MiB, 0, false, 4000000, 0, "commit-over-bound", 20 },
+		{ 0, 32 * GiB, false, 29999000, 500, NULL, 1000 },               /* growth alone is no reason */
+		{ 0, 32 * GiB, false, 4000000, 500, NULL, 500 },                 /* 4 s to go: look every 500 ms */
+		{ 0, 32 * GiB, false, 80000, 500, NULL, 20 },                    /* at most every 20 ms */
+		/* RAM within one ram_reserve of its reserve, swap with room */
+		{ 0, 4 * GiB, true, MT_GROWTH_NEVER, 500, "near-bound", 1000 },
+		{ 0, 4 * GiB + 1, true, MT_GROWTH_NEVER, 500, NULL, 1000 },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		fx_node(&e.tick.node, t[i].ram_over, 0);
 		if (t[i].avail)
 			e.tick.node.mem_available = t[i].avail;
+		if (t[i].room)
+			e.tick.node.swap_free = e.tick.node.swap_total;
 		CHECK_INT(mt_node_compute(&e.tick.node), 0);
 		e.tick.eta_us = t[i].eta_us;
 		in.now_ms += t[i].dt_ms;
@@ -683,6 +796,40 @@ static void test_tick_decisions(void)
 		}
 	}
 	mt_lc_output_free(&out);
+}
+
+/* Near the bound, a decision every MT_LC_THROTTLE_DECISION_MS; sooner, at a
+ * held group's throttle.interval_ms, only while swap has room to tighten
+ * into. */
+static void test_near_decision_pace(void)
+{
+	for (int room = 0; room < 2; room++) {
+		struct mt_policy p = make_policy(P_KILL);
+		p.throttle.interval_ms = 200;
+		struct mt_lc_group g = { .held = true };
+		struct mt_lc_member m = { .g = &g, .policy = &p };
+		struct mt_lc_node node = { 0 };
+		struct mt_lc_output out = { 0 };
+		struct mt_lc_event e = { .kind = MT_LC_EV_TICK, .tick.eta_us = MT_GROWTH_NEVER };
+		struct mt_lc_input in = { .now_ms = 100000, .node = &node, .members = &m, .n_members = 1,
+		                          .events = &e, .n_events = 1 };
+		fx_node(&e.tick.node, 0, 0);
+		if (room)
+			e.tick.node.swap_free = e.tick.node.swap_total;
+		CHECK_INT(mt_node_compute(&e.tick.node), 0);
+		CHECK(mt_lc_node_danger(&e.tick.node));
+		static const struct { uint64_t dt; bool want_without, want_with; } t[] = {
+			{ 0, true, true }, { 199, false, false }, { 1, false, true }, { 300, true, true },
+		};
+		for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+			in.now_ms += t[i].dt;
+			CHECK_INT(mt_lc_step(&in, &out), 0);
+			bool want = out.n_items == 1 && out.items[0].kind == MT_LC_WANT_DECISION;
+			CHECK(want == (room ? t[i].want_with : t[i].want_without));
+			CHECK(out.n_items <= 1);
+		}
+		mt_lc_output_free(&out);
+	}
 }
 
 /* Several events in one step are taken in order; two decisions are refused. */
@@ -732,6 +879,7 @@ int main(void)
 	test_policy_kill_grace();
 	test_tick_ram_near_swap_room();
 	test_tick_decisions();
+	test_near_decision_pace();
 	test_batch();
 	return mt_check_status();
 }

@@ -37,11 +37,10 @@ static void test_parse_full(void)
 			   "   \"container\": \"postgres\", \"qos\": \"Guaranteed\"},\n"
 			   " \"priority\": 950, \"response\": \"throttle-then-kill\",\n"
 			   " \"throttle\": {\"floor\": \"2Gi\", \"step\": 104857600, \"interval_ms\": 2000,\n"
-			   "   \"release_after_s\": 60, \"release_psi_some\": 2.5},\n"
+			   "   \"release_after_s\": 60, \"release_psi_some\": 2.5, \"push_limit_s\": 12},\n"
 			   " \"kill\": {\"grace_ms\": 5000},\n"
 			   " \"pressure\": {\"some\": 20, \"full\": 5.5, \"window_ms\": 2000, \"sustain_s\": 30},\n"
-			   " \"escalate\": {\"counter\": \"oom\", \"count\": 3, \"window_s\": 600},\n"
-			   " \"horizon_s\": 300}";
+			   " \"escalate\": {\"counter\": \"oom\", \"count\": 3, \"window_s\": 600}}";
 	CHECK_INT(parse(text, &p, msg, sizeof(msg)), 0);
 	CHECK_STR(msg, "");
 	CHECK_STR(p.name, "t");
@@ -62,6 +61,7 @@ static void test_parse_full(void)
 	CHECK_INT(p.throttle.interval_ms, 2000);
 	CHECK_INT(p.throttle.release_after_s, 60);
 	CHECK(p.throttle.release_psi_some == 2.5);
+	CHECK_INT(p.throttle.push_limit_s, 12);
 	CHECK_INT(p.kill.grace_ms, 5000);
 	CHECK(p.pressure.set);
 	CHECK(p.pressure.some_pct == 20 && p.pressure.full_pct == 5.5);
@@ -71,7 +71,6 @@ static void test_parse_full(void)
 	CHECK_INT(p.escalate.counter, MT_MAX_COUNTER_OOM);
 	CHECK_INT(p.escalate.count, 3);
 	CHECK_INT(p.escalate.window_s, 600);
-	CHECK_INT(p.horizon_s, 300);
 	mt_policy_clear(&p);
 
 	/* Minimal: documented defaults fill the rest. */
@@ -86,7 +85,7 @@ static void test_parse_full(void)
 	CHECK(p.throttle.release_psi_some == 10);
 	CHECK(!p.pressure.set && p.pressure.some_pct < 0 && p.pressure.full_pct < 0);
 	CHECK(!p.escalate.set);
-	CHECK_INT(p.horizon_s, 0);
+	CHECK_INT(p.throttle.push_limit_s, 5);
 	mt_policy_clear(&p);
 
 	CHECK_INT(parse("{\"precedence\": 1, \"match\": {\"cgroup\": \"init.scope\"}, \"protected\": true}", &p, msg,

@@ -350,7 +350,7 @@ static void test_json(void)
 		"\"now_ms\": 1, \"mem_total\": 1073741824, \"mem_available\": 20971520,"
 		" \"swap_total\": 536870912, \"swap_free\": 117440512, \"ram_reserve\": 134217728,"
 		" \"swap_reserve\": 33554432, \"psi_some_avg10\": 0, \"psi_full_avg10\": 0,"
-		" \"growth_rate\": 0, \"eta_ms\": null, \"throttle_horizon_ms\": 0,"
+		" \"growth_rate\": 0, \"eta_ms\": null,"
 		" \"zram\": {\"swap_total\": 536870912, \"swap_free\": 117440512,"
 		" \"orig_data_size\": 419430400, \"mem_used_total\": 104857600,"
 		" \"limited_swap_free\": 0, \"limit_room\": 0%s}}, \"candidates\": []}";
@@ -409,7 +409,7 @@ static void test_json(void)
 		"\"now_ms\": 1, \"mem_total\": 1073741824, \"mem_available\": 20971520,"
 		" \"swap_total\": 536870912, \"swap_free\": 117440512, \"ram_reserve\": 134217728,"
 		" \"swap_reserve\": 33554432, \"psi_some_avg10\": 0, \"psi_full_avg10\": 0,"
-		" \"growth_rate\": 0, \"eta_ms\": null, \"throttle_horizon_ms\": 0}, \"candidates\": []}";
+		" \"growth_rate\": 0, \"eta_ms\": null}, \"candidates\": []}";
 	CHECK_INT(mt_snapshot_from_json(plain, strlen(plain), &s, err, sizeof err), 0);
 	CHECK_U64(s.node.ram_deficit, 28 * MIB);
 	CHECK_U64(s.node.zram_swap_total, 0);

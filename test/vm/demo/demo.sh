@@ -52,9 +52,11 @@ echo '{"precedence": 100, "match": {"cgroup": "demo/batch"}, "priority": 100, "r
   "throttle": {"floor": "50%", "step": "10%", "interval_ms": 1000},
   "pressure": {"some": 20, "window_ms": 1000, "sustain_s": 15},
   "description": "batch work: cheapest; held first, killed if it stalls beyond 20% for 15 s"}' > $pol/batch.json
-# horizon 60 s: at 8 MiB/s batch is projected to exhaust RAM + swap
-# within a minute from the start, so the hold comes early
-echo '{"reserve": "64Mi", "horizon_s": 60}' > /tmp/demo.json
+# batch is held once commit nears the bound (RAM within one RAM reserve of
+# its own, or the headroom within the reserve; never on a projection), then
+# pays for its growth with swap; killed at its pressure tolerance or at the
+# bound (policies/README.md, "Every hold ends")
+echo '{"reserve": "64Mi"}' > /tmp/demo.json
 echo "MT-DEMO: batch: throttle-then-kill, pressure tolerance some 20% of 1 s windows for 15 s"
 # db and web at their working size first: the growth memtriaged
 # should see is batch's leak, not the others' start-up

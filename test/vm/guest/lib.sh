@@ -137,6 +137,18 @@ mt_pressure() { awk -v k="$2" '$1 == k { sub("total=", "", $5); print $5 }' "$CG
 mt_cg_show() { echo "MT: $1/$2: $(tr '\n' ' ' < "$CG/$1/$2")"; }
 mt_meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 mt_alive() { kill -0 "$1" 2>/dev/null; }
+# mt_fill_to MIB PATH: a memhog in CG/PATH (a cgroup no policy may hold or
+# kill: a protected one) takes RAM until MemAvailable is about MIB MiB, and
+# holds it; its pid in MT_FILL_PID. memtriaged holds a grower only once
+# commit is near the bound (MemAvailable <= 2 x the RAM reserve, or the
+# headroom <= the reserve), so a scenario about holds brings the node there.
+mt_fill_to() {
+	_favail=$(( $(mt_meminfo MemAvailable) / 1024 ))
+	mt_cg_make "$2" || return 1
+	mt_cg_run "$2" memhog --anon $((_favail - $1))M --every 16 > $MT_STATE/fill; MT_FILL_PID=$MT_PID
+	mt_wait_for "the ballast in $2 holding" 60 grep -q state=holding $MT_STATE/fill
+	mt_log "MemAvailable with the ballast: $(( $(mt_meminfo MemAvailable) / 1024 )) MiB (aimed at $1)"
+}
 
 # --- the daemon (issue 6 scenarios) ---
 # mt_daemon_can_run: memtriaged's own start-up check passes in this guest.

@@ -10,9 +10,11 @@ zram_ratio_scenario() {
 	mkdir -p $pol
 	# Nothing may be throttled or killed: the scenario reads figures only.
 	echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
-	# A long horizon: every tick with the node growing is "near", so decisions
-	# (and snapshots) run while the grower grows.
-	echo '{"reserve": "5%", "horizon_s": 3600}' > /tmp/mt.json
+	# A large reserve: MemAvailable is within twice the RAM reserve (40 % of
+	# RAM) from the start, so the node is "near" and decisions (and
+	# snapshots) run every 500 ms while the grower grows; nothing can be held
+	# or killed.
+	echo '{"reserve": "40%"}' > /tmp/mt.json
 	sock=/run/memtriage/memtriage.sock
 	export MEMTRIAGE_SOCKET=$sock
 	mt_log "swaps hex: $(od -An -tx1 -v /proc/swaps | tr -d "\n")"

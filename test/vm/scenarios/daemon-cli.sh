@@ -19,7 +19,7 @@ mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 echo '{"precedence": 100, "match": {"cgroup": "work/keep"}, "priority": 900, "response": "kill"}' > $pol/keep.json
 echo '{"precedence": 100, "match": {"cgroup": "work/low"}, "priority": 100, "response": "kill"}' > $pol/low.json
-echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 sock=/run/memtriage/memtriage.sock
 export MEMTRIAGE_SOCKET=$sock
 

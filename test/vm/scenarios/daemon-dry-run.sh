@@ -17,7 +17,7 @@ for p in high:900 med:500; do
 	echo "{\"precedence\": 100, \"match\": {\"cgroup\": \"work/${p%%:*}\"}, \"priority\": ${p#*:}, \"response\": \"kill\"}" > $pol/${p%%:*}.json
 done
 echo '{"precedence": 100, "match": {"cgroup": "work/low"}, "priority": 100, "response": "throttle-then-kill"}' > $pol/low.json
-echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 for c in high med low; do mt_cg_make work/$c; done
 mt_cg_run work/high memhog --anon 96M > $MT_STATE/high; high=$MT_PID
 mt_cg_run work/med memhog --anon 64M > $MT_STATE/med; med=$MT_PID

@@ -24,7 +24,7 @@ mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 echo '{"precedence": 100, "match": {"cgroup": "work/slow"}, "priority": 100, "response": "throttle",
   "throttle": {"floor": "80%", "step": "5%", "interval_ms": 1000, "release_after_s": 3, "release_psi_some": 10}}' > $pol/slow.json
-echo '{"reserve": "64Mi", "horizon_s": 120}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 mt_cg_make mtd memory.max=$((LIMIT_MI << 20)) memory.swap.max=0
 mt_cg_make work/steady
 mt_cg_make work/slow
@@ -41,7 +41,9 @@ st() { awk -v k="$1:" '$1 == k { print $2 }' /proc/$MT_DAEMON_PID/status; }
 lck_start=$(st VmLck)
 mt_log "FOOTPRINT: at start VmLck=${lck_start}kB VmRSS=$(st VmRSS)kB Threads=$(st Threads)"
 
-mt_cg_run work/slow memhog --anon 400M --rate 6 --for 30 > $MT_STATE/slow; slow=$MT_PID
+# the node near its bound first (holds begin at MemAvailable <= 2 x the 64 MiB reserve)
+mt_fill_to 150 ballast
+mt_cg_run work/slow memhog --anon 400M --rate 6 --for 6 > $MT_STATE/slow; slow=$MT_PID
 mt_daemon_wait_log "work/slow throttled" 90 '"event":"throttle","cgroup":"work/slow"'
 # The pool's threads exist once the first memory.high write is queued.
 pool() { [ "$(st Threads)" -ge 5 ]; }
@@ -66,5 +68,5 @@ mt_check "measured peak + socket worst case + large node ($need) within the ${LI
 mt_log "FOOTPRINT-LIMIT: ${LIMIT_MI}Mi"
 kill $slow; wait $slow
 mt_daemon_stop
-kill -9 $steady 2>/dev/null
+kill -9 $steady $MT_FILL_PID 2>/dev/null
 mt_done

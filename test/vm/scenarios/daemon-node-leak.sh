@@ -12,7 +12,7 @@ echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 for p in high:900 med:500 low:100; do
 	echo "{\"precedence\": 100, \"match\": {\"cgroup\": \"work/${p%%:*}\"}, \"priority\": ${p#*:}, \"response\": \"kill\"}" > $pol/${p%%:*}.json
 done
-echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 
 mt_cg_make work/high
 mt_cg_make work/med

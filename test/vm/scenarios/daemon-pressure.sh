@@ -15,7 +15,7 @@ echo '{"precedence": 100, "match": {"cgroup": "work/steady"}, "priority": 900, "
 echo '{"precedence": 100, "match": {"cgroup": "work/leak"}, "priority": 100, "response": "throttle-then-kill",
   "throttle": {"floor": "80%", "step": "5%", "interval_ms": 1000},
   "pressure": {"some": 20, "full": 15, "window_ms": 1000, "sustain_s": 5}}' > $pol/leak.json
-echo '{"reserve": "64Mi", "horizon_s": 120}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 mt_cg_make work/steady
 mt_cg_make work/leak
 mt_cg_run work/steady memhog --anon 96M > $MT_STATE/steady; steady=$MT_PID

@@ -12,7 +12,7 @@ mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 echo '{"precedence": 100, "match": {"cgroup": "work/large"}, "priority": 900, "response": "kill"}' > $pol/large.json
 echo '{"precedence": 100, "match": {"cgroup": "work/small*"}, "priority": 100, "response": "kill"}' > $pol/small.json
-echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 
 for c in large small1 small2 small3; do mt_cg_make work/$c; done
 mt_cg_run work/large memhog --anon 200M > $MT_STATE/large; large=$MT_PID

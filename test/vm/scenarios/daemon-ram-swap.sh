@@ -13,7 +13,7 @@ mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 echo '{"precedence": 100, "match": {"cgroup": "work/keep"}, "priority": 900, "response": "kill"}' > $pol/keep.json
 echo '{"precedence": 100, "match": {"cgroup": "work/batch*"}, "priority": 100, "response": "kill"}' > $pol/batch.json
-echo '{"reserve": "15%", "horizon_s": 10}' > /tmp/mt.json
+echo '{"reserve": "15%"}' > /tmp/mt.json
 mt_cg_make work/keep
 mt_cg_make work/batch1 memory.max=40M
 mt_cg_make work/batch2 memory.max=40M

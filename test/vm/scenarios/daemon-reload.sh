@@ -16,7 +16,7 @@ echo '{"precedence": 100, "match": {"cgroup": "work/*"}, "priority": 100, "respo
 ln -s ..v1 $cm/..data
 ln -s ..data/rest.json $cm/rest.json
 ln -s ..data/work.json $cm/work.json
-echo '{"reserve": "64Mi", "horizon_s": 300}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 mt_cg_make work/slow
 mt_daemon_start --config /tmp/mt.json --policy-dir $cm --socket ""
 mt_daemon_wait_log "memtriaged ready" 20 '"event":"ready"'
@@ -60,11 +60,13 @@ v4_armed() { [ "$(psi_fds)" -eq 2 ]; }
 mt_wait_for "v4 (some 60 %, full 40 %): two PSI triggers on work/slow" 10 v4_armed
 
 # SIGTERM while throttled: memory.high restored.
+# the node near its bound first (holds begin at MemAvailable <= 2 x the 64 MiB reserve)
+mt_fill_to 150 ballast
 mt_cg_run work/slow memhog --anon 300M --rate 6 > $MT_STATE/slow; slow=$MT_PID
 mt_daemon_wait_log "work/slow throttled" 60 '"event":"throttle","cgroup":"work/slow"'
 mt_check "work/slow memory.high is a number while held" mt_is_int "$(mt_cg_get work/slow memory.high)"
 mt_daemon_stop
 mt_check "memory.high restored to max on SIGTERM" [ "$(mt_cg_get work/slow memory.high)" = max ]
 mt_check "restore logged" grep -q '"event":"release","cgroup":"work/slow".*"why":"shutdown"' $MT_STATE/memtriaged.log
-kill -9 $slow 2>/dev/null
+kill -9 $slow $MT_FILL_PID 2>/dev/null
 mt_done

@@ -17,7 +17,7 @@ echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 echo '{"precedence": 100, "match": {"cgroup": "work/steady"}, "priority": 900, "response": "kill"}' > $pol/steady.json
 echo '{"precedence": 100, "match": {"cgroup": "work/slow"}, "priority": 100, "response": "throttle",
   "throttle": {"floor": "80%", "step": "5%", "interval_ms": 1000, "release_after_s": 600, "release_psi_some": 1}}' > $pol/slow.json
-echo '{"reserve": "64Mi", "horizon_s": 120}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 mt_cg_make work/steady
 mt_cg_make work/slow
 mt_cg_run work/steady memhog --anon 96M > $MT_STATE/steady; steady=$MT_PID
@@ -26,6 +26,8 @@ mt_daemon_start --config /tmp/mt.json --policy-dir $pol
 mt_daemon_wait_log "memtriaged ready" 20 '"event":"ready"'
 mt_check "the reserve is split between RAM and swap (swap_reserve > 0)" \
 	grep -Eq '"swap_reserve":[1-9]' $MT_STATE/memtriaged.log
+# the node near its bound first (RAM reserve ~41 MiB of the 64 MiB with 256 MiB zram: near at MemAvailable <= ~82 MiB)
+mt_fill_to 110 ballast
 mt_cg_run work/slow memhog --anon 400M --rate 8 --for 22 --every 8 > $MT_STATE/slow; slow=$MT_PID
 mt_daemon_wait_log "work/slow throttled" 40 '"event":"throttle","cgroup":"work/slow"'
 line=$(grep -m1 '"event":"throttle","cgroup":"work/slow"' $MT_STATE/memtriaged.log)
@@ -61,5 +63,5 @@ mt_check "slow alive" mt_alive $slow
 mt_check "steady alive" mt_alive $steady
 mt_check_no_kernel_oom
 mt_daemon_stop
-kill -9 $slow $steady 2>/dev/null
+kill -9 $slow $steady $MT_FILL_PID 2>/dev/null
 mt_done

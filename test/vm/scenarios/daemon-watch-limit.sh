@@ -13,7 +13,7 @@ metrics=/run/mt-metrics
 mkdir -p $pol $metrics
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 echo '{"precedence": 100, "match": {"cgroup": "work/blind/*"}, "priority": 100, "response": "kill"}' > $pol/blind.json
-echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 mt_cg_make work/blind/old
 
 limit=/proc/sys/fs/inotify/max_user_watches

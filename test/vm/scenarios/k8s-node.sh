@@ -135,7 +135,7 @@ check ns $pol
 # batch/report is priority 10, "kill": memtriaged kills its container at
 # once (no throttling first) and nothing else, and reports it by name.
 mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_k8s_teardown; mt_done; exit 0; }
-echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 export MEMTRIAGE_SOCKET=/run/memtriage.sock
 metrics=/run/memtriage/metrics # made by memtriaged, not here
 umask 077 # mkdir's modes alone would be 0700: memtriaged sets its own

@@ -13,7 +13,7 @@ mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 echo '{"precedence": 100, "match": {"cgroup": "work/stale"}, "priority": 10, "response": "kill"}' > $pol/stale.json
 echo '{"precedence": 100, "match": {"cgroup": "work/leak"}, "priority": 500, "response": "kill"}' > $pol/leak.json
-echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 
 mt_cg_make work/stale
 mt_cg_make work/leak

@@ -20,7 +20,7 @@ slow_policy() {
   "throttle": {"floor": "50%", "step": "5%", "interval_ms": 1000, "release_after_s": 600, "release_psi_some": 10}}' > $pol/slow.json
 }
 slow_policy
-echo '{"reserve": "64Mi", "horizon_s": 120}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 mt_cg_make work/steady
 mt_cg_make work/slow
 mt_cg_run work/steady memhog --anon 96M > $MT_STATE/steady; steady=$MT_PID
@@ -31,6 +31,8 @@ listed() { grep -q '"path": "work/slow"' $run/holds.json; }
 
 start
 mt_daemon_wait_log "memtriaged ready" 20 '"event":"ready"'
+# the node near its bound first (holds begin at MemAvailable <= 2 x the 64 MiB reserve)
+mt_fill_to 150 ballast
 mt_cg_run work/slow memhog --anon 300M --rate 3 > $MT_STATE/slow; slow=$MT_PID
 mt_wait_for "work/slow held (memory.high a number)" 90 held
 mt_check "the hold file lists work/slow" listed
@@ -65,5 +67,5 @@ mt_check_eq "kills" "$(mt_daemon_log_count '"event":"(kill|terminate)"')" 0
 mt_check "slow alive" mt_alive $slow
 mt_daemon_stop
 mt_check_str "work/steady memory.high untouched" "$(mt_cg_get work/steady memory.high)" max
-kill -9 $slow $steady 2>/dev/null
+kill -9 $slow $steady $MT_FILL_PID 2>/dev/null
 mt_done

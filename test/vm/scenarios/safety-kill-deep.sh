@@ -16,7 +16,7 @@ mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 echo '{"precedence": 100, "match": {"namespace": "batch"}, "priority": 10, "response": "kill"}' > $pol/batch.json
 echo '{"precedence": 100, "match": {"namespace": "web"}, "priority": 500, "response": "kill"}' > $pol/web.json
-echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 
 mt_k8s_pod containerd besteffort batch deep-1
 mt_k8s_container deep pids.max=400 -- memhog --anon 96M

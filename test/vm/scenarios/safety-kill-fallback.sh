@@ -13,7 +13,7 @@ pol=/tmp/policies
 mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 echo '{"precedence": 100, "match": {"cgroup": "work/victim"}, "priority": 10, "response": "kill"}' > $pol/victim.json
-echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 mt_cg_make work/victim pids.max=400
 sh -c 'echo $$ > "$0/cgroup.procs"; i=0; while [ $i -lt 200 ]; do sleep 100000 & i=$((i + 1)); done
 	while :; do true & true & true & wait; done' $CG/work/victim & storm=$!

@@ -12,7 +12,7 @@ pol=/tmp/policies
 mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "priority": 500, "response": "kill"}' > $pol/rest.json
 echo '{"precedence": 100, "match": {"cgroup": "sys/*"}, "priority": 10, "response": "kill"}' > $pol/sys.json
-echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 mt_cg_make sys/memtriaged
 mt_cg_make leak
 mt_check_str "a new cgroup namespace reads 0::/" "$(mt_cg_run sys/memtriaged cgns cat /proc/self/cgroup; wait $MT_PID)" "0::/"

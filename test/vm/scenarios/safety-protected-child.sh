@@ -14,7 +14,7 @@ mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "priority": 500, "response": "kill"}' > $pol/rest.json
 echo '{"precedence": 50, "match": {"cgroup": "pod"}, "priority": 10, "response": "kill"}' > $pol/pod.json
 echo '{"precedence": 100, "match": {"cgroup": "pod/db"}, "protected": true}' > $pol/db.json
-echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 
 mt_cg_make pod/db
 mt_cg_make leak

@@ -27,7 +27,7 @@ echo '{"precedence": 500, "match": {"cgroup": "system.slice/leak*.service"}, "pr
 echo '{"precedence": 500, "match": {"cgroup": "system.slice/slow.service"}, "priority": 100, "response": "throttle",
   "throttle": {"floor": "80%", "step": "5%", "interval_ms": 1000, "release_after_s": 600, "release_psi_some": 10}}' \
 	> /etc/memtriage/policies/slow.json
-echo '{"socket_group": "mtro", "reserve": "64Mi", "horizon_s": 300}' > /etc/memtriage/memtriaged.json
+echo '{"socket_group": "mtro", "reserve": "64Mi"}' > /etc/memtriage/memtriaged.json
 systemctl daemon-reload
 
 # --- start: active means READY=1 arrived ---
@@ -99,6 +99,11 @@ systemctl daemon-reload && systemctl restart memtriaged
 mt_check_str "active again with the shipped unit alone" "$(systemctl is-active memtriaged)" active
 
 # --- a throttled grower; systemctl stop restores its memory.high ---
+# A hold begins only near the bound (MemAvailable <= 2 x the 64 MiB
+# reserve): a protected service (system.slice) takes RAM down to ~150 MiB.
+avail=$(( $(mt_meminfo MemAvailable) / 1024 ))
+systemd-run --quiet --unit=ballast -p MemoryAccounting=yes memhog --anon $((avail - 150))M --every 64 > /dev/null
+mt_wait_for "the ballast in place (MemAvailable <= 160 MiB)" 120 sh -c "[ \$(awk '\$1 == \"MemAvailable:\" { print int(\$2 / 1024) }' /proc/meminfo) -le 160 ]"
 systemd-run --quiet --unit=slow -p MemoryAccounting=yes memhog --anon 2G --rate 6
 jwait "slow.service throttled" 180 '"event":"throttle","cgroup":"system.slice/slow.service"'
 high=$(cat $CG/system.slice/slow.service/memory.high)
@@ -108,7 +113,7 @@ mt_check_eq "systemctl stop exit status" $? 0
 mt_check_str "state after stop" "$(prop ActiveState) Result=$(prop Result) ExecMainStatus=$(prop ExecMainStatus)" \
 	"inactive Result=success ExecMainStatus=0"
 mt_check_str "slow.service memory.high restored by the stop" "$(cat $CG/system.slice/slow.service/memory.high)" max
-systemctl kill --signal=KILL slow >/dev/null 2>&1
+systemctl kill --signal=KILL slow ballast >/dev/null 2>&1
 
 # --- journald: each line at its priority ---
 j -p warning | sed 's/^/warning| /'
