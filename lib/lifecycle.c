@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cadence.h"
 #include "fileio.h"
 
 struct step {
@@ -442,14 +443,8 @@ bool mt_lc_node_danger(const struct mt_node *n, uint64_t eta_us, uint64_t horizo
 
 static uint64_t next_tick_ms(const struct mt_lc_event *ev)
 {
-	static const struct mt_growth_interval_params p = {
-		.min_usec = MT_LC_TICK_MIN_MS * 1000,
-		.max_usec = MT_LC_TICK_MAX_MS * 1000,
-		.checks_before = MT_LC_TICK_CHECKS_BEFORE,
-	};
-	uint64_t us = p.max_usec;
-	mt_growth_interval(&p, node_deficit(&ev->tick.node) ? 0 : ev->tick.eta_us, &us);
-	return (us + 999) / 1000;
+	uint64_t rate = ev->tick.fault_rate ? ev->tick.fault_rate : MT_FAULT_RATE_DEFAULT;
+	return (mt_cadence_look_us(&ev->tick.node, rate) + 999) / 1000;
 }
 
 /* When to decide: on a deficit at every tick, near the bound at most every

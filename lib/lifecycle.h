@@ -105,16 +105,11 @@ struct mt_lc_group {
 	uint64_t pressure_last_ms;  /* the trigger's last signal */
 };
 
-/* When to look again (TICK: out->next_tick_ms): lib/growth.h's interval
- * of the time to exhaustion, within these bounds. 20 ms: /proc/meminfo
- * costs ~10 us to read and a leak of 1 GiB/s moves 20 MiB in that time,
- * inside any sane reserve. 1 s while idle: sudden events arrive through
- * memory.events and the PSI trigger, the timer only catches drift (earlyoom
- * polls 100 ms - 1 s, oomd 1 - 5 s). 8 looks before the projected
- * exhaustion leave time for a kill to complete. */
-#define MT_LC_TICK_MIN_MS 20
+/* When to look again (TICK: out->next_tick_ms): lib/cadence.h's look,
+ * half the time a leak at the worst-case fault-in rate (the TICK's
+ * fault_rate) needs to cross from where the node stands, within 10 ms - 1 s;
+ * 10 ms on a deficit. MT_LC_TICK_MAX_MS is the idle pace. */
 #define MT_LC_TICK_MAX_MS 1000
-#define MT_LC_TICK_CHECKS_BEFORE 8
 
 /* The node's own state: when to decide. Zero-initialised, written only by
  * mt_lc_step(). */
@@ -173,6 +168,8 @@ struct mt_lc_event {
 			struct mt_node node;  /* computed (mt_node_compute) */
 			uint64_t eta_us;      /* to exhaustion (lib/growth.h), MT_GROWTH_NEVER
 			                       * when not growing */
+			uint64_t fault_rate;  /* worst-case fault-in rate, bytes/s (lib/cadence.h);
+			                       * 0: MT_FAULT_RATE_DEFAULT */
 		} tick;
 		struct { bool on; } candidacy;
 		struct { struct mt_memory_events old, now; } events;

@@ -619,18 +619,20 @@ static void test_tick_decisions(void)
 	struct mt_lc_output out = { 0 };
 	struct mt_lc_event e = { .kind = MT_LC_EV_TICK, .tick.eta_us = MT_GROWTH_NEVER };
 	struct mt_lc_input in = { .now_ms = 100000, .horizon_ms = 30000, .node = &node, .events = &e, .n_events = 1 };
-	/* next: the next look, eta / 8 within 20 ms - 1 s, 20 ms on a deficit */
+	/* next: the next look, half the headroom at 2 GiB/s (the default worst-
+	 * case fault-in rate) within 10 ms - 1 s, 10 ms on a deficit; the
+	 * growth's eta only decides whether the bound is near */
 	static const struct { uint64_t ram_over, avail, eta_us, dt_ms; const char *want; uint64_t next; } t[] = {
-		{ 0, 32 * GiB, MT_GROWTH_NEVER, 0, NULL, 1000 },              /* far */
-		{ 0, 0, MT_GROWTH_NEVER, 0, "projected-exhaustion", 1000 },   /* near: headroom <= reserve */
-		{ 0, 0, MT_GROWTH_NEVER, 499, NULL, 1000 },                   /* near again within 500 ms */
-		{ 0, 0, MT_GROWTH_NEVER, 1, "projected-exhaustion", 1000 },
-		{ 64 * MiB, 0, MT_GROWTH_NEVER, 0, "commit-over-bound", 20 }, /* a deficit: every tick */
-		{ 64 * MiB, 0, 4000000, 0, "commit-over-bound", 20 },
+		{ 0, 32 * GiB, MT_GROWTH_NEVER, 0, NULL, 1000 },              /* far: 30 GiB of headroom */
+		{ 0, 0, MT_GROWTH_NEVER, 0, "projected-exhaustion", 10 },     /* near: headroom 0 <= reserve */
+		{ 0, 0, MT_GROWTH_NEVER, 499, NULL, 10 },                     /* near again within 500 ms */
+		{ 0, 0, MT_GROWTH_NEVER, 1, "projected-exhaustion", 10 },
+		{ 64 * MiB, 0, MT_GROWTH_NEVER, 0, "commit-over-bound", 10 }, /* a deficit: every tick */
+		{ 64 * MiB, 0, 4000000, 0, "commit-over-bound", 10 },
 		{ 0, 32 * GiB, 29999000, 500, "projected-exhaustion", 1000 }, /* exhaustion within the horizon */
 		{ 0, 32 * GiB, 30001000, 500, NULL, 1000 },
-		{ 0, 32 * GiB, 4000000, 500, "projected-exhaustion", 500 },   /* 4 s to go: look every 500 ms */
-		{ 0, 32 * GiB, 80000, 500, "projected-exhaustion", 20 },      /* at most every 20 ms */
+		{ 0, 32 * GiB, 4000000, 500, "projected-exhaustion", 1000 },  /* growth does not make looks faster */
+		{ 0, 2 * GiB + 512 * MiB, MT_GROWTH_NEVER, 500, "projected-exhaustion", 125 }, /* 512 MiB: 250 ms to cross */
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		fx_node(&e.tick.node, t[i].ram_over, 0);
@@ -652,6 +654,13 @@ static void test_tick_decisions(void)
 			CHECK(out.items[0].m.ud == NULL);
 		}
 	}
+	/* a configured rate: 512 MiB at 512 MiB/s is 1 s to cross, look in 500 ms */
+	fx_node(&e.tick.node, 0, 0);
+	e.tick.node.mem_available = 2 * GiB + 512 * MiB;
+	CHECK_INT(mt_node_compute(&e.tick.node), 0);
+	e.tick.fault_rate = 512 * MiB;
+	CHECK_INT(mt_lc_step(&in, &out), 0);
+	CHECK_U64(out.next_tick_ms, 500);
 	mt_lc_output_free(&out);
 }
 
