@@ -46,9 +46,11 @@
  * "some" threshold doubled (it triggers at 70 ms) since we only take a look. */
 #define NODE_PSI_STALL_US 150000
 #define NODE_PSI_WINDOW_US 1000000
-/* File descriptors per watched container: its directory, memory.events, and
- * during a kill cgroup.events plus pidfds; 1,000 containers and their pods
- * and sandboxes need several thousand. */
+/* File descriptors per watched candidate: its directory, memory.events,
+ * cgroup.events (populated), memory.current and memory.swap.current (the
+ * sampler's kept fds), PSI triggers where a policy asks, during a kill
+ * pidfds: 5 each, so 65536 holds some 13,000 candidates; 1,000 containers
+ * and their pods and sandboxes need about 5,000. */
 #define NOFILE_WANT 65536
 
 static void usage(FILE *out)
@@ -267,7 +269,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct daemon d = { .hold_dir_fd = -1, .root_fd = -1, .proc_fd = -1, .sys_block_fd = -1, .inotify_fd = -1, .psi_fd = -1, .policy_wd = -1, .logs_wd = -1 };
+	struct daemon d = { .hold_dir_fd = -1, .root_fd = -1, .proc_fd = -1, .sys_block_fd = -1, .inotify_fd = -1, .psi_fd = -1, .meminfo_fd = -1, .policy_wd = -1, .logs_wd = -1 };
 	const char *root = a_root ? a_root : cfg.supervised_root;
 	if (!root || root[0] != '/' || strlen(root) >= sizeof d.opts.root) {
 		fprintf(stderr, "memtriaged: supervised root '%s' is not an absolute path\n", root ? root : "");
@@ -308,6 +310,7 @@ int main(int argc, char **argv)
 	d.opts.dry_run = a_dry || cfg.dry_run;
 	d.opts.watch_mode = watch;
 	d.opts.horizon_ms = (uint64_t)cfg.horizon_s * 1000;
+	d.opts.fault_rate = cfg.fault_rate;
 	d.opts.oom_score_adj = cfg.oom_score_adj;
 	d.opts.psi_stall_us = NODE_PSI_STALL_US;
 	d.opts.psi_window_us = NODE_PSI_WINDOW_US;
@@ -377,11 +380,12 @@ int main(int argc, char **argv)
 
 	self_protect(&d);
 	log_event(LOG_INFO, "starting",
-	          json_pack("{s:s, s:s, s:s, s:s?, s:s, s:b, s:I, s:I, s:i}", "version", MT_VERSION, "root",
+	          json_pack("{s:s, s:s, s:s, s:s?, s:s, s:b, s:I, s:I, s:i, s:I}", "version", MT_VERSION, "root",
 	                    d.opts.root, "policies", d.opts.policy_dir ? d.opts.policy_dir : "<embedded defaults>",
 	                    "own_cgroup", d.own_cgroup, "socket", d.opts.socket_path ? d.opts.socket_path : "",
 	                    "dry_run", d.opts.dry_run, "ram_reserve", (json_int_t)d.opts.ram_reserve, "swap_reserve",
-	                    (json_int_t)d.opts.swap_reserve, "horizon_s", (int)cfg.horizon_s));
+	                    (json_int_t)d.opts.swap_reserve, "horizon_s", (int)cfg.horizon_s,
+	                    "fault_rate", (json_int_t)d.opts.fault_rate));
 
 	d.loop = uv_default_loop();
 	log_attach(d.loop);

@@ -1,7 +1,10 @@
 /* The watched cgroup tree: one struct cg per cgroup directory below the
  * supervised root, kept in step with the kernel through one inotify fd
  * (IN_CREATE/IN_DELETE of subdirectories; in inotify mode also IN_MODIFY of
- * memory.events), and per candidate a uv_poll on memory.events (poll mode).
+ * memory.events), and per candidate a uv_poll on memory.events (poll mode)
+ * and one on cgroup.events (populated, which the sampler and the snapshot
+ * use to skip empty groups; during a kill its changes also go to the
+ * inbox), plus the sampler's kept fds (sampler.h).
  *
  * Handles are closed with uv_close and a cgroup's memory is freed only when
  * its last reference goes (cg_unref), so a removed container leaves no fd,
@@ -26,6 +29,7 @@
 #include "inbox.h"
 #include "log.h"
 #include "psi.h"
+#include "sampler.h"
 #include "watch.h"
 #include "watch_retry.h"
 #include "wdmap.h"
@@ -68,6 +72,9 @@ static void cg_poll_close(struct cg_poll **pp)
 	uv_close((uv_handle_t *)&(*pp)->handle, on_cg_poll_closed);
 	*pp = NULL;
 }
+
+static int populated_open(struct cg *c);
+static void populated_close(struct cg *c);
 
 /* --- candidates --- */
 /* Re-reads memory.events (never counts wakeups) and queues the change. */
@@ -125,6 +132,35 @@ static void candidate_psi_disarm(struct cg_psi *t)
 	t->armed[0] = '\0';
 }
 
+static void sampler_fds_close(struct cg *c)
+{
+	if (c->current_fd >= 0)
+		close(c->current_fd);
+	if (c->swap_current_fd >= 0)
+		close(c->swap_current_fd);
+	c->current_fd = c->swap_current_fd = -1;
+}
+
+/* The sampler's fds: memory.current, and memory.swap.current where swap
+ * accounting exists (absent: the sampler counts no swap). */
+static void sampler_fds_open(struct cg *c)
+{
+	int fd = openat(c->dir_fd, "memory.current", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (!mt_errno_is_gone(-errno))
+			log_msg(LOG_WARNING, "%s: memory.current: %s", c->relpath, strerror(errno));
+		return;
+	}
+	c->current_fd = fd;
+	fd = openat(c->dir_fd, "memory.swap.current", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno != ENOENT && !mt_errno_is_gone(-errno))
+		log_msg(LOG_WARNING, "%s: memory.swap.current: %s", c->relpath, strerror(errno));
+	c->swap_current_fd = fd;
+	mt_usage_window_reset(&c->usage);
+	if (!c->populated_known || c->populated)
+		sampler_sample(c, now_us()); /* the first sample, at once */
+}
+
 /* dropping: the cgroup goes (its GONE event says so), no candidacy event */
 static void candidate_off(struct cg *c, bool dropping)
 {
@@ -145,6 +181,9 @@ static void candidate_off(struct cg *c, bool dropping)
 	for (size_t i = 0; i < MT_ELEMENTSOF(c->psi); i++)
 		candidate_psi_disarm(&c->psi[i]);
 	c->events_valid = false;
+	sampler_fds_close(c);
+	if (!c->populated_tracked)
+		populated_close(c);
 }
 
 /* The trigger text the policy asks for on `kind`; "" when none. */
@@ -218,6 +257,8 @@ static void candidate_on(struct cg *c)
 	if (d->opts.watch_mode == WATCH_POLL)
 		c->events_poll = cg_poll_start(c, fd, 0, on_events_poll);
 	candidate_psi_sync(c);
+	populated_open(c);
+	sampler_fds_open(c);
 }
 
 static void cg_resolve(struct cg *c)
@@ -294,6 +335,7 @@ static struct cg *cg_add(struct daemon *d, struct cg *parent, const char *name)
 		return NULL;
 	c->d = d;
 	c->events_fd = c->psi[MT_PSI_SOME].fd = c->psi[MT_PSI_FULL].fd = c->cgevents_fd = -1;
+	c->current_fd = c->swap_current_fd = -1;
 	c->wd = -1;
 	if (!parent) {
 		c->relpath = strdup("");
@@ -379,7 +421,7 @@ static void cg_drop(struct cg *c, bool removed)
 	cg_unref(c);
 }
 
-/* --- during a kill: cgroup.events populated --- */
+/* --- cgroup.events populated: every candidate's, and a kill's --- */
 /* 1 populated, 0 empty or gone, -EAGAIN unreadable for another reason. */
 static int read_populated(struct cg *c)
 {
@@ -390,6 +432,26 @@ static int read_populated(struct cg *c)
 	return ev.populated;
 }
 
+/* Re-reads populated into c; on becoming populated a candidate's usage
+ * history starts again (what it held while empty says nothing of its
+ * growth) with a sample taken now. Returns read_populated()'s result. */
+static int update_populated(struct cg *c)
+{
+	int r = read_populated(c);
+	if (r < 0)
+		return r;
+	bool was = c->populated_known && c->populated;
+	c->populated = r;
+	c->populated_known = true;
+	if (r && !was && c->candidate) {
+		mt_usage_window_reset(&c->usage);
+		sampler_sample(c, now_us());
+	} else if (!r && was) {
+		c->sampled_current = c->sampled_swap = 0; /* until sampled again */
+	}
+	return r;
+}
+
 static void on_cgevents_poll(uv_poll_t *h, int status, int events)
 {
 	struct cg_poll *p = h->data;
@@ -397,31 +459,51 @@ static void on_cgevents_poll(uv_poll_t *h, int status, int events)
 	struct mt_lc_event ev = inbox_event(c, MT_LC_EV_POPULATED);
 	if (c->cgevents_fd < 0)
 		return;
-	int r = read_populated(c);
-	if (r < 0)
-		return;
+	int r = update_populated(c);
+	if (r < 0 || !c->populated_tracked)
+		return; /* a candidate's own watch: the sampler and snapshot read it */
 	ev.populated.populated = r;
 	inbox_post(c->d, &ev);
 }
 
-int watch_cg_track_populated(struct cg *c)
+static int populated_open(struct cg *c)
 {
-	if (c->cgevents_fd < 0) {
-		int fd = c->dir_fd < 0 ? -1 : openat(c->dir_fd, "cgroup.events", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0)
-			return c->dir_fd < 0 || mt_errno_is_gone(-errno) ? 0 : -errno;
-		c->cgevents_fd = fd;
-		c->cgevents_poll = cg_poll_start(c, fd, 0, on_cgevents_poll);
-	}
-	return read_populated(c);
+	if (c->cgevents_fd >= 0)
+		return 0;
+	int fd = c->dir_fd < 0 ? -1 : openat(c->dir_fd, "cgroup.events", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return c->dir_fd < 0 || mt_errno_is_gone(-errno) ? 0 : -errno;
+	c->cgevents_fd = fd;
+	c->cgevents_poll = cg_poll_start(c, fd, 0, on_cgevents_poll);
+	update_populated(c);
+	return 0;
 }
 
-void watch_cg_untrack_populated(struct cg *c)
+static void populated_close(struct cg *c)
 {
 	cg_poll_close(&c->cgevents_poll);
 	if (c->cgevents_fd >= 0)
 		close(c->cgevents_fd);
 	c->cgevents_fd = -1;
+	c->populated_known = false;
+}
+
+int watch_cg_track_populated(struct cg *c)
+{
+	int r = populated_open(c);
+	if (r < 0)
+		return r;
+	if (c->cgevents_fd < 0)
+		return 0; /* gone */
+	c->populated_tracked = true;
+	return update_populated(c);
+}
+
+void watch_cg_untrack_populated(struct cg *c)
+{
+	c->populated_tracked = false;
+	if (!c->candidate)
+		populated_close(c);
 }
 
 /* --- inotify --- */
