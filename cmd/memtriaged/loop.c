@@ -47,7 +47,7 @@ static void on_tick(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
 	struct mt_node n = { 0 };
-	uint64_t look_us = MT_CADENCE_CEIL_US;
+	uint64_t look_us = MT_CADENCE_CEIL_US, woke_us = now_us();
 	watch_retry(d); /* groups whose inotify watch could not be added */
 	int r = decide_look_node(d, &n);
 	if (r < 0) {
@@ -77,6 +77,7 @@ static void on_tick(uv_timer_t *t)
 		ev.tick.node = n;
 		ev.tick.eta_us = eta;
 		ev.tick.fault_rate = d->opts.fault_rate;
+		ev.at_us = woke_us; /* a kill's notified_us: the look's wakeup */
 		d->next_tick_ms = MT_LC_TICK_MAX_MS;
 		inbox_post(d, &ev); /* its step sets d->next_tick_ms */
 		d->tick_due_us = us + d->next_tick_ms * 1000;
