@@ -118,6 +118,9 @@ struct cg {
 	/* candidate: the sampler's kept fds (opened by watch.c, -1 when none)
 	 * and the usage they gave (sampler.c) */
 	int current_fd, swap_current_fd;
+	/* a populated candidate's snapshot files, opened at its first snapshot
+	 * (watch_cg_snapshot_files), kept with the sampler's */
+	int stat_fd, high_fd, max_fd;
 	struct mt_usage_window usage;  /* memory.current + memory.swap.current */
 	uint64_t sampled_current, sampled_swap; /* the last sample's figures */
 

@@ -137,7 +137,11 @@ static int build_cb(struct cg *c, void *ud)
 		m->mem.swap_current = c->sampled_swap;
 		m->mem.high = m->mem.max = MT_UNLIMITED;
 	} else {
-		r = mt_snapshot_read_candidate(c->dir_fd, m);
+		struct mt_candidate_files f;
+		watch_cg_snapshot_files(c, &f);
+		r = mt_snapshot_read_candidate_files(c->dir_fd, &f, m);
+		if (r == 0)
+			sampler_add(c, now_us(), m->mem.current, m->mem.swap_current);
 	}
 	if (r < 0) {
 		static struct mt_ratelimit read_failures; /* every tick, for each broken group */

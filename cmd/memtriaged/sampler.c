@@ -29,9 +29,14 @@ int sampler_sample(struct cg *c, uint64_t now_us)
 		return r;
 	if (c->swap_current_fd >= 0 && (r = read_value(c->swap_current_fd, &swap)) < 0)
 		return r;
-	c->sampled_current = cur;
+	return sampler_add(c, now_us, cur, swap);
+}
+
+int sampler_add(struct cg *c, uint64_t now_us, uint64_t current, uint64_t swap)
+{
+	c->sampled_current = current;
 	c->sampled_swap = swap;
-	return mt_usage_window_add(&c->usage, now_us, cur + swap);
+	return mt_usage_window_add(&c->usage, now_us, current + swap);
 }
 
 static int sample_cb(struct cg *c, void *ud)

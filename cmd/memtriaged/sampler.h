@@ -16,6 +16,9 @@
  * negative errno from the read (the cgroup gone: mt_errno_is_gone()). */
 int sampler_sample(struct cg *c, uint64_t now_us);
 
+/* A sample read elsewhere (the snapshot's own read of the same files). */
+int sampler_add(struct cg *c, uint64_t now_us, uint64_t current, uint64_t swap);
+
 /* One pass over every populated candidate (populated unknown counts as
  * populated). Returns how many were sampled. */
 unsigned sampler_run(struct daemon *d, uint64_t now_us);

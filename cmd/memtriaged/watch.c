@@ -132,13 +132,42 @@ static void candidate_psi_disarm(struct cg_psi *t)
 	t->armed[0] = '\0';
 }
 
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 static void sampler_fds_close(struct cg *c)
 {
-	if (c->current_fd >= 0)
-		close(c->current_fd);
-	if (c->swap_current_fd >= 0)
-		close(c->swap_current_fd);
-	c->current_fd = c->swap_current_fd = -1;
+	close_fd(&c->current_fd);
+	close_fd(&c->swap_current_fd);
+	close_fd(&c->stat_fd);
+	close_fd(&c->high_fd);
+	close_fd(&c->max_fd);
+}
+
+/* -1 when it cannot be opened (the read then opens it by name and reports
+ * what is wrong). */
+static int open_ro(struct cg *c, const char *name)
+{
+	return c->dir_fd < 0 ? -1 : openat(c->dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+}
+
+void watch_cg_snapshot_files(struct cg *c, struct mt_candidate_files *f)
+{
+	if (c->candidate) {
+		if (c->stat_fd < 0)
+			c->stat_fd = open_ro(c, "memory.stat");
+		if (c->high_fd < 0)
+			c->high_fd = open_ro(c, "memory.high");
+		if (c->max_fd < 0)
+			c->max_fd = open_ro(c, "memory.max");
+	}
+	*f = (struct mt_candidate_files){ .memory_stat = c->stat_fd, .cgroup_events = c->cgevents_fd,
+	                                  .memory_current = c->current_fd, .memory_swap_current = c->swap_current_fd,
+	                                  .memory_high = c->high_fd, .memory_max = c->max_fd };
 }
 
 /* The sampler's fds: memory.current, and memory.swap.current where swap
@@ -335,7 +364,7 @@ static struct cg *cg_add(struct daemon *d, struct cg *parent, const char *name)
 		return NULL;
 	c->d = d;
 	c->events_fd = c->psi[MT_PSI_SOME].fd = c->psi[MT_PSI_FULL].fd = c->cgevents_fd = -1;
-	c->current_fd = c->swap_current_fd = -1;
+	c->current_fd = c->swap_current_fd = c->stat_fd = c->high_fd = c->max_fd = -1;
 	c->wd = -1;
 	if (!parent) {
 		c->relpath = strdup("");
