@@ -47,13 +47,13 @@
  * "some" threshold doubled (it triggers at 70 ms) since we only take a look. */
 #define NODE_PSI_STALL_US 150000
 #define NODE_PSI_WINDOW_US 1000000
-/* File descriptors per watched candidate: its directory, memory.events,
- * cgroup.events (populated), memory.current and memory.swap.current (the
- * sampler's kept fds): 5; once populated and in a snapshot, memory.stat,
- * memory.high and memory.max too: 8; PSI triggers where a policy asks,
- * during a kill pidfds. 65536 holds some 8,000 populated candidates (13,000
- * empty ones); 1,000 containers and their pods and sandboxes need about
- * 8,000. */
+/* File descriptors per watched candidate: its directory, memory.events and
+ * cgroup.events (populated): 3 while empty; populated, memory.current and
+ * memory.swap.current (the sampler's) and, once in a snapshot, memory.stat,
+ * memory.high and memory.max: 8; PSI triggers where a policy asks, during a
+ * kill pidfds. 65536 holds some 8,000 populated candidates (21,000 empty
+ * ones); 1,000 containers and their pods and sandboxes need about 8,000,
+ * past the kernel's default hard limit of 4096. */
 #define NOFILE_WANT 65536
 
 static void usage(FILE *out)
