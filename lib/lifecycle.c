@@ -444,7 +444,10 @@ bool mt_lc_node_danger(const struct mt_node *n, uint64_t eta_us, uint64_t horizo
 static uint64_t next_tick_ms(const struct mt_lc_event *ev)
 {
 	uint64_t rate = ev->tick.fault_rate ? ev->tick.fault_rate : MT_FAULT_RATE_DEFAULT;
-	return (mt_cadence_look_us(&ev->tick.node, rate) + 999) / 1000;
+	uint64_t ms = (mt_cadence_look_us(&ev->tick.node, rate) + 999) / 1000;
+	if (!node_deficit(&ev->tick.node) && ms < MT_LC_TICK_NEAR_MS)
+		ms = MT_LC_TICK_NEAR_MS;
+	return ms;
 }
 
 /* When to decide: on a deficit at every tick, near the bound at most every

@@ -105,11 +105,16 @@ struct mt_lc_group {
 	uint64_t pressure_last_ms;  /* the trigger's last signal */
 };
 
-/* When to look again (TICK: out->next_tick_ms): lib/cadence.h's look,
+/* When the next TICK is due (out->next_tick_ms): lib/cadence.h's look,
  * half the time a leak at the worst-case fault-in rate (the TICK's
- * fault_rate) needs to cross from where the node stands, within 10 ms - 1 s;
- * 10 ms on a deficit. MT_LC_TICK_MAX_MS is the idle pace. */
+ * fault_rate) needs to cross from where the node stands, within 10 ms - 1 s,
+ * but no sooner than MT_LC_TICK_NEAR_MS without a deficit: the daemon looks
+ * at the node at the cadence's pace and posts a TICK at once when a look
+ * finds a deficit, so between deficits a TICK only paces what is decided
+ * at most every 500 ms (projected exhaustion) and the holds' checks; 10 ms
+ * on a deficit. MT_LC_TICK_MAX_MS is the idle pace. */
 #define MT_LC_TICK_MAX_MS 1000
+#define MT_LC_TICK_NEAR_MS 100
 
 /* The node's own state: when to decide. Zero-initialised, written only by
  * mt_lc_step(). */

@@ -118,6 +118,7 @@ struct cg {
 	/* candidate: the sampler's kept fds (opened by watch.c, -1 when none)
 	 * and the usage they gave (sampler.c) */
 	int current_fd, swap_current_fd;
+	struct cg *sampled_prev, *sampled_next; /* d->sampled: while current_fd is open */
 	/* a populated candidate's snapshot files, opened at its first snapshot
 	 * (watch_cg_snapshot_files), kept with the sampler's */
 	int stat_fd, high_fd, max_fd;
@@ -208,6 +209,8 @@ struct daemon {
 	uv_timer_t tick;
 	int meminfo_fd;           /* /proc/meminfo kept open: the look's one read */
 	uint64_t last_sample_us;  /* the sampler's last pass */
+	struct cg *sampled;       /* watch.c: the candidates the sampler reads (their
+	                           * current_fd open: populated or unknown) */
 	uint64_t tick_due_us;     /* the lifecycle's next TICK (its next_tick_ms) */
 	struct mt_growth node_growth;
 	uint64_t last_commit, last_bound, last_eta_ms;

@@ -4,7 +4,6 @@
 
 #include "cgroup_value.h"
 #include "fileio.h"
-#include "watch.h"
 
 /* memory.current + swap.current of a group that allocates nothing still
  * moves: per-CPU charge stock (64 pages per CPU), page cache coming and
@@ -39,21 +38,13 @@ int sampler_add(struct cg *c, uint64_t now_us, uint64_t current, uint64_t swap)
 	return mt_usage_window_add(&c->usage, now_us, current + swap);
 }
 
-static int sample_cb(struct cg *c, void *ud)
-{
-	unsigned *n = ud;
-	if (c->populated_known && !c->populated)
-		return 0;
-	if (sampler_sample(c, now_us()) == 0)
-		(*n)++;
-	return 0;
-}
-
 unsigned sampler_run(struct daemon *d, uint64_t now)
 {
 	unsigned n = 0;
 	d->last_sample_us = now;
-	watch_for_each_candidate(d, sample_cb, &n);
+	for (struct cg *c = d->sampled; c; c = c->sampled_next)
+		if (sampler_sample(c, now_us()) == 0)
+			n++;
 	return n;
 }
 

@@ -20,7 +20,9 @@ int sampler_sample(struct cg *c, uint64_t now_us);
 int sampler_add(struct cg *c, uint64_t now_us, uint64_t current, uint64_t swap);
 
 /* One pass over every populated candidate (populated unknown counts as
- * populated). Returns how many were sampled. */
+ * populated): the list watch.c keeps of those with the sampler's fds open,
+ * so empty candidates cost the pass nothing. Returns how many were
+ * sampled. */
 unsigned sampler_run(struct daemon *d, uint64_t now_us);
 
 /* The candidate's recent growth in bytes/s (noise below GROWTH_NOISE_BPS

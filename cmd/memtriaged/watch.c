@@ -141,6 +141,15 @@ static void close_fd(int *fd)
 
 static void sampler_fds_close(struct cg *c)
 {
+	if (c->current_fd >= 0) { /* off the sampler's list */
+		if (c->sampled_prev)
+			c->sampled_prev->sampled_next = c->sampled_next;
+		else
+			c->d->sampled = c->sampled_next;
+		if (c->sampled_next)
+			c->sampled_next->sampled_prev = c->sampled_prev;
+		c->sampled_prev = c->sampled_next = NULL;
+	}
 	close_fd(&c->current_fd);
 	close_fd(&c->swap_current_fd);
 	close_fd(&c->stat_fd);
@@ -183,6 +192,11 @@ static void sampler_fds_open(struct cg *c)
 		return;
 	}
 	c->current_fd = fd;
+	c->sampled_prev = NULL;
+	c->sampled_next = c->d->sampled;
+	if (c->d->sampled)
+		c->d->sampled->sampled_prev = c;
+	c->d->sampled = c;
 	fd = openat(c->dir_fd, "memory.swap.current", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 && errno != ENOENT && !mt_errno_is_gone(-errno))
 		log_msg(LOG_WARNING, "%s: memory.swap.current: %s", c->relpath, strerror(errno));

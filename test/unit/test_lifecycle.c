@@ -619,14 +619,14 @@ static void test_tick_decisions(void)
 	struct mt_lc_output out = { 0 };
 	struct mt_lc_event e = { .kind = MT_LC_EV_TICK, .tick.eta_us = MT_GROWTH_NEVER };
 	struct mt_lc_input in = { .now_ms = 100000, .horizon_ms = 30000, .node = &node, .events = &e, .n_events = 1 };
-	/* next: the next look, half the headroom at 2 GiB/s (the default worst-
-	 * case fault-in rate) within 10 ms - 1 s, 10 ms on a deficit; the
+	/* next: the next TICK, half the headroom at 2 GiB/s (the default worst-
+	 * case fault-in rate) within 100 ms - 1 s, 10 ms on a deficit; the
 	 * growth's eta only decides whether the bound is near */
 	static const struct { uint64_t ram_over, avail, eta_us, dt_ms; const char *want; uint64_t next; } t[] = {
 		{ 0, 32 * GiB, MT_GROWTH_NEVER, 0, NULL, 1000 },              /* far: 30 GiB of headroom */
-		{ 0, 0, MT_GROWTH_NEVER, 0, "projected-exhaustion", 10 },     /* near: headroom 0 <= reserve */
-		{ 0, 0, MT_GROWTH_NEVER, 499, NULL, 10 },                     /* near again within 500 ms */
-		{ 0, 0, MT_GROWTH_NEVER, 1, "projected-exhaustion", 10 },
+		{ 0, 0, MT_GROWTH_NEVER, 0, "projected-exhaustion", 100 },    /* near: headroom 0 <= reserve */
+		{ 0, 0, MT_GROWTH_NEVER, 499, NULL, 100 },                    /* near again within 500 ms */
+		{ 0, 0, MT_GROWTH_NEVER, 1, "projected-exhaustion", 100 },
 		{ 64 * MiB, 0, MT_GROWTH_NEVER, 0, "commit-over-bound", 10 }, /* a deficit: every tick */
 		{ 64 * MiB, 0, 4000000, 0, "commit-over-bound", 10 },
 		{ 0, 32 * GiB, 29999000, 500, "projected-exhaustion", 1000 }, /* exhaustion within the horizon */
