@@ -441,13 +441,15 @@ bool mt_lc_node_danger(const struct mt_node *n, uint64_t eta_us, uint64_t horizo
 	return node_deficit(n) || n->headroom <= n->reserve || (eta_us != MT_GROWTH_NEVER && eta_us / 1000 <= horizon_ms);
 }
 
-static uint64_t next_tick_ms(const struct mt_lc_event *ev)
+static uint64_t next_tick_ms(const struct mt_lc_event *ev, bool danger)
 {
 	uint64_t rate = ev->tick.fault_rate ? ev->tick.fault_rate : MT_FAULT_RATE_DEFAULT;
 	uint64_t ms = (mt_cadence_look_us(&ev->tick.node, rate) + 999) / 1000;
-	if (!node_deficit(&ev->tick.node) && ms < MT_LC_TICK_NEAR_MS)
-		ms = MT_LC_TICK_NEAR_MS;
-	return ms;
+	if (node_deficit(&ev->tick.node))
+		return ms;
+	if (!danger)
+		return MT_LC_TICK_MAX_MS;
+	return ms < MT_LC_TICK_NEAR_MS ? MT_LC_TICK_NEAR_MS : ms;
 }
 
 /* When to decide: on a deficit at every tick, near the bound at most every
@@ -516,7 +518,7 @@ static void on_event(struct step *s, const struct mt_lc_event *ev)
 	}
 	case MT_LC_EV_TICK: {
 		bool danger = mt_lc_node_danger(&ev->tick.node, ev->tick.eta_us, in->horizon_ms);
-		s->out->next_tick_ms = next_tick_ms(ev);
+		s->out->next_tick_ms = next_tick_ms(ev, danger);
 		on_tick_node(s, ev, danger);
 		for (size_t i = 0; i < in->n_members; i++) {
 			on_tick_kill(s, &in->members[i]);

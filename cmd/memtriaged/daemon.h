@@ -208,10 +208,12 @@ struct daemon {
 	uv_timer_t policy_debounce, names_debounce;
 	uv_timer_t tick;
 	int meminfo_fd;           /* /proc/meminfo kept open: the look's one read */
-	uint64_t last_sample_us;  /* the sampler's last pass */
+	uint64_t last_sample_us;  /* the sampler's last pass: when, how long */
+	uint64_t sample_pass_us;
 	struct cg *sampled;       /* watch.c: the candidates the sampler reads (their
 	                           * current_fd open: populated or unknown) */
 	uint64_t tick_due_us;     /* the lifecycle's next TICK (its next_tick_ms) */
+	uint64_t last_tick_us;    /* the last TICK posted */
 	struct mt_growth node_growth;
 	uint64_t last_commit, last_bound, last_eta_ms;
 	int psi_fd;

@@ -94,25 +94,30 @@ static int lock_memory(void)
 
 /* Under mlockall a page the heap gets is faulted in (and locked) when first
  * touched; when the node is short, that fault waits in the very reclaim
- * memtriaged must end (a first decision's snapshot and selection took
- * 30 ms instead of 0.05 ms in the guest, issue 16). So freed memory stays
- * in the heap -- never trimmed, and blocks up to 32 MiB (glibc's largest
- * threshold) from the heap, not from fresh mmaps -- and 1 MiB is touched
- * now: a decision's allocations (the snapshot of ~1,000 candidates is
- * ~0.5 MiB) reuse pages faulted at start-up. */
+ * memtriaged must end (a first decision's selection took 30 ms instead of
+ * 0.05 ms in the guest, issue 16). So up to HEAP_KEEP_BYTES of freed memory
+ * stays at the top of the heap instead of going back to the kernel
+ * (glibc's default trims above 128 KiB), and 1 MiB is touched now: a
+ * decision's allocations (the snapshot of ~1,000 candidates is ~0.5 MiB)
+ * reuse pages faulted at start-up. The cost is at most that much more RSS. */
 #define HEAP_WARM_BYTES (1u << 20)
+#define HEAP_KEEP_BYTES (4 << 20)
 static void keep_heap(void)
 {
-#if defined(M_TRIM_THRESHOLD) && defined(M_MMAP_THRESHOLD)
-	mallopt(M_TRIM_THRESHOLD, INT_MAX);
-	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#ifdef M_TRIM_THRESHOLD
+	mallopt(M_TRIM_THRESHOLD, HEAP_KEEP_BYTES);
 #endif
-	volatile char *p = malloc(HEAP_WARM_BYTES);
-	if (!p)
-		return;
-	for (size_t i = 0; i < HEAP_WARM_BYTES; i += 4096)
-		p[i] = 0;
-	free((void *)p);
+	/* in blocks below the mmap threshold (128 KiB), so they come from the
+	 * heap and return to its top when freed */
+	enum { BLOCK = 64 << 10, N = HEAP_WARM_BYTES / BLOCK };
+	char *v[N];
+	for (size_t i = 0; i < N; i++) {
+		v[i] = malloc(BLOCK);
+		for (size_t o = 0; v[i] && o < BLOCK; o += 4096)
+			((volatile char *)v[i])[o] = 0;
+	}
+	for (size_t i = N; i-- > 0;)
+		free(v[i]);
 }
 
 static void self_protect(struct daemon *d)
