@@ -47,6 +47,7 @@
  * every watched cgroup: at a 10-30 ms look on a node with 1,000 of them
  * that walk, not the /proc/meminfo read, would be the idle cost. */
 #define SAMPLE_DUTY 20 /* the sampler's pass at most 1/20 of the time */
+#define NODE_GROWTH_EVERY_US 250000
 
 static void on_tick(uv_timer_t *t)
 {
@@ -62,7 +63,12 @@ static void on_tick(uv_timer_t *t)
 	if (nodefig_compute(d, &n, "tick", true) < 0)
 		goto rearm;
 	uint64_t us = now_us();
-	mt_growth_update(&d->node_growth, us, n.commit);
+	/* The node's average is fed at most every NODE_GROWTH_EVERY_US: at a
+	 * 10-30 ms look a few pages of per-CPU charge stock read as MiB/s, and
+	 * its projection (danger: exhaustion within the horizon) would start
+	 * decisions for noise. */
+	if (d->node_growth.samples == 0 || us - d->node_growth.last_usec >= NODE_GROWTH_EVERY_US)
+		mt_growth_update(&d->node_growth, us, n.commit);
 	uint64_t eta = mt_growth_time_to_exhaustion(&d->node_growth, n.commit, n.bound);
 	d->last_commit = n.commit;
 	d->last_bound = n.bound;
