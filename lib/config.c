@@ -7,10 +7,11 @@
 #include <sys/stat.h>
 
 #include "cleanup.h"
+#include "cadence.h"
 #include "fileio.h"
 
 static const char *const keys[] = { "supervised_root", "reserve", "socket", "socket_group", "policy_dir", "logs_dir",
-				    "metrics_dir", "dry_run", "oom_score_adj", "hold_file", NULL };
+				    "metrics_dir", "dry_run", "oom_score_adj", "hold_file", "fault_rate", NULL };
 
 void mt_config_clear(struct mt_config *c)
 {
@@ -31,6 +32,7 @@ int mt_config_init_default(struct mt_config *ret)
 		 * kubelet's 100Mi eviction threshold leave on a 2-8 GiB node. */
 		.reserve = { .percent = true, .basis_points = 500 },
 		.oom_score_adj = -999, /* below every pod (Guaranteed is -997), above -1000 (unkillable) */
+		.fault_rate = MT_FAULT_RATE_DEFAULT,
 	};
 	ret->supervised_root = strdup("/sys/fs/cgroup");
 	ret->socket_path = strdup("/run/memtriage/memtriage.sock");
@@ -88,6 +90,25 @@ static int get_path(struct mt_json_ctx *ctx, json_t *root, const char *key, bool
 out:
 	mt_json_pop(ctx);
 	return r;
+}
+
+/* The worst-case fault-in rate: a size per second, 1 MiB..1 TiB (below,
+ * the looks would sit at their 1 s ceiling whatever the headroom; above,
+ * at their 10 ms floor: both ends are reachable without it). */
+static int get_fault_rate(struct mt_json_ctx *ctx, json_t *root, uint64_t *ret)
+{
+	struct mt_size sz;
+	int r = mt_json_get_size(ctx, root, "fault_rate", false, false, &sz);
+	if (r <= 0)
+		return r;
+	if (sz.bytes < (UINT64_C(1) << 20) || sz.bytes > (UINT64_C(1) << 40)) {
+		mt_json_push_key(ctx, "fault_rate");
+		r = mt_json_fail(ctx, "%llu bytes/s is out of range 1Mi..1Ti", (unsigned long long)sz.bytes);
+		mt_json_pop(ctx);
+		return r;
+	}
+	*ret = sz.bytes;
+	return 1;
 }
 
 /* A group name as groupadd accepts it by default: [a-z_][a-z0-9_-]*[$]?,
@@ -174,6 +195,8 @@ int mt_config_parse(const char *text, size_t len, const char *file, struct mt_co
 		goto out;
 	if (r)
 		c.oom_score_adj = (int)v;
+	if ((r = get_fault_rate(&ctx, root, &c.fault_rate)) < 0)
+		goto out;
 	r = 0;
 out:
 	json_decref(root);

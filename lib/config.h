@@ -31,6 +31,9 @@ struct mt_config {
 	                        * none; default "/run/memtriage/holds.json" */
 	bool dry_run;          /* decide and record, never act; default false */
 	int oom_score_adj;     /* for the daemon itself, -1000..1000; default -999 */
+	uint64_t fault_rate;   /* worst-case fault-in rate of one process, bytes/s, sizing the
+	                        * node's look cadence (lib/cadence.h); 1 MiB..1 TiB; default
+	                        * MT_FAULT_RATE_DEFAULT (2 GiB) */
 };
 
 int mt_config_init_default(struct mt_config *ret);

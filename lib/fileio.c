@@ -15,6 +15,22 @@ int mt_dir_open(int parent_fd, const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
+int mt_read_fd_once(int fd, char *buf, size_t size)
+{
+	if (size < 2)
+		return -EINVAL;
+	ssize_t n;
+	do
+		n = pread(fd, buf, size - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n == size - 1)
+		return -EFBIG;
+	buf[n] = '\0';
+	return (int)n;
+}
+
 int mt_read_fd(int fd, char *buf, size_t size)
 {
 	size_t len = 0;

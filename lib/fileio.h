@@ -26,6 +26,13 @@ int mt_read_at(int dir_fd, const char *name, char *buf, size_t size);
  * so kernfs regenerates the contents on every call. */
 int mt_read_fd(int fd, char *buf, size_t size);
 
+/* Same in one pread(2) at offset 0, for files the kernel generates whole
+ * on each read (kernfs, /proc seq files): a short read is the whole file,
+ * so the second pread mt_read_fd() makes to see the end -- which makes the
+ * kernel generate the file again -- is saved. For the hot polls (the node
+ * look, the sampler). -EFBIG when the read fills size - 1 bytes. */
+int mt_read_fd_once(int fd, char *buf, size_t size);
+
 /* Writes `value` to `name` below `dir_fd` in one write(2), as kernfs expects.
  * Returns 0; -EIO on a short write. */
 int mt_write_at(int dir_fd, const char *name, const char *value);

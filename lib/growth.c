@@ -54,20 +54,3 @@ uint64_t mt_growth_time_to_exhaustion(const struct mt_growth *g, uint64_t value,
 		return MT_GROWTH_NEVER - 1;
 	return (uint64_t)usec;
 }
-
-int mt_growth_interval(const struct mt_growth_interval_params *p, uint64_t tte_usec, uint64_t *ret_usec)
-{
-	if (p->min_usec == 0 || p->min_usec > p->max_usec || p->checks_before == 0)
-		return -EINVAL;
-	uint64_t v;
-	if (tte_usec == MT_GROWTH_NEVER)
-		v = p->max_usec;
-	else
-		v = tte_usec / p->checks_before;
-	if (v < p->min_usec)
-		v = p->min_usec;
-	if (v > p->max_usec)
-		v = p->max_usec;
-	*ret_usec = v;
-	return 0;
-}

@@ -1,11 +1,11 @@
 /* Growth of the node's commit: an exponentially weighted moving average of
- * the growth rate, the time left before the commit reaches its bound, and
- * how soon to look again.
+ * the growth rate and the time left before the commit reaches its bound
+ * (whether exhaustion is projected within the horizon). How soon to look
+ * again is lib/cadence.h's, from the headroom and the worst-case rate, not
+ * from this average (which lags a leak that just started).
  *
  * Pure: no I/O, no clock (callers pass CLOCK_MONOTONIC microseconds), no
- * allocation. The daemon feeds it one /proc/meminfo reading per timer tick
- * and uses mt_growth_interval() to re-arm the timer: slow while the node is
- * far from its bound or shrinking, fast as exhaustion nears.
+ * allocation. The daemon feeds it one /proc/meminfo reading per look.
  *
  * Return contract: 0 on success, a negative errno on bad input. */
 #pragma once
@@ -41,20 +41,3 @@ double mt_growth_rate(const struct mt_growth *g);
 /* Projected microseconds until `value` reaches `bound` at the current rate:
  * 0 when value >= bound; MT_GROWTH_NEVER when the rate is <= 0 or unknown. */
 uint64_t mt_growth_time_to_exhaustion(const struct mt_growth *g, uint64_t value, uint64_t bound);
-
-/* Re-check interval bounds.
- *   min_usec: floor; /proc/meminfo is read in ~10 us, but memory.stat and PSI
- *             lag by ~2 s anyway, so faster than ~50 ms buys nothing.
- *   max_usec: ceiling while idle; memory.events and PSI notifications cover
- *             sudden events, the timer only catches slow drift.
- *   checks_before: how many looks we want before projected exhaustion. */
-struct mt_growth_interval_params {
-	uint64_t min_usec;
-	uint64_t max_usec;
-	unsigned checks_before;
-};
-
-/* Picks the next interval: tte / checks_before clamped to [min, max];
- * max when tte is MT_GROWTH_NEVER; min when tte is 0.
- * Returns -EINVAL on min > max, min == 0 or checks_before == 0. */
-int mt_growth_interval(const struct mt_growth_interval_params *p, uint64_t tte_usec, uint64_t *ret_usec);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cadence.h"
 #include "fileio.h"
 
 struct step {
@@ -500,16 +501,15 @@ bool mt_lc_node_danger(const struct mt_node *n)
 	return node_deficit(n) || mt_select_throttle_due(n);
 }
 
-static uint64_t next_tick_ms(const struct mt_lc_event *ev)
+static uint64_t next_tick_ms(const struct mt_lc_event *ev, bool danger)
 {
-	static const struct mt_growth_interval_params p = {
-		.min_usec = MT_LC_TICK_MIN_MS * 1000,
-		.max_usec = MT_LC_TICK_MAX_MS * 1000,
-		.checks_before = MT_LC_TICK_CHECKS_BEFORE,
-	};
-	uint64_t us = p.max_usec;
-	mt_growth_interval(&p, node_deficit(&ev->tick.node) ? 0 : ev->tick.eta_us, &us);
-	return (us + 999) / 1000;
+	uint64_t rate = ev->tick.fault_rate ? ev->tick.fault_rate : MT_FAULT_RATE_DEFAULT;
+	uint64_t ms = (mt_cadence_look_us(&ev->tick.node, rate) + 999) / 1000;
+	if (node_deficit(&ev->tick.node))
+		return ms;
+	if (!danger)
+		return MT_LC_TICK_MAX_MS;
+	return ms < MT_LC_TICK_NEAR_MS ? MT_LC_TICK_NEAR_MS : ms;
 }
 
 /* How often a near-bound decision runs: every MT_LC_THROTTLE_DECISION_MS
@@ -611,7 +611,7 @@ static void on_event(struct step *s, const struct mt_lc_event *ev)
 	}
 	case MT_LC_EV_TICK: {
 		bool danger = mt_lc_node_danger(&ev->tick.node);
-		s->out->next_tick_ms = next_tick_ms(ev);
+		s->out->next_tick_ms = next_tick_ms(ev, danger);
 		on_tick_node(s, ev, danger);
 		for (size_t i = 0; i < in->n_members; i++) {
 			on_tick_kill(s, &in->members[i]);

@@ -125,16 +125,18 @@ struct mt_lc_group {
 	uint64_t pressure_last_ms;  /* the trigger's last signal */
 };
 
-/* When to look again (TICK: out->next_tick_ms): lib/growth.h's interval
- * of the time to exhaustion, within these bounds. 20 ms: /proc/meminfo
- * costs ~10 us to read and a leak of 1 GiB/s moves 20 MiB in that time,
- * inside any sane reserve. 1 s while idle: sudden events arrive through
- * memory.events and the PSI trigger, the timer only catches drift (earlyoom
- * polls 100 ms - 1 s, oomd 1 - 5 s). 8 looks before the projected
- * exhaustion leave time for a kill to complete. */
-#define MT_LC_TICK_MIN_MS 20
+/* When the next TICK is due (out->next_tick_ms). The daemon looks at the
+ * node at lib/cadence.h's pace (half the time a leak at the worst-case
+ * fault-in rate needs to cross, 10 ms - 1 s) and posts a TICK at once when a
+ * look finds a deficit, so a TICK paces only what else a step does: on a
+ * deficit the cadence's look (10 ms); in danger (mt_lc_node_danger: the
+ * bound near, projected-exhaustion decisions every 500 ms, holds checked)
+ * the look, but no sooner than MT_LC_TICK_NEAR_MS; otherwise
+ * MT_LC_TICK_MAX_MS, the idle pace (a TICK walks every watched group:
+ * under TCG with 1,000 of them, at every 25 ms look, 39 per mille of a
+ * vCPU against 6 at 1 s). */
 #define MT_LC_TICK_MAX_MS 1000
-#define MT_LC_TICK_CHECKS_BEFORE 8
+#define MT_LC_TICK_NEAR_MS 100
 
 /* How long a kernel OOM kill inside a group is credited (its frees count
  * toward the deficit, it is not chosen): until its memory is back, which
@@ -204,6 +206,8 @@ struct mt_lc_event {
 			struct mt_node node;  /* computed (mt_node_compute) */
 			uint64_t eta_us;      /* to exhaustion (lib/growth.h), MT_GROWTH_NEVER
 			                       * when not growing */
+			uint64_t fault_rate;  /* worst-case fault-in rate, bytes/s (lib/cadence.h);
+			                       * 0: MT_FAULT_RATE_DEFAULT */
 		} tick;
 		struct { bool on; } candidacy;
 		struct { struct mt_memory_events old, now; } events;

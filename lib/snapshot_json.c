@@ -265,11 +265,12 @@ static const char *const memory_keys[] = {
 	"pagetables", "percpu", "sock", "slab_reclaimable", "slab_unreclaimable",
 	"unevictable", "swap_current", "current", "high", "max", NULL,
 };
-/* the first 7 required; "kubernetes", "kill_failed" (default false) and
- * "populated" (default true) optional */
+/* the first 7 required; "kubernetes", "kill_failed" (default false),
+ * "populated" and "growth_known" (default true: files from before the
+ * sampler) optional */
 static const char *const cand_keys[] = {
 	"path", "policy", "memory", "growth_rate", "age_ms", "kill", "shmem_survives",
-	"kubernetes", "kill_failed", "populated", NULL,
+	"kubernetes", "kill_failed", "populated", "growth_known", NULL,
 };
 
 static int read_policy(struct reader *r, json_t *o, struct mt_candidate *c)
@@ -357,6 +358,9 @@ static int read_candidate(struct reader *r, json_t *o, struct mt_candidate *c)
 	if (json_object_get(o, "populated") && (e = get_bool(r, o, "populated", &populated)) < 0)
 		return e;
 	c->unpopulated = !populated;
+	c->growth_known = true;
+	if (json_object_get(o, "growth_known") && (e = get_bool(r, o, "growth_known", &c->growth_known)) < 0)
+		return e;
 	json_t *kill = json_object_get(o, "kill");
 	if (json_is_null(kill))
 		return 0;
@@ -467,14 +471,14 @@ static json_t *u64_or(uint64_t v, uint64_t word_value, const char *word)
 static json_t *candidate_to_json(const struct mt_candidate *c)
 {
 	const struct mt_candidate_mem *m = &c->mem;
-	json_t *o = json_pack("{s:s, s:{s:s, s:I, s:b, s:s, s:I, s:I, s:I}, s:I, s:I, s:b}",
+	json_t *o = json_pack("{s:s, s:{s:s, s:I, s:b, s:s, s:I, s:I, s:I}, s:I, s:b, s:I, s:b}",
 		"path", c->path,
 		"policy", "name", c->policy, "priority", (json_int_t)c->priority,
 		"protected", c->protected_, "response", mt_response_to_string(c->response),
 		"throttle_floor", (json_int_t)c->throttle_floor, "throttle_step", (json_int_t)c->throttle_step,
 		"kill_grace_ms", (json_int_t)c->kill_grace_ms,
-		"growth_rate", (json_int_t)c->growth_rate, "age_ms", (json_int_t)c->age_ms,
-		"shmem_survives", c->shmem_survives);
+		"growth_rate", (json_int_t)c->growth_rate, "growth_known", c->growth_known,
+		"age_ms", (json_int_t)c->age_ms, "shmem_survives", c->shmem_survives);
 	json_t *mem = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
 		"anon", (json_int_t)m->anon, "shmem", (json_int_t)m->shmem, "file", (json_int_t)m->file,
 		"file_dirty", (json_int_t)m->file_dirty, "file_writeback", (json_int_t)m->file_writeback,

@@ -90,10 +90,16 @@ int mt_snapshot_read_zram(int proc_fd, int sys_block_fd, struct mt_node *node)
 	return 0;
 }
 
-int mt_snapshot_read_candidate(int cg_fd, struct mt_candidate *c)
+/* fd >= 0: a pread of it; else the file below cg_fd. */
+static int value_of(int cg_fd, int fd, const char *name, uint64_t *ret)
+{
+	return fd >= 0 ? mt_value_read_fd(fd, ret) : mt_value_read_at(cg_fd, name, ret);
+}
+
+int mt_snapshot_read_candidate_files(int cg_fd, const struct mt_candidate_files *f, struct mt_candidate *c)
 {
 	struct mt_memstat k;
-	int r = mt_memstat_read_at(cg_fd, &k);
+	int r = f->memory_stat >= 0 ? mt_memstat_read_fd(f->memory_stat, &k) : mt_memstat_read_at(cg_fd, &k);
 	if (r < 0)
 		return r;
 	struct mt_candidate_mem *m = &c->mem;
@@ -115,16 +121,17 @@ int mt_snapshot_read_candidate(int cg_fd, struct mt_candidate *c)
 	 * than all mapped pages proves some is unmapped. */
 	c->shmem_survives = k.shmem > k.file_mapped;
 	struct mt_cgroup_events ev;
-	r = mt_cgroup_events_read_at(cg_fd, &ev);
+	r = f->cgroup_events >= 0 ? mt_cgroup_events_read_fd(f->cgroup_events, &ev)
+	                          : mt_cgroup_events_read_at(cg_fd, &ev);
 	if (r == 0)
 		c->unpopulated = !ev.populated;
 	else if (r != -ENOENT)
 		return r; /* absent: unknown, judged populated; gone shows below */
 
-	r = mt_value_read_at(cg_fd, "memory.current", &m->current);
+	r = value_of(cg_fd, f->memory_current, "memory.current", &m->current);
 	if (r < 0)
 		return r;
-	r = mt_value_read_at(cg_fd, "memory.swap.current", &m->swap_current);
+	r = value_of(cg_fd, f->memory_swap_current, "memory.swap.current", &m->swap_current);
 	if (r == -ENOENT) {
 		/* without swap accounting the file is absent; a vanished cgroup
 		 * shows in the memory.high read below */
@@ -132,8 +139,14 @@ int mt_snapshot_read_candidate(int cg_fd, struct mt_candidate *c)
 	} else if (r < 0) {
 		return r;
 	}
-	r = mt_value_read_at(cg_fd, "memory.high", &m->high);
+	r = value_of(cg_fd, f->memory_high, "memory.high", &m->high);
 	if (r < 0)
 		return r;
-	return mt_value_read_at(cg_fd, "memory.max", &m->max);
+	return value_of(cg_fd, f->memory_max, "memory.max", &m->max);
+}
+
+int mt_snapshot_read_candidate(int cg_fd, struct mt_candidate *c)
+{
+	static const struct mt_candidate_files none = { -1, -1, -1, -1, -1, -1 };
+	return mt_snapshot_read_candidate_files(cg_fd, &none, c);
 }

@@ -37,3 +37,13 @@ int mt_snapshot_read_zram(int proc_fd, int sys_block_fd, struct mt_node *node);
  * pages (some shmem no process maps: tmpfs or SysV content that outlives a
  * kill). Other candidate fields are left untouched. */
 int mt_snapshot_read_candidate(int cg_fd, struct mt_candidate *c);
+
+/* The same, each file through an fd the caller keeps open (read with pread
+ * at offset 0) where one is >= 0, else opened below cg_fd for this read.
+ * Kept fds keep the kernel's per-open buffers too: on the path to a kill,
+ * when the node is short, an open allocates in the kernel (and may wait in
+ * reclaim) where a pread of a kept fd does not. */
+struct mt_candidate_files {
+	int memory_stat, cgroup_events, memory_current, memory_swap_current, memory_high, memory_max;
+};
+int mt_snapshot_read_candidate_files(int cg_fd, const struct mt_candidate_files *f, struct mt_candidate *c);

@@ -21,6 +21,7 @@
 #include "candidacy.h"
 #include "holds.h"
 #include "ratelimit.h"
+#include "usage_window.h"
 
 struct mt_record_ring;
 
@@ -44,6 +45,7 @@ struct daemon_opts {
 	struct mt_size reserve;    /* configured; split at every reading (lib/reserve.h) */
 	uint64_t ram_reserve;      /* bytes kept free in RAM, at start-up's totals */
 	uint64_t swap_reserve;     /* bytes kept free in swap, at start-up's totals */
+	uint64_t fault_rate;       /* worst-case fault-in rate, bytes/s: the look cadence (lib/cadence.h) */
 	int oom_score_adj;
 	/* node PSI trigger: stall and window in microseconds; 0 = none */
 	uint64_t psi_stall_us, psi_window_us;
@@ -67,7 +69,7 @@ struct cg_poll {
  *   the top-level fields: watch.c (the tree, fds, handles, identity, policy,
  *     candidacy, memory.events counters, populated watch);
  *   lc: mt_lc_step() as decide.c runs it (hold, kill, escalation, pressure);
- *   growth: decide.c (sampled with each snapshot);
+ *   usage, sampled_*: sampler.c (the candidates' usage between decisions);
  *   act: enact.c (what the actor holds while it acts);
  *   rec: recorder.c (what a kill's or hold's records need later). */
 struct cg {
@@ -103,16 +105,30 @@ struct cg {
 		char armed[MT_PSI_TRIGGER_MAX]; /* the trigger written, "" = none */
 	} psi[2];
 
-	/* during a kill: cgroup.events populated (watch_cg_track_populated) */
+	/* candidate, and during a kill: cgroup.events kept open and watched
+	 * (POLLPRI); populated as last read. Only a kill's tracking
+	 * (watch_cg_track_populated) sends POPULATED events to the inbox. */
 	int cgevents_fd;
 	struct cg_poll *cgevents_poll;
+	bool populated;           /* valid when populated_known */
+	bool populated_known;
+	bool populated_tracked;
+
+	/* candidate: the sampler's kept fds (opened by watch.c, -1 when none)
+	 * and the usage they gave (sampler.c) */
+	int current_fd, swap_current_fd;
+	struct cg *sampled_prev, *sampled_next; /* d->sampled: while current_fd is open */
+	/* a populated candidate's snapshot files, opened at its first snapshot
+	 * (watch_cg_snapshot_files), kept with the sampler's */
+	int stat_fd, high_fd, max_fd;
+	struct mt_usage_window usage;  /* memory.current + memory.swap.current */
+	uint64_t sampled_current, sampled_swap; /* the last sample's figures */
 
 	unsigned open_handles;    /* references: handles not yet closed, queued
 	                           * events, writes on the thread pool */
 	bool dropped;             /* unlinked; freed when open_handles reaches 0 */
 
 	struct mt_lc_group lc;
-	struct mt_growth growth;  /* memory.current + swap.current */
 
 	struct cg_act {
 		int write_fd;             /* dup of dir_fd while a hold's write runs */
@@ -190,6 +206,13 @@ struct daemon {
 	/* loop.c */
 	uv_timer_t policy_debounce, names_debounce;
 	uv_timer_t tick;
+	int meminfo_fd;           /* /proc/meminfo kept open: the look's one read */
+	uint64_t last_sample_us;  /* the sampler's last pass: when, how long */
+	uint64_t sample_pass_us;
+	struct cg *sampled;       /* watch.c: the candidates the sampler reads (their
+	                           * current_fd open: populated or unknown) */
+	uint64_t tick_due_us;     /* the lifecycle's next TICK (its next_tick_ms) */
+	uint64_t last_tick_us;    /* the last TICK posted */
 	struct mt_growth node_growth;
 	uint64_t last_commit, last_bound, last_eta_ms;
 	int psi_fd;

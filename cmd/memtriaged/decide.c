@@ -2,6 +2,7 @@
 #include "decide.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,20 +12,16 @@
 #include "fileio.h"
 #include "inbox.h"
 #include "lifecycle.h"
+#include "meminfo.h"
 #include "log.h"
 #include "nodefig.h"
 #include "promfile.h" /* metrics */
 #include "psi.h"
 #include "recorder.h"
 #include "report.h"
+#include "sampler.h"
 #include "snapshot_read.h"
 #include "watch.h"
-
-/* memory.current + swap.current of a group that allocates nothing still
- * moves: per-CPU charge stock (64 pages per CPU), page cache coming and
- * going, swap-in after reclaim. Below 256 KiB/s a group counts as not
- * growing, so a steady group is never throttled for noise. */
-#define GROWTH_NOISE_BPS (256 * 1024)
 
 /* One daemon per process: the step's reusable buffers (after the first
  * steps a step allocates nothing of its own before the actor acts). */
@@ -52,6 +49,36 @@ int decide_read_node(struct daemon *d, struct mt_node *n)
 	else if (r == 0 && d->zram_read_error < 0)
 		log_msg(LOG_NOTICE, "zram figures readable again");
 	d->zram_read_error = r < 0 ? r : 0;
+	d->node_seen = *n;
+	d->node_seen_ms = now_ms();
+	return 0;
+}
+
+int decide_look_node(struct daemon *d, struct mt_node *n)
+{
+	if (d->meminfo_fd < 0) {
+		d->meminfo_fd = openat(d->proc_fd, "meminfo", O_RDONLY | O_CLOEXEC);
+		if (d->meminfo_fd < 0)
+			return -errno;
+	}
+	char buf[MT_MEMINFO_FILE_MAX];
+	int len = mt_read_fd_once(d->meminfo_fd, buf, sizeof buf);
+	struct mt_meminfo mi;
+	int r = len < 0 ? len : mt_meminfo_parse(buf, (size_t)len, &mi);
+	if (r < 0)
+		return r;
+	n->mem_total = mi.mem_total;
+	n->mem_available = mi.mem_available;
+	n->swap_total = mi.swap_total;
+	n->swap_free = mi.swap_free;
+	n->psi_some_avg10 = d->node_seen.psi_some_avg10;
+	n->psi_full_avg10 = d->node_seen.psi_full_avg10;
+	if (n->swap_total > 0) {
+		r = mt_snapshot_read_zram(d->proc_fd, d->sys_block_fd, n);
+		if (r < 0) /* as decide_read_node: all swap as disk swap; it logs */
+			n->zram_swap_total = n->zram_swap_free = n->zram_orig_data_size = n->zram_mem_used_total =
+				n->zram_limited_swap_free = n->zram_limit_room = 0;
+	}
 	d->node_seen = *n;
 	d->node_seen_ms = now_ms();
 	return 0;
@@ -100,7 +127,22 @@ static int build_cb(struct cg *c, void *ud)
 	}
 	struct mt_candidate *m = &b->s->candidates[b->s->n_candidates];
 	memset(m, 0, sizeof *m);
-	int r = mt_snapshot_read_candidate(c->dir_fd, m);
+	/* An empty group cannot be chosen (MT_INELIG_EMPTY): its figures are
+	 * the sampler's, so a thousand empty cgroups put no memory.stat read
+	 * on the path to cgroup.kill. */
+	int r = 0;
+	if (c->populated_known && !c->populated) {
+		m->unpopulated = true;
+		m->mem.current = c->sampled_current;
+		m->mem.swap_current = c->sampled_swap;
+		m->mem.high = m->mem.max = MT_UNLIMITED;
+	} else {
+		struct mt_candidate_files f;
+		watch_cg_snapshot_files(c, &f);
+		r = mt_snapshot_read_candidate_files(c->dir_fd, &f, m);
+		if (r == 0)
+			sampler_add(c, now_us(), m->mem.current, m->mem.swap_current);
+	}
 	if (r < 0) {
 		static struct mt_ratelimit read_failures; /* every tick, for each broken group */
 		if (!mt_errno_is_gone(r))
@@ -129,10 +171,8 @@ static int build_cb(struct cg *c, void *ud)
 	m->throttle_step = p ? mt_size_resolve(&p->throttle.step, usage) : 0;
 	m->kill_grace_ms = d->opts.kill_timeout_ms + (p ? p->kill.grace_ms : 0);
 	uint64_t now = now_ms();
-	mt_growth_update(&c->growth, now_us(), m->mem.current + m->mem.swap_current);
-	m->growth_rate = (int64_t)mt_growth_rate(&c->growth);
-	if (m->growth_rate < GROWTH_NOISE_BPS && m->growth_rate > -GROWTH_NOISE_BPS)
-		m->growth_rate = 0;
+	/* the sampler's recent slope, not a fresh read of every group */
+	m->growth_known = sampler_growth(c, &m->growth_rate);
 	m->age_ms = now - c->appeared_ms;
 	mt_lc_kill_credit(&c->lc, d->opts.dry_run, now, &m->kill_in_flight, &m->kill_started_ms);
 	m->kill_failed = mt_lc_kill_backing_off(&c->lc, now);
@@ -304,8 +344,6 @@ static void step(struct daemon *d, struct mt_lc_event *ev)
 		watch_for_each(d, active_cb, &x);
 		in.members = st.members;
 		in.n_members = st.n_members;
-	} else if (ev->kind == MT_LC_EV_CANDIDACY && ev->candidacy.on) {
-		mt_growth_init(&c->growth, 5 * 1000000ull); /* a new history */
 	}
 	int r = mt_lc_step(&in, &st.out);
 	if (r < 0)

@@ -1,6 +1,7 @@
 /* The shell around the lifecycle: the libuv loop. It starts everything,
  * turns its own sources -- signals, the node timer (a cheap /proc/meminfo
- * look whose interval follows the growth rate), the node PSI trigger, the
+ * look whose interval follows the headroom, lib/cadence.h, and drives the
+ * candidates' sampler, sampler.h), the node PSI trigger, the
  * policy and names debounce timers -- into events in the inbox, and
  * installs decide_drain() as the kick that steps them. Cgroup notifications
  * come from watch.c, action results from enact.c, socket commands from
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cadence.h"
 #include "daemon.h"
 #include "decide.h"
 #include "fileio.h"
@@ -26,6 +28,7 @@
 #include "provider.h"
 #include "psi.h"
 #include "reload.h"
+#include "sampler.h"
 #include "snapshot_read.h"
 #include "watch.h"
 #include "watch_retry.h"
@@ -35,13 +38,24 @@
  * after the burst. */
 #define POLICY_DEBOUNCE_MS 200
 
+/* The node timer's look: one /proc/meminfo read, due again within half
+ * the time a leak at the worst-case fault-in rate needs to cross from
+ * where the node stands (lib/cadence.h); on the looks, the sampler's pass
+ * when due (every 50 ms near the bound, 1 s far); the lifecycle's TICK at
+ * once on a deficit, else when the last TICK's step asked for the next
+ * (its next_tick_ms: the look's pace, at least 100 ms apart). A TICK walks
+ * every watched cgroup: at a 10-30 ms look on a node with 1,000 of them
+ * that walk, not the /proc/meminfo read, would be the idle cost. */
+#define SAMPLE_DUTY 20 /* the sampler's pass at most 1/20 of the time */
+#define NODE_GROWTH_EVERY_US 250000
+
 static void on_tick(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
 	struct mt_node n = { 0 };
-	d->next_tick_ms = MT_LC_TICK_MAX_MS;
+	uint64_t look_us = MT_CADENCE_CEIL_US, woke_us = now_us();
 	watch_retry(d); /* groups whose inotify watch could not be added */
-	int r = decide_read_node(d, &n);
+	int r = decide_look_node(d, &n);
 	if (r < 0) {
 		nodefig_failed(d, "reading the node's memory figures", r);
 		goto rearm;
@@ -49,20 +63,54 @@ static void on_tick(uv_timer_t *t)
 	if (nodefig_compute(d, &n, "tick", true) < 0)
 		goto rearm;
 	uint64_t us = now_us();
-	mt_growth_update(&d->node_growth, us, n.commit);
+	/* The node's average is fed at most every NODE_GROWTH_EVERY_US: at a
+	 * 10-30 ms look a few pages of per-CPU charge stock read as MiB/s, and
+	 * its projection (danger: exhaustion within the horizon) would start
+	 * decisions for noise. */
+	if (d->node_growth.samples == 0 || us - d->node_growth.last_usec >= NODE_GROWTH_EVERY_US)
+		mt_growth_update(&d->node_growth, us, n.commit);
 	uint64_t eta = mt_growth_time_to_exhaustion(&d->node_growth, n.commit, n.bound);
 	d->last_commit = n.commit;
 	d->last_bound = n.bound;
 	d->last_eta_ms = eta == MT_GROWTH_NEVER ? UINT64_MAX : eta / 1000;
+	look_us = mt_cadence_look_us(&n, d->opts.fault_rate);
 
-	/* whether to decide, stuck kills, calm holds: the step's */
-	struct mt_lc_event ev = inbox_event(NULL, MT_LC_EV_TICK);
-	ev.tick.node = n;
-	ev.tick.eta_us = eta;
-	inbox_post(d, &ev); /* its step sets d->next_tick_ms */
+	/* before the TICK: the decision it may start reads the windows */
+	uint64_t sample_every = mt_cadence_near(&n, d->opts.fault_rate, MT_CADENCE_SAMPLE_NEAR_US)
+	                                ? MT_CADENCE_SAMPLE_FAST_US : MT_CADENCE_SAMPLE_SLOW_US;
+	/* A pass of many populated candidates is not free (1,000 of them: 27-79
+	 * ms in the guest through kept fds): at most 5 % of the time goes to
+	 * sampling, whatever the pace asks. */
+	if (sample_every < SAMPLE_DUTY * d->sample_pass_us)
+		sample_every = SAMPLE_DUTY * d->sample_pass_us;
+	/* a look a little early (the timer's ms rounding) still samples */
+	if (us - d->last_sample_us + MT_CADENCE_FLOOR_US / 2 >= sample_every) {
+		sampler_run(d, us);
+		d->sample_pass_us = now_us() - us;
+	}
+
+	/* a look that finds the node newly in danger brings the TICK forward
+	 * to the danger pace */
+	bool danger = mt_lc_node_danger(&n, eta, d->opts.horizon_ms);
+	if (danger && d->tick_due_us > d->last_tick_us + MT_LC_TICK_NEAR_MS * 1000)
+		d->tick_due_us = d->last_tick_us + MT_LC_TICK_NEAR_MS * 1000;
+	if (n.ram_deficit || n.swap_deficit || us + MT_CADENCE_FLOOR_US / 2 >= d->tick_due_us) {
+		/* whether to decide, stuck kills, calm holds: the step's */
+		struct mt_lc_event ev = inbox_event(NULL, MT_LC_EV_TICK);
+		ev.tick.node = n;
+		ev.tick.eta_us = eta;
+		ev.tick.fault_rate = d->opts.fault_rate;
+		ev.at_us = woke_us; /* a kill's notified_us: the look's wakeup */
+		d->next_tick_ms = MT_LC_TICK_MAX_MS;
+		inbox_post(d, &ev); /* its step sets d->next_tick_ms */
+		d->tick_due_us = us + d->next_tick_ms * 1000;
+		d->last_tick_us = us;
+	}
+	if (d->tick_due_us > us && d->tick_due_us - us < look_us)
+		look_us = d->tick_due_us - us;
 rearm:
 	if (!d->stopping)
-		uv_timer_start(&d->tick, on_tick, d->next_tick_ms, 0);
+		uv_timer_start(&d->tick, on_tick, (look_us + 999) / 1000, 0);
 }
 
 static void on_node_psi(uv_poll_t *h, int status, int events)
@@ -143,6 +191,9 @@ static void shutdown_daemon(struct daemon *d, int signum)
 	notify_watchdog_stop();
 	uv_timer_stop(&d->tick);
 	uv_close((uv_handle_t *)&d->tick, close_cb_noop);
+	if (d->meminfo_fd >= 0)
+		close(d->meminfo_fd);
+	d->meminfo_fd = -1;
 	uv_close((uv_handle_t *)&d->policy_debounce, close_cb_noop);
 	uv_close((uv_handle_t *)&d->names_debounce, close_cb_noop);
 	if (d->psi_poll_init)

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <inttypes.h>
@@ -46,9 +47,13 @@
  * "some" threshold doubled (it triggers at 70 ms) since we only take a look. */
 #define NODE_PSI_STALL_US 150000
 #define NODE_PSI_WINDOW_US 1000000
-/* File descriptors per watched container: its directory, memory.events, and
- * during a kill cgroup.events plus pidfds; 1,000 containers and their pods
- * and sandboxes need several thousand. */
+/* File descriptors per watched candidate: its directory, memory.events and
+ * cgroup.events (populated): 3 while empty; populated, memory.current and
+ * memory.swap.current (the sampler's) and, once in a snapshot, memory.stat,
+ * memory.high and memory.max: 8; PSI triggers where a policy asks, during a
+ * kill pidfds. 65536 holds some 8,000 populated candidates (21,000 empty
+ * ones); 1,000 containers and their pods and sandboxes need about 8,000,
+ * past the kernel's default hard limit of 4096. */
 #define NOFILE_WANT 65536
 
 static void usage(FILE *out)
@@ -87,12 +92,41 @@ static int lock_memory(void)
 	return mlockall(MCL_CURRENT | MCL_FUTURE);
 }
 
+/* Under mlockall a page the heap gets is faulted in (and locked) when first
+ * touched; when the node is short, that fault waits in the very reclaim
+ * memtriaged must end (a first decision's selection took 30 ms instead of
+ * 0.05 ms in the guest, issue 16). So up to HEAP_KEEP_BYTES of freed memory
+ * stays at the top of the heap instead of going back to the kernel
+ * (glibc's default trims above 128 KiB), and 1 MiB is touched now: a
+ * decision's allocations (the snapshot of ~1,000 candidates is ~0.5 MiB)
+ * reuse pages faulted at start-up. The cost is at most that much more RSS. */
+#define HEAP_WARM_BYTES (1u << 20)
+#define HEAP_KEEP_BYTES (4 << 20)
+static void keep_heap(void)
+{
+#ifdef M_TRIM_THRESHOLD
+	mallopt(M_TRIM_THRESHOLD, HEAP_KEEP_BYTES);
+#endif
+	/* in blocks below the mmap threshold (128 KiB), so they come from the
+	 * heap and return to its top when freed */
+	enum { BLOCK = 64 << 10, N = HEAP_WARM_BYTES / BLOCK };
+	char *v[N];
+	for (size_t i = 0; i < N; i++) {
+		v[i] = malloc(BLOCK);
+		for (size_t o = 0; v[i] && o < BLOCK; o += 4096)
+			((volatile char *)v[i])[o] = 0;
+	}
+	for (size_t i = N; i-- > 0;)
+		free(v[i]);
+}
+
 static void self_protect(struct daemon *d)
 {
 	if (lock_memory() < 0)
 		log_msg(LOG_WARNING, "mlockall failed (%s): memtriaged's pages may be swapped out or reclaimed "
 		        "under the very pressure it must act on; grant CAP_IPC_LOCK or raise RLIMIT_MEMLOCK",
 		        strerror(errno));
+	keep_heap();
 	char buf[16];
 	snprintf(buf, sizeof buf, "%d", d->opts.oom_score_adj);
 	int r = mt_write_at(AT_FDCWD, "/proc/self/oom_score_adj", buf);
@@ -267,7 +301,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct daemon d = { .hold_dir_fd = -1, .root_fd = -1, .proc_fd = -1, .sys_block_fd = -1, .inotify_fd = -1, .psi_fd = -1, .policy_wd = -1, .logs_wd = -1 };
+	struct daemon d = { .hold_dir_fd = -1, .root_fd = -1, .proc_fd = -1, .sys_block_fd = -1, .inotify_fd = -1, .psi_fd = -1, .meminfo_fd = -1, .policy_wd = -1, .logs_wd = -1 };
 	const char *root = a_root ? a_root : cfg.supervised_root;
 	if (!root || root[0] != '/' || strlen(root) >= sizeof d.opts.root) {
 		fprintf(stderr, "memtriaged: supervised root '%s' is not an absolute path\n", root ? root : "");
@@ -307,6 +341,7 @@ int main(int argc, char **argv)
 	d.opts.logs_dir = cfg.logs_dir;
 	d.opts.dry_run = a_dry || cfg.dry_run;
 	d.opts.watch_mode = watch;
+	d.opts.fault_rate = cfg.fault_rate;
 	d.opts.oom_score_adj = cfg.oom_score_adj;
 	d.opts.psi_stall_us = NODE_PSI_STALL_US;
 	d.opts.psi_window_us = NODE_PSI_WINDOW_US;
@@ -376,11 +411,12 @@ int main(int argc, char **argv)
 
 	self_protect(&d);
 	log_event(LOG_INFO, "starting",
-	          json_pack("{s:s, s:s, s:s, s:s?, s:s, s:b, s:I, s:I}", "version", MT_VERSION, "root",
+	          json_pack("{s:s, s:s, s:s, s:s?, s:s, s:b, s:I, s:I, s:I}", "version", MT_VERSION, "root",
 	                    d.opts.root, "policies", d.opts.policy_dir ? d.opts.policy_dir : "<embedded defaults>",
 	                    "own_cgroup", d.own_cgroup, "socket", d.opts.socket_path ? d.opts.socket_path : "",
 	                    "dry_run", d.opts.dry_run, "ram_reserve", (json_int_t)d.opts.ram_reserve, "swap_reserve",
-	                    (json_int_t)d.opts.swap_reserve));
+	                    (json_int_t)d.opts.swap_reserve,
+	                    "fault_rate", (json_int_t)d.opts.fault_rate));
 
 	d.loop = uv_default_loop();
 	log_attach(d.loop);

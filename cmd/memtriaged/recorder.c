@@ -44,11 +44,12 @@ static json_t *node_json(const struct mt_node *n)
 
 static json_t *candidate_json(const struct mt_candidate *c, const struct mt_explain *e)
 {
-	json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:I, s:I, s:I}", "cgroup", c->path,
+	json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:b}", "cgroup", c->path,
 	                      "policy", name_or_empty(c->policy), "priority", (int)c->priority,
 	                      "response", mt_response_to_string(c->response), "current", (json_int_t)c->mem.current,
 	                      "frees_ram", (json_int_t)c->frees_ram, "frees_swap", (json_int_t)c->frees_swap,
-	                      "cost", (json_int_t)c->cost, "growth_rate", (json_int_t)c->growth_rate);
+	                      "cost", (json_int_t)c->cost, "growth_rate", (json_int_t)c->growth_rate,
+	                      "growth_known", c->growth_known);
 	if (o)
 		json_object_set_new(o, "k8s", names_candidate_k8s(c)); /* names */
 	if (!o || !e)

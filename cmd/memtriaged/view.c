@@ -8,6 +8,7 @@
 #include "decision_json.h"
 #include "log.h"
 #include "names.h"
+#include "sampler.h"
 #include "select.h"
 #include "snapshot_json.h"
 #include "watch.h"
@@ -170,12 +171,14 @@ static int row_cb(struct cg *c, void *ud)
 	}
 	const struct mt_policy *p = c->policy;
 	bool killing = c->lc.kill != MT_LC_KILL_NONE;
-	json_t *o = json_pack("{s:s, s:o, s:s, s:i, s:b, s:s, s:b, s:b, s:I}", "path", c->relpath, "k8s",
+	int64_t growth = 0;
+	bool growth_known = sampler_growth(c, &growth);
+	json_t *o = json_pack("{s:s, s:o, s:s, s:i, s:b, s:s, s:b, s:b, s:I, s:b}", "path", c->relpath, "k8s",
 	                      names_cg_k8s(c), "policy", p ? p->name : "", "priority", p ? p->priority : 0,
 	                      "protected", p ? p->is_protected : true, "response",
 	                      p ? mt_response_to_string(p->response) : "observe", "throttled", c->lc.held,
-	                      "kill_in_flight", killing, "growth_rate",
-	                      (json_int_t)mt_growth_rate(&c->growth));
+	                      "kill_in_flight", killing, "growth_rate", (json_int_t)growth, "growth_known",
+	                      growth_known);
 	if (!o)
 		return 1;
 	if (c->events_valid)

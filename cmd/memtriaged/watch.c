@@ -1,7 +1,10 @@
 /* The watched cgroup tree: one struct cg per cgroup directory below the
  * supervised root, kept in step with the kernel through one inotify fd
  * (IN_CREATE/IN_DELETE of subdirectories; in inotify mode also IN_MODIFY of
- * memory.events), and per candidate a uv_poll on memory.events (poll mode).
+ * memory.events), and per candidate a uv_poll on memory.events (poll mode)
+ * and one on cgroup.events (populated, which the sampler and the snapshot
+ * use to skip empty groups; during a kill its changes also go to the
+ * inbox), plus the sampler's kept fds (sampler.h).
  *
  * Handles are closed with uv_close and a cgroup's memory is freed only when
  * its last reference goes (cg_unref), so a removed container leaves no fd,
@@ -27,47 +30,10 @@
 #include "log.h"
 #include "psi.h"
 #include "watch.h"
+#include "watch_files.h"
 #include "watch_retry.h"
 #include "wdmap.h"
 #include "candidacy.h"
-
-static void on_cg_poll_closed(uv_handle_t *h)
-{
-	struct cg_poll *p = h->data;
-	struct cg *c = p->cg;
-	free(p);
-	cg_unref(c);
-}
-
-/* Starts a UV_PRIORITIZED poll on fd: kernfs files always report readable,
- * so UV_READABLE would spin; their changes come as POLLPRI. Returns NULL
- * (and nothing to close) when the handle cannot be had. */
-static struct cg_poll *cg_poll_start(struct cg *c, int fd, int tag, uv_poll_cb cb)
-{
-	struct cg_poll *p = calloc(1, sizeof *p);
-	if (!p)
-		return NULL;
-	int r = uv_poll_init(c->d->loop, &p->handle, fd);
-	if (r < 0) {
-		log_msg(LOG_WARNING, "%s: watching fd %d: %s", c->relpath, fd, uv_strerror(r));
-		free(p);
-		return NULL;
-	}
-	p->cg = c;
-	p->tag = tag;
-	p->handle.data = p;
-	cg_ref(c);
-	uv_poll_start(&p->handle, UV_PRIORITIZED, cb);
-	return p;
-}
-
-static void cg_poll_close(struct cg_poll **pp)
-{
-	if (!*pp)
-		return;
-	uv_close((uv_handle_t *)&(*pp)->handle, on_cg_poll_closed);
-	*pp = NULL;
-}
 
 /* --- candidates --- */
 /* Re-reads memory.events (never counts wakeups) and queues the change. */
@@ -145,6 +111,9 @@ static void candidate_off(struct cg *c, bool dropping)
 	for (size_t i = 0; i < MT_ELEMENTSOF(c->psi); i++)
 		candidate_psi_disarm(&c->psi[i]);
 	c->events_valid = false;
+	watch_files_sampler_close(c);
+	if (!c->populated_tracked)
+		watch_files_populated_close(c);
 }
 
 /* The trigger text the policy asks for on `kind`; "" when none. */
@@ -218,6 +187,9 @@ static void candidate_on(struct cg *c)
 	if (d->opts.watch_mode == WATCH_POLL)
 		c->events_poll = cg_poll_start(c, fd, 0, on_events_poll);
 	candidate_psi_sync(c);
+	watch_files_populated_open(c); /* populated (or unknown): the sampler's fds too */
+	if (!c->populated_known)
+		watch_files_sampler_open(c);
 }
 
 static void cg_resolve(struct cg *c)
@@ -294,6 +266,7 @@ static struct cg *cg_add(struct daemon *d, struct cg *parent, const char *name)
 		return NULL;
 	c->d = d;
 	c->events_fd = c->psi[MT_PSI_SOME].fd = c->psi[MT_PSI_FULL].fd = c->cgevents_fd = -1;
+	c->current_fd = c->swap_current_fd = c->stat_fd = c->high_fd = c->max_fd = -1;
 	c->wd = -1;
 	if (!parent) {
 		c->relpath = strdup("");
@@ -377,51 +350,6 @@ static void cg_drop(struct cg *c, bool removed)
 		cg_update_candidacy(parent);
 	c->open_handles++; /* cg_unref() frees it when it was the last */
 	cg_unref(c);
-}
-
-/* --- during a kill: cgroup.events populated --- */
-/* 1 populated, 0 empty or gone, -EAGAIN unreadable for another reason. */
-static int read_populated(struct cg *c)
-{
-	struct mt_cgroup_events ev;
-	int r = mt_cgroup_events_read_fd(c->cgevents_fd, &ev);
-	if (r < 0)
-		return mt_errno_is_gone(r) ? 0 : -EAGAIN;
-	return ev.populated;
-}
-
-static void on_cgevents_poll(uv_poll_t *h, int status, int events)
-{
-	struct cg_poll *p = h->data;
-	struct cg *c = p->cg;
-	struct mt_lc_event ev = inbox_event(c, MT_LC_EV_POPULATED);
-	if (c->cgevents_fd < 0)
-		return;
-	int r = read_populated(c);
-	if (r < 0)
-		return;
-	ev.populated.populated = r;
-	inbox_post(c->d, &ev);
-}
-
-int watch_cg_track_populated(struct cg *c)
-{
-	if (c->cgevents_fd < 0) {
-		int fd = c->dir_fd < 0 ? -1 : openat(c->dir_fd, "cgroup.events", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0)
-			return c->dir_fd < 0 || mt_errno_is_gone(-errno) ? 0 : -errno;
-		c->cgevents_fd = fd;
-		c->cgevents_poll = cg_poll_start(c, fd, 0, on_cgevents_poll);
-	}
-	return read_populated(c);
-}
-
-void watch_cg_untrack_populated(struct cg *c)
-{
-	cg_poll_close(&c->cgevents_poll);
-	if (c->cgevents_fd >= 0)
-		close(c->cgevents_fd);
-	c->cgevents_fd = -1;
 }
 
 /* --- inotify --- */

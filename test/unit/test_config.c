@@ -27,6 +27,7 @@ int main(void)
 	CHECK(c.socket_group == NULL);
 	CHECK(c.reserve.percent && c.reserve.basis_points == 500);
 	CHECK_INT(c.oom_score_adj, -999);
+	CHECK_U64(c.fault_rate, UINT64_C(2) << 30);
 	mt_config_clear(&c);
 
 	const char *full = "{\"supervised_root\": \"/sys/fs/cgroup/kubepods.slice\", \"reserve\": \"512Mi\",\n"
@@ -60,6 +61,11 @@ int main(void)
 	bad("{\"dry_run\": 1}", "memtriage.json:1:13: $.dry_run: expected a boolean, got an integer");
 	bad("{\"horizon_s\": 60}", "memtriage.json:1:15: $.horizon_s: no longer a setting: a hold is due when "
 	    "commit nears the bound, not on projected exhaustion; remove it (doc/daemon.md)");
+	bad("{\"fault_rate\": \"512Ki\"}", "memtriage.json:1:16: $.fault_rate: 524288 bytes/s is out of range 1Mi..1Ti");
+	bad("{\"fault_rate\": \"10%\"}", "memtriage.json:1:16: $.fault_rate: \"10%\" is not a size (bytes, \"512Mi\", \"2G\")");
+	CHECK_INT(mt_config_parse("{\"fault_rate\": \"500Mi\"}", 23, "c.json", &c, &err), 0);
+	CHECK_U64(c.fault_rate, UINT64_C(500) << 20);
+	mt_config_clear(&c);
 	bad("{\"dryrun\": true}", "memtriage.json:1:2: $.dryrun: unknown key \"dryrun\"");
 	bad("{\"policy_dir\": 5}", "memtriage.json:1:16: $.policy_dir: expected a string, got an integer");
 	bad("{\"socket_group\": \"\"}",

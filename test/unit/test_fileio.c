@@ -46,6 +46,18 @@ int main(void)
 
 	CHECK_INT(mt_dir_open(dfd, "exact"), -ENOTDIR);
 
+	/* one pread at offset 0, whatever the fd's offset; a full buffer is
+	 * -EFBIG (the whole file may not have fit) */
+	_cleanup_close_ int fd = openat(dfd, "exact", O_RDONLY);
+	CHECK(fd >= 0);
+	CHECK_INT(mt_read_fd_once(fd, buf, sizeof(buf)), -EFBIG);
+	char big[16];
+	CHECK_INT(mt_read_fd_once(fd, big, sizeof(big)), 5);
+	CHECK_STR(big, "54321");
+	CHECK(lseek(fd, 3, SEEK_SET) == 3);
+	CHECK_INT(mt_read_fd_once(fd, big, sizeof(big)), 5);
+	CHECK_INT(mt_read_fd_once(fd, big, 1), -EINVAL);
+
 	unlinkat(dfd, "exact", 0);
 	rmdir(dir);
 	return mt_check_status();

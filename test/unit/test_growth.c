@@ -61,34 +61,11 @@ static void test_shrinking(void)
 	CHECK_U64(mt_growth_time_to_exhaustion(&g, 500, 1000), MT_GROWTH_NEVER);
 }
 
-static void test_interval(void)
-{
-	struct mt_growth_interval_params p = { .min_usec = 50000, .max_usec = SEC, .checks_before = 4 };
-	uint64_t v = 0;
-	CHECK_INT(mt_growth_interval(&p, MT_GROWTH_NEVER, &v), 0);
-	CHECK_U64(v, SEC);
-	CHECK_INT(mt_growth_interval(&p, 0, &v), 0);
-	CHECK_U64(v, 50000);
-	CHECK_INT(mt_growth_interval(&p, 2 * SEC, &v), 0);
-	CHECK_U64(v, 500000);
-	CHECK_INT(mt_growth_interval(&p, 100 * SEC, &v), 0);
-	CHECK_U64(v, SEC);
-	CHECK_INT(mt_growth_interval(&p, 100000, &v), 0);
-	CHECK_U64(v, 50000);
-	struct mt_growth_interval_params bad = { .min_usec = 2, .max_usec = 1, .checks_before = 4 };
-	CHECK_INT(mt_growth_interval(&bad, 0, &v), -EINVAL);
-	bad = (struct mt_growth_interval_params){ .min_usec = 0, .max_usec = 1, .checks_before = 4 };
-	CHECK_INT(mt_growth_interval(&bad, 0, &v), -EINVAL);
-	bad = (struct mt_growth_interval_params){ .min_usec = 1, .max_usec = 1, .checks_before = 0 };
-	CHECK_INT(mt_growth_interval(&bad, 0, &v), -EINVAL);
-}
-
 int main(void)
 {
 	test_init();
 	test_constant_rate();
 	test_ewma_step();
 	test_shrinking();
-	test_interval();
 	return mt_check_status();
 }

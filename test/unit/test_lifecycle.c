@@ -757,21 +757,23 @@ static void test_tick_decisions(void)
 	struct mt_lc_output out = { 0 };
 	struct mt_lc_event e = { .kind = MT_LC_EV_TICK, .tick.eta_us = MT_GROWTH_NEVER };
 	struct mt_lc_input in = { .now_ms = 100000, .node = &node, .events = &e, .n_events = 1 };
-	/* next: the next look, eta / 8 within 20 ms - 1 s, 20 ms on a deficit */
-	/* room: swap free beyond its reserve (swap_free = swap_total) */
+	/* next: the next TICK, half the headroom (the bound's, or RAM's above
+	 * its reserve, whichever is crossed first) at 2 GiB/s (the default
+	 * worst-case fault-in rate) within 100 ms - 1 s, 10 ms on a deficit;
+	 * growth decides neither the pace nor whether the bound is near.
+	 * room: swap free beyond its reserve (swap_free = swap_total) */
 	static const struct { uint64_t ram_over, avail; bool room; uint64_t eta_us, dt_ms; const char *want; uint64_t next; } t[] = {
-		{ 0, 32 * GiB, false, MT_GROWTH_NEVER, 0, NULL, 1000 },          /* far */
-		{ 0, 0, false, MT_GROWTH_NEVER, 0, "near-bound", 1000 },         /* near: headroom <= reserve */
-		{ 0, 0, false, MT_GROWTH_NEVER, 499, NULL, 1000 },               /* near again within 500 ms */
-		{ 0, 0, false, MT_GROWTH_NEVER, 1, "near-bound", 1000 },
-		{ 64 * MiB, 0, false, MT_GROWTH_NEVER, 0, "commit-over-bound", 20 }, /* a deficit: every tick */
-		{ 64 * MiB, 0, false, 4000000, 0, "commit-over-bound", 20 },
+		{ 0, 32 * GiB, false, MT_GROWTH_NEVER, 0, NULL, 1000 },          /* far: 30 GiB of headroom */
+		{ 0, 0, false, MT_GROWTH_NEVER, 0, "near-bound", 100 },          /* near: headroom <= reserve */
+		{ 0, 0, false, MT_GROWTH_NEVER, 499, NULL, 100 },                /* near again within 500 ms */
+		{ 0, 0, false, MT_GROWTH_NEVER, 1, "near-bound", 100 },
+		{ 64 * MiB, 0, false, MT_GROWTH_NEVER, 0, "commit-over-bound", 10 }, /* a deficit: every tick */
+		{ 64 * MiB, 0, false, 4000000, 0, "commit-over-bound", 10 },
 		{ 0, 32 * GiB, false, 29999000, 500, NULL, 1000 },               /* growth alone is no reason */
-		{ 0, 32 * GiB, false, 4000000, 500, NULL, 500 },                 /* 4 s to go: look every 500 ms */
-		{ 0, 32 * GiB, false, 80000, 500, NULL, 20 },                    /* at most every 20 ms */
+		{ 0, 32 * GiB, false, 80000, 500, NULL, 1000 },                  /* nor does it make looks faster */
 		/* RAM within one ram_reserve of its reserve, swap with room */
-		{ 0, 4 * GiB, true, MT_GROWTH_NEVER, 500, "near-bound", 1000 },
-		{ 0, 4 * GiB + 1, true, MT_GROWTH_NEVER, 500, NULL, 1000 },
+		{ 0, 4 * GiB, true, MT_GROWTH_NEVER, 500, "near-bound", 500 },   /* 2 GiB above: 1 s to cross */
+		{ 0, 4 * GiB + 1, true, MT_GROWTH_NEVER, 500, NULL, 501 },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		fx_node(&e.tick.node, t[i].ram_over, 0);
@@ -795,6 +797,13 @@ static void test_tick_decisions(void)
 			CHECK(out.items[0].m.ud == NULL);
 		}
 	}
+	/* a configured rate: 512 MiB at 512 MiB/s is 1 s to cross, look in 500 ms */
+	fx_node(&e.tick.node, 0, 0);
+	e.tick.node.mem_available = 2 * GiB + 512 * MiB;
+	CHECK_INT(mt_node_compute(&e.tick.node), 0);
+	e.tick.fault_rate = 512 * MiB;
+	CHECK_INT(mt_lc_step(&in, &out), 0);
+	CHECK_U64(out.next_tick_ms, 500);
 	mt_lc_output_free(&out);
 }
 

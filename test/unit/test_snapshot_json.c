@@ -83,6 +83,21 @@ static void test_fixture(void)
 	mt_snapshot_free(&s);
 }
 
+/* growth_known as the daemon writes it: false for a candidate not yet
+ * sampled long enough, true otherwise. */
+static void test_growth_known(void)
+{
+	size_t len;
+	char err[256] = "";
+	struct mt_snapshot s = { 0 };
+	_cleanup_free_ char *text = read_fixture("growth-known.json", &len);
+	CHECK_INT(mt_snapshot_from_json(text, len, &s, err, sizeof(err)), 0);
+	CHECK(s.n_candidates > 2);
+	for (size_t i = 0; i < s.n_candidates; i++)
+		CHECK(s.candidates[i].growth_known == (i != 1));
+	mt_snapshot_free(&s);
+}
+
 static void test_round_trip(void)
 {
 	size_t len;
@@ -97,6 +112,8 @@ static void test_round_trip(void)
 	a.candidates[3].mem.high = 123 * MiB;
 	a.node.eta_ms = 45000;
 	a.node.growth_rate = -5;
+	CHECK(a.candidates[1].growth_known); /* absent in the fixture: known */
+	a.candidates[1].growth_known = false;
 	CHECK_INT(mt_snapshot_to_json(&a, &ja), 0);
 	_cleanup_free_ char *out = json_dumps(ja, JSON_COMPACT);
 	CHECK_INT(mt_snapshot_from_json(out, strlen(out), &b, err, sizeof(err)), 0);
@@ -108,6 +125,7 @@ static void test_round_trip(void)
 	CHECK_U64(b.candidates[3].mem.high, 123 * MiB);
 	CHECK_U64(b.node.eta_ms, 45000);
 	CHECK_INT(b.node.growth_rate, -5);
+	CHECK(!b.candidates[1].growth_known && b.candidates[0].growth_known);
 	CHECK(b.node.psi_full_avg10 == 3.25);
 	for (size_t i = 0; i < a.n_candidates; i++) {
 		CHECK(memcmp(&a.candidates[i].mem, &b.candidates[i].mem, sizeof(a.candidates[i].mem)) == 0);
@@ -172,6 +190,7 @@ static void test_bad_input(void)
 	bad(K("node", "growth_rate"), "1.5", "$.node.growth_rate: expected an integer");
 	bad(K("candidates"), "{}", "$.candidates: expected an array");
 	bad(K("candidates", "#2", "memory", "anon"), "-1", "$.candidates[2].memory.anon: expected an integer >= 0");
+	bad(K("candidates", "#1", "growth_known"), "1", "$.candidates[1].growth_known: expected true or false");
 	bad(K("candidates", "#0", "memory", "high"), "\"unlimited\"",
 	    "$.candidates[0].memory.high: expected an integer >= 0 or \"max\"");
 	bad(K("candidates", "#0", "memory", "pgfault"), "0", "$.candidates[0].memory.pgfault: unknown key");
@@ -195,6 +214,7 @@ int main(void)
 {
 	test_fixture();
 	test_round_trip();
+	test_growth_known();
 	test_bad_input();
 	return mt_check_status();
 }

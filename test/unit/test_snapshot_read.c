@@ -74,9 +74,39 @@ static void test_candidate(void)
 	CHECK_INT(mt_snapshot_read_candidate(gone, &e), -ENOENT);
 }
 
+/* Through kept fds: the same figures, whatever the fds' offsets (a pread
+ * at 0 each time), and -1 entries read by name. */
+static void test_candidate_files(void)
+{
+	_cleanup_close_ int a = fixture("cg/a");
+	static const char *const names[] = { "memory.stat", "cgroup.events", "memory.current",
+	                                     "memory.swap.current", "memory.high", "memory.max" };
+	int fds[6];
+	for (size_t i = 0; i < 6; i++) {
+		fds[i] = openat(a, names[i], O_RDONLY | O_CLOEXEC);
+		CHECK(fds[i] >= 0);
+	}
+	struct mt_candidate_files f = { fds[0], fds[1], fds[2], fds[3], fds[4], fds[5] };
+	struct mt_candidate by_name = { 0 }, kept = { 0 }, again = { 0 };
+	CHECK_INT(mt_snapshot_read_candidate(a, &by_name), 0);
+	CHECK_INT(mt_snapshot_read_candidate_files(a, &f, &kept), 0);
+	CHECK_INT(mt_snapshot_read_candidate_files(a, &f, &again), 0);
+	CHECK(memcmp(&by_name.mem, &kept.mem, sizeof kept.mem) == 0);
+	CHECK(memcmp(&by_name.mem, &again.mem, sizeof again.mem) == 0);
+	CHECK(kept.shmem_survives == by_name.shmem_survives && kept.unpopulated == by_name.unpopulated);
+	struct mt_candidate_files some = f;
+	some.memory_stat = some.memory_high = -1;
+	struct mt_candidate mixed = { 0 };
+	CHECK_INT(mt_snapshot_read_candidate_files(a, &some, &mixed), 0);
+	CHECK(memcmp(&by_name.mem, &mixed.mem, sizeof mixed.mem) == 0);
+	for (size_t i = 0; i < 6; i++)
+		close(fds[i]);
+}
+
 int main(void)
 {
 	test_node();
 	test_candidate();
+	test_candidate_files();
 	return mt_check_status();
 }

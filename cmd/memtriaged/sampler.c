@@ -1,0 +1,57 @@
+/* The candidates' usage between decisions: see sampler.h. */
+#include "sampler.h"
+
+
+#include "cgroup_value.h"
+#include "fileio.h"
+
+/* memory.current + swap.current of a group that allocates nothing still
+ * moves: per-CPU charge stock (64 pages per CPU), page cache coming and
+ * going, swap-in after reclaim. Below 256 KiB/s a group counts as not
+ * growing, so a steady group is never throttled for noise. */
+#define GROWTH_NOISE_BPS (256 * 1024)
+
+static int read_value(int fd, uint64_t *ret)
+{
+	char buf[MT_VALUE_FILE_MAX];
+	int n = mt_read_fd_once(fd, buf, sizeof buf);
+	return n < 0 ? n : mt_value_parse(buf, (size_t)n, ret);
+}
+
+int sampler_sample(struct cg *c, uint64_t now_us)
+{
+	if (c->current_fd < 0)
+		return 0;
+	uint64_t cur = 0, swap = 0;
+	int r = read_value(c->current_fd, &cur);
+	if (r < 0)
+		return r;
+	if (c->swap_current_fd >= 0 && (r = read_value(c->swap_current_fd, &swap)) < 0)
+		return r;
+	return sampler_add(c, now_us, cur, swap);
+}
+
+int sampler_add(struct cg *c, uint64_t now_us, uint64_t current, uint64_t swap)
+{
+	c->sampled_current = current;
+	c->sampled_swap = swap;
+	return mt_usage_window_add(&c->usage, now_us, current + swap);
+}
+
+unsigned sampler_run(struct daemon *d, uint64_t now)
+{
+	unsigned n = 0;
+	d->last_sample_us = now;
+	for (struct cg *c = d->sampled; c; c = c->sampled_next)
+		if (sampler_sample(c, now_us()) == 0)
+			n++;
+	return n;
+}
+
+bool sampler_growth(const struct cg *c, int64_t *ret_rate)
+{
+	bool known = mt_usage_window_slope(&c->usage, ret_rate);
+	if (*ret_rate < GROWTH_NOISE_BPS && *ret_rate > -GROWTH_NOISE_BPS)
+		*ret_rate = 0;
+	return known;
+}

@@ -1,0 +1,35 @@
+#include "cadence.h"
+
+static uint64_t bytes_to_us(uint64_t bytes, uint64_t rate)
+{
+	/* bytes <= MT_BYTES_MAX (2^52): 128-bit keeps the product exact */
+	unsigned __int128 us = (unsigned __int128)bytes * 1000000u / rate;
+	return us > UINT64_MAX ? UINT64_MAX : (uint64_t)us;
+}
+
+uint64_t mt_cadence_time_to_cross_us(const struct mt_node *n, uint64_t fault_rate)
+{
+	if (fault_rate == 0)
+		fault_rate = 1;
+	if (n->ram_deficit > 0 || n->swap_deficit > 0)
+		return 0;
+	uint64_t room = n->headroom;
+	if (n->mem_available > n->ram_reserve && n->mem_available - n->ram_reserve < room)
+		room = n->mem_available - n->ram_reserve;
+	return bytes_to_us(room, fault_rate);
+}
+
+uint64_t mt_cadence_look_us(const struct mt_node *n, uint64_t fault_rate)
+{
+	uint64_t us = mt_cadence_time_to_cross_us(n, fault_rate) / 2;
+	if (us < MT_CADENCE_FLOOR_US)
+		us = MT_CADENCE_FLOOR_US;
+	if (us > MT_CADENCE_CEIL_US)
+		us = MT_CADENCE_CEIL_US;
+	return us;
+}
+
+bool mt_cadence_near(const struct mt_node *n, uint64_t fault_rate, uint64_t within_us)
+{
+	return mt_cadence_time_to_cross_us(n, fault_rate) < within_us;
+}

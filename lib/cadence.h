@@ -1,0 +1,57 @@
+/* The node's look cadence: how soon memtriaged must look at /proc/meminfo
+ * again so that a leak at the worst-case fault-in rate cannot cross from
+ * where the node stands to its reserve unseen, and how near the node is
+ * (which decides how often the lifecycle's TICK runs and how often the
+ * candidates' usage is sampled). doc/control-law.md, "The law as built:
+ * cadence and sampling", has the measured basis.
+ *
+ * Pure: no I/O, no clock; figures come from a computed struct mt_node
+ * (mt_node_compute()), the rate from the daemon's configuration
+ * (`fault_rate`, bytes per second). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+/* The default worst-case fault-in rate of one process, bytes/s: above every
+ * 4 KiB-page rate measured (native 0.7-1.7 GiB/s, guest 0.1-0.5 GiB/s;
+ * doc/control-law.md), so a leak at up to twice it is still seen before it
+ * crosses (the look is due within half the time to cross). */
+#define MT_FAULT_RATE_DEFAULT (UINT64_C(2) << 30)
+
+/* Looks no closer than 10 ms: a /proc/meminfo read polled at 10 ms noticed
+ * a 64 MiB crossing within 0-8 ms at every rate measured, and faster polling
+ * only adds cost (one read is 22 us in the guest). Looks no further apart
+ * than 1 s: the idle pace, as before. */
+#define MT_CADENCE_FLOOR_US 10000
+#define MT_CADENCE_CEIL_US 1000000
+
+/* Near: the lifecycle's TICK runs at every look (a kill decision on a
+ * deficit must not wait); far: at most every MT_CADENCE_TICK_FAR_US. */
+#define MT_CADENCE_NEAR_US 1000000
+#define MT_CADENCE_TICK_FAR_US 500000
+/* The candidates' usage: every 50 ms when the node is within 2 s of a
+ * crossing at the worst-case rate (enough samples inside the usage
+ * window's 0.5-1 s for a slope at the first decision), every 1 s when
+ * far. */
+#define MT_CADENCE_SAMPLE_NEAR_US 2000000
+#define MT_CADENCE_SAMPLE_FAST_US 50000
+#define MT_CADENCE_SAMPLE_SLOW_US 1000000
+
+/* Microseconds a leak at fault_rate (> 0) needs to reach the first
+ * crossing ahead: the min of the total headroom to the bound (headroom)
+ * and, while RAM is still above its reserve, the RAM headroom to it
+ * (mem_available - ram_reserve). 0 on a deficit. Once RAM is below its
+ * reserve with swap room left, that crossing is behind: only the bound's
+ * is ahead. */
+uint64_t mt_cadence_time_to_cross_us(const struct mt_node *n, uint64_t fault_rate);
+
+/* When the next look is due: half the time to cross, clamped to
+ * [MT_CADENCE_FLOOR_US, MT_CADENCE_CEIL_US]; the floor on a deficit. */
+uint64_t mt_cadence_look_us(const struct mt_node *n, uint64_t fault_rate);
+
+/* Whether the node is within `within_us` of a crossing at fault_rate (a
+ * deficit counts as within any). */
+bool mt_cadence_near(const struct mt_node *n, uint64_t fault_rate, uint64_t within_us);

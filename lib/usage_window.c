@@ -1,0 +1,65 @@
+#include "usage_window.h"
+
+#include <errno.h>
+#include <string.h>
+
+void mt_usage_window_reset(struct mt_usage_window *w)
+{
+	memset(w, 0, sizeof *w);
+}
+
+/* The i-th newest sample (0 = newest), i < w->n. */
+static const struct mt_usage_sample *nth(const struct mt_usage_window *w, unsigned i)
+{
+	return &w->s[(w->head + MT_USAGE_WINDOW_SAMPLES - i) % MT_USAGE_WINDOW_SAMPLES];
+}
+
+int mt_usage_window_add(struct mt_usage_window *w, uint64_t t_us, uint64_t bytes)
+{
+	if (w->n > 0) {
+		const struct mt_usage_sample *last = nth(w, 0);
+		if (t_us < last->t_us)
+			return -EINVAL;
+		if (t_us == last->t_us) {
+			w->s[w->head].bytes = bytes;
+			return 0;
+		}
+		w->head = (w->head + 1) % MT_USAGE_WINDOW_SAMPLES;
+	}
+	w->s[w->head] = (struct mt_usage_sample){ .t_us = t_us, .bytes = bytes };
+	if (w->n < MT_USAGE_WINDOW_SAMPLES)
+		w->n++;
+	return 0;
+}
+
+bool mt_usage_window_slope(const struct mt_usage_window *w, int64_t *ret_rate)
+{
+	*ret_rate = 0;
+	if (w->n < 2)
+		return false;
+	const struct mt_usage_sample *new = nth(w, 0), *old = NULL;
+	for (unsigned i = 1; i < w->n; i++) {
+		const struct mt_usage_sample *s = nth(w, i);
+		uint64_t span = new->t_us - s->t_us;
+		if (span > MT_USAGE_WINDOW_US && old && new->t_us - old->t_us >= MT_USAGE_WINDOW_MIN_US)
+			break; /* old is the oldest inside the window and spans enough */
+		old = s;
+		if (span > MT_USAGE_WINDOW_US)
+			break; /* the one just outside: the nearest that spans enough */
+	}
+	uint64_t span = new->t_us - old->t_us;
+	if (span < MT_USAGE_WINDOW_MIN_US)
+		return false;
+	/* |delta| <= 2^64, span >= 1e5 us: the quotient fits in 64 bits */
+	double rate = ((double)new->bytes - (double)old->bytes) * 1e6 / (double)span;
+	*ret_rate = (int64_t)rate;
+	return true;
+}
+
+bool mt_usage_window_last(const struct mt_usage_window *w, struct mt_usage_sample *ret)
+{
+	if (w->n == 0)
+		return false;
+	*ret = *nth(w, 0);
+	return true;
+}

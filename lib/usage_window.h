@@ -1,0 +1,51 @@
+/* A candidate's recent usage (memory.current + memory.swap.current): a
+ * small ring of (time, bytes) samples the daemon's sampler fills between
+ * decisions, and the slope over the last window, so that the first
+ * decision near the bound already knows who is growing (issue 16).
+ *
+ * Pure: no I/O, no clock (callers pass CLOCK_MONOTONIC microseconds), no
+ * allocation. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* 32 samples: at the sampler's fastest pace (50 ms) 1.6 s of history,
+ * more than the slope's window. */
+#define MT_USAGE_WINDOW_SAMPLES 32
+/* The slope spans the samples of the last second (at least the
+ * MT_USAGE_WINDOW_MIN_US the growth needs to be known): long enough that
+ * the per-CPU charge stock's steps (64 pages per CPU) average out, short
+ * enough that a leak starting now shows within a second. */
+#define MT_USAGE_WINDOW_US 1000000
+/* Growth is known once two samples span 100 ms: at 50 ms a sample, the
+ * third one near the bound. */
+#define MT_USAGE_WINDOW_MIN_US 100000
+
+struct mt_usage_sample {
+	uint64_t t_us;
+	uint64_t bytes;
+};
+
+struct mt_usage_window {
+	struct mt_usage_sample s[MT_USAGE_WINDOW_SAMPLES];
+	unsigned head;   /* index of the newest sample */
+	unsigned n;      /* samples held, <= MT_USAGE_WINDOW_SAMPLES */
+};
+
+/* Empties the window (a new candidate, or its history lost). */
+void mt_usage_window_reset(struct mt_usage_window *w);
+
+/* Adds a sample. Returns -EINVAL when t_us is before the newest sample;
+ * a sample at the newest's time replaces its value. */
+int mt_usage_window_add(struct mt_usage_window *w, uint64_t t_us, uint64_t bytes);
+
+/* The slope in bytes per second between the newest sample and the oldest
+ * one no more than MT_USAGE_WINDOW_US before it (or, when that pair spans
+ * less than MT_USAGE_WINDOW_MIN_US, the newest older sample that spans
+ * it). Returns false (and *ret_rate 0) when no pair spans
+ * MT_USAGE_WINDOW_MIN_US: growth not known. */
+bool mt_usage_window_slope(const struct mt_usage_window *w, int64_t *ret_rate);
+
+/* The newest sample; false when empty. */
+bool mt_usage_window_last(const struct mt_usage_window *w, struct mt_usage_sample *ret);

@@ -1,0 +1,154 @@
+#include <errno.h>
+
+#include "cadence.h"
+#include "check.h"
+#include "usage_window.h"
+
+#define MIB (UINT64_C(1) << 20)
+#define MS 1000u
+
+static void test_empty_and_one(void)
+{
+	struct mt_usage_window w;
+	int64_t r = 7;
+	mt_usage_window_reset(&w);
+	CHECK(!mt_usage_window_slope(&w, &r));
+	CHECK(r == 0);
+	struct mt_usage_sample s;
+	CHECK(!mt_usage_window_last(&w, &s));
+	CHECK_INT(mt_usage_window_add(&w, 1000, 5 * MIB), 0);
+	CHECK(!mt_usage_window_slope(&w, &r));
+	CHECK(mt_usage_window_last(&w, &s) && s.bytes == 5 * MIB && s.t_us == 1000);
+	/* back in time: refused; same time: replaces */
+	CHECK_INT(mt_usage_window_add(&w, 999, 1), -EINVAL);
+	CHECK_INT(mt_usage_window_add(&w, 1000, 6 * MIB), 0);
+	CHECK(mt_usage_window_last(&w, &s) && s.bytes == 6 * MIB);
+	CHECK(w.n == 1);
+}
+
+static void test_known_needs_span(void)
+{
+	struct mt_usage_window w;
+	int64_t r;
+	mt_usage_window_reset(&w);
+	/* 50 ms apart: the second sample spans 50 ms, not known */
+	mt_usage_window_add(&w, 0, 0);
+	mt_usage_window_add(&w, 50 * MS, 5 * MIB);
+	CHECK(!mt_usage_window_slope(&w, &r));
+	/* the third spans 100 ms: known, 100 MiB/s */
+	mt_usage_window_add(&w, 100 * MS, 10 * MIB);
+	CHECK(mt_usage_window_slope(&w, &r));
+	CHECK(r == (int64_t)(100 * MIB));
+}
+
+static void test_window_follows_recent(void)
+{
+	struct mt_usage_window w;
+	int64_t r;
+	mt_usage_window_reset(&w);
+	/* 2 s flat, then 10 MiB/s for 1 s, sampled every 50 ms */
+	uint64_t t = 0, b = 100 * MIB;
+	for (; t <= 2000 * MS; t += 50 * MS)
+		mt_usage_window_add(&w, t, b);
+	CHECK(mt_usage_window_slope(&w, &r) && r == 0);
+	for (unsigned i = 0; i < 20; i++) {
+		t += 50 * MS;
+		b += MIB / 2;
+		mt_usage_window_add(&w, t, b);
+	}
+	/* the last second holds only the growth: 10 MiB/s */
+	CHECK(mt_usage_window_slope(&w, &r));
+	CHECK(r > (int64_t)(9 * MIB) && r <= (int64_t)(10 * MIB));
+	/* shrinking: negative */
+	t += 500 * MS;
+	mt_usage_window_add(&w, t, 0);
+	CHECK(mt_usage_window_slope(&w, &r) && r < 0);
+}
+
+static void test_sparse_samples(void)
+{
+	struct mt_usage_window w;
+	int64_t r;
+	mt_usage_window_reset(&w);
+	/* 1 s apart (the far pace): the pair spanning just over the window */
+	mt_usage_window_add(&w, 0, 0);
+	mt_usage_window_add(&w, 1200 * MS, 12 * MIB);
+	CHECK(mt_usage_window_slope(&w, &r));
+	CHECK(r == (int64_t)(10 * MIB));
+	/* then a fast one 20 ms later: still the older pair's span counts */
+	mt_usage_window_add(&w, 1220 * MS, 12 * MIB + MIB / 5);
+	CHECK(mt_usage_window_slope(&w, &r));
+	CHECK(r > (int64_t)(9 * MIB) && r < (int64_t)(11 * MIB));
+}
+
+static void test_ring_wraps(void)
+{
+	struct mt_usage_window w;
+	int64_t r;
+	mt_usage_window_reset(&w);
+	for (unsigned i = 0; i < 3 * MT_USAGE_WINDOW_SAMPLES; i++)
+		mt_usage_window_add(&w, (uint64_t)i * 10 * MS, (uint64_t)i * MIB);
+	CHECK(w.n == MT_USAGE_WINDOW_SAMPLES);
+	/* 1 MiB per 10 ms = 100 MiB/s, over the 310 ms the ring holds */
+	CHECK(mt_usage_window_slope(&w, &r));
+	CHECK(r == (int64_t)(100 * MIB));
+}
+
+static struct mt_node node(uint64_t total, uint64_t avail, uint64_t ram_reserve)
+{
+	struct mt_node n = { .mem_total = total, .mem_available = avail, .ram_reserve = ram_reserve };
+	CHECK_INT(mt_node_compute(&n), 0);
+	return n;
+}
+
+static void test_cadence(void)
+{
+	const uint64_t rate = MT_FAULT_RATE_DEFAULT; /* 2 GiB/s */
+	/* 8 GiB node, 4 GiB + reserve free: 2 s to cross, look in 1 s */
+	struct mt_node n = node(8192 * MIB, 4096 * MIB + 400 * MIB, 400 * MIB);
+	CHECK_U64(mt_cadence_time_to_cross_us(&n, rate), 2000000);
+	CHECK_U64(mt_cadence_look_us(&n, rate), 1000000);
+	CHECK(!mt_cadence_near(&n, rate, MT_CADENCE_NEAR_US));
+	CHECK(mt_cadence_near(&n, rate, 3000000));
+	/* far more room: clamped to 1 s */
+	n = node(65536 * MIB, 60000 * MIB, 400 * MIB);
+	CHECK_U64(mt_cadence_look_us(&n, rate), MT_CADENCE_CEIL_US);
+	/* 256 MiB left: 125 ms to cross, look in 62.5 ms */
+	n = node(512 * MIB, 256 * MIB + 24 * MIB, 24 * MIB);
+	CHECK_U64(mt_cadence_time_to_cross_us(&n, rate), 125000);
+	CHECK_U64(mt_cadence_look_us(&n, rate), 62500);
+	/* 10 MiB left: the floor */
+	n = node(512 * MIB, 34 * MIB, 24 * MIB);
+	CHECK_U64(mt_cadence_look_us(&n, rate), MT_CADENCE_FLOOR_US);
+	/* a deficit: the floor, and near */
+	n = node(512 * MIB, 20 * MIB, 24 * MIB);
+	CHECK(n.ram_deficit > 0);
+	CHECK_U64(mt_cadence_time_to_cross_us(&n, rate), 0);
+	CHECK_U64(mt_cadence_look_us(&n, rate), MT_CADENCE_FLOOR_US);
+	CHECK(mt_cadence_near(&n, rate, 1));
+	/* swap: the RAM reserve's crossing comes first */
+	n = (struct mt_node){ .mem_total = 4096 * MIB, .mem_available = 1024 * MIB + 200 * MIB,
+	                      .swap_total = 4096 * MIB, .swap_free = 4096 * MIB,
+	                      .ram_reserve = 200 * MIB, .swap_reserve = 200 * MIB };
+	CHECK_INT(mt_node_compute(&n), 0);
+	CHECK_U64(mt_cadence_time_to_cross_us(&n, rate), 500000);
+	/* RAM past its reserve, swap room left: only the bound ahead */
+	n.mem_available = 100 * MIB;
+	n.swap_free = 2048 * MIB + 200 * MIB;
+	CHECK_INT(mt_node_compute(&n), 0);
+	CHECK(n.ram_deficit == 0 && n.swap_deficit == 0);
+	CHECK_U64(mt_cadence_time_to_cross_us(&n, rate), (uint64_t)(n.headroom * 1000000 / rate));
+	/* a rate of 0 is taken as 1 byte/s, never a division by zero */
+	CHECK(mt_cadence_look_us(&n, 0) == MT_CADENCE_CEIL_US);
+}
+
+int main(void)
+{
+	test_empty_and_one();
+	test_known_needs_span();
+	test_window_follows_recent();
+	test_sparse_samples();
+	test_ring_wraps();
+	test_cadence();
+	return mt_check_status();
+}
