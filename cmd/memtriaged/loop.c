@@ -65,8 +65,7 @@ static void on_tick(uv_timer_t *t)
 	uint64_t us = now_us();
 	/* The node's average is fed at most every NODE_GROWTH_EVERY_US: at a
 	 * 10-30 ms look a few pages of per-CPU charge stock read as MiB/s, and
-	 * its projection (danger: exhaustion within the horizon) would start
-	 * decisions for noise. */
+	 * the growth the selection projects a deficit over would be noise. */
 	if (d->node_growth.samples == 0 || us - d->node_growth.last_usec >= NODE_GROWTH_EVERY_US)
 		mt_growth_update(&d->node_growth, us, n.commit);
 	uint64_t eta = mt_growth_time_to_exhaustion(&d->node_growth, n.commit, n.bound);
@@ -91,7 +90,7 @@ static void on_tick(uv_timer_t *t)
 
 	/* a look that finds the node newly in danger brings the TICK forward
 	 * to the danger pace */
-	bool danger = mt_lc_node_danger(&n, eta, d->opts.horizon_ms);
+	bool danger = mt_lc_node_danger(&n);
 	if (danger && d->tick_due_us > d->last_tick_us + MT_LC_TICK_NEAR_MS * 1000)
 		d->tick_due_us = d->last_tick_us + MT_LC_TICK_NEAR_MS * 1000;
 	if (n.ram_deficit || n.swap_deficit || us + MT_CADENCE_FLOOR_US / 2 >= d->tick_due_us) {
