@@ -27,6 +27,17 @@
  * than 1 s: the idle pace, as before. */
 #define MT_CADENCE_FLOOR_US 10000
 #define MT_CADENCE_CEIL_US 1000000
+/* Outside the danger band (no deficit, headroom above the reserve, RAM
+ * above twice its reserve) looks are no closer than 250 ms: the idle budget.
+ * A look costs ~0.5 ms of a vCPU under TCG (wakeup, one /proc/meminfo read,
+ * the sampler's preads; ~10-25 us natively), so 4 looks a second keep an
+ * idle daemon near the 2 per mille of a core it cost before the law
+ * (test/bench/idle.sh), where a look every 29-73 ms at 2 GiB/s cost 19-26
+ * per mille in the 512 MiB guest. The price: outside the band a leak at
+ * fault_rate is seen before it crosses only while the headroom exceeds
+ * fault_rate x 250 ms (512 MiB at the default; the guest's fastest leak,
+ * 0.5 GiB/s, needs 128 MiB); inside the band the 10 ms floor holds. */
+#define MT_CADENCE_IDLE_FLOOR_US 250000
 
 /* Near: the lifecycle's TICK runs at every look (a kill decision on a
  * deficit must not wait); far: at most every MT_CADENCE_TICK_FAR_US. */
@@ -49,8 +60,13 @@
 uint64_t mt_cadence_time_to_cross_us(const struct mt_node *n, uint64_t fault_rate);
 
 /* When the next look is due: half the time to cross, clamped to
- * [MT_CADENCE_FLOOR_US, MT_CADENCE_CEIL_US]; the floor on a deficit. */
+ * [floor, MT_CADENCE_CEIL_US], the floor MT_CADENCE_FLOOR_US in the danger
+ * band (a deficit, headroom <= reserve or MemAvailable <= 2 x ram_reserve:
+ * mt_cadence_in_band) and MT_CADENCE_IDLE_FLOOR_US outside it. */
 uint64_t mt_cadence_look_us(const struct mt_node *n, uint64_t fault_rate);
+
+/* The danger band: a deficit, or the bound near (as mt_select_throttle_due). */
+bool mt_cadence_in_band(const struct mt_node *n);
 
 /* Whether the node is within `within_us` of a crossing at fault_rate (a
  * deficit counts as within any). */

@@ -113,10 +113,24 @@ static void test_cadence(void)
 	/* far more room: clamped to 1 s */
 	n = node(65536 * MIB, 60000 * MIB, 400 * MIB);
 	CHECK_U64(mt_cadence_look_us(&n, rate), MT_CADENCE_CEIL_US);
-	/* 256 MiB left: 125 ms to cross, look in 62.5 ms */
+	/* 256 MiB left: 125 ms to cross, but outside the danger band the idle
+	 * floor */
 	n = node(512 * MIB, 256 * MIB + 24 * MIB, 24 * MIB);
 	CHECK_U64(mt_cadence_time_to_cross_us(&n, rate), 125000);
-	CHECK_U64(mt_cadence_look_us(&n, rate), 62500);
+	CHECK(!mt_cadence_in_band(&n));
+	CHECK_U64(mt_cadence_look_us(&n, rate), MT_CADENCE_IDLE_FLOOR_US);
+	/* 1 GiB left on a 2 GiB node: 500 ms to cross, look in 250 ms */
+	n = node(2048 * MIB, 1024 * MIB + 100 * MIB, 100 * MIB);
+	CHECK_U64(mt_cadence_look_us(&n, rate), 250000);
+	/* inside the band (MemAvailable 48 MiB = 2 x reserve): 12 ms to
+	 * cross, look in 6 ms, held at the 10 ms floor */
+	n = node(512 * MIB, 48 * MIB, 24 * MIB);
+	CHECK(mt_cadence_in_band(&n));
+	CHECK_U64(mt_cadence_look_us(&n, rate), MT_CADENCE_FLOOR_US);
+	/* a band of 4 GiB RAM reserve: 2 GiB above it is 1 s to cross, look in 500 ms */
+	n = node(65536 * MIB, 6144 * MIB, 4096 * MIB);
+	CHECK(mt_cadence_in_band(&n));
+	CHECK_U64(mt_cadence_look_us(&n, rate), 500000);
 	/* 10 MiB left: the floor */
 	n = node(512 * MIB, 34 * MIB, 24 * MIB);
 	CHECK_U64(mt_cadence_look_us(&n, rate), MT_CADENCE_FLOOR_US);
