@@ -12,16 +12,33 @@
 #include "swaps.h"
 #include "zram.h"
 
+static void node_from_meminfo(const struct mt_meminfo *mi, struct mt_node *node)
+{
+	node->mem_total = mi->mem_total;
+	node->mem_available = mi->mem_available;
+	node->swap_total = mi->swap_total;
+	node->swap_free = mi->swap_free;
+}
+
+int mt_snapshot_read_meminfo_fd(int meminfo_fd, struct mt_node *node)
+{
+	char buf[MT_MEMINFO_FILE_MAX];
+	int len = mt_read_fd_once(meminfo_fd, buf, sizeof buf);
+	struct mt_meminfo mi;
+	int r = len < 0 ? len : mt_meminfo_parse(buf, (size_t)len, &mi);
+	if (r < 0)
+		return r;
+	node_from_meminfo(&mi, node);
+	return 0;
+}
+
 int mt_snapshot_read_node(int proc_fd, struct mt_node *node)
 {
 	struct mt_meminfo mi;
 	int r = mt_meminfo_read(proc_fd, &mi);
 	if (r < 0)
 		return r;
-	node->mem_total = mi.mem_total;
-	node->mem_available = mi.mem_available;
-	node->swap_total = mi.swap_total;
-	node->swap_free = mi.swap_free;
+	node_from_meminfo(&mi, node);
 
 	struct mt_psi psi;
 	r = mt_psi_read_at(proc_fd, "pressure/memory", &psi);

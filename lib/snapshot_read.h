@@ -17,6 +17,11 @@
  * an error; any other failure is. Other node fields are left untouched. */
 int mt_snapshot_read_node(int proc_fd, struct mt_node *node);
 
+/* The look's read: mem_total, mem_available, swap_total and swap_free
+ * from a kept-open /proc/meminfo fd (one pread at offset 0), nothing
+ * else. 0 or a negative errno (mt_meminfo_parse's). */
+int mt_snapshot_read_meminfo_fd(int meminfo_fd, struct mt_node *node);
+
 /* Fills the zram_* inputs from proc_fd ("swaps") and sys_block_fd (a
  * directory fd for /sys/block: zram<N>/mm_stat of each zram swap device).
  * Call after mt_snapshot_read_node(): the zram swap figures are clamped to

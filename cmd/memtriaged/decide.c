@@ -12,7 +12,6 @@
 #include "fileio.h"
 #include "inbox.h"
 #include "lifecycle.h"
-#include "meminfo.h"
 #include "log.h"
 #include "nodefig.h"
 #include "promfile.h" /* metrics */
@@ -61,16 +60,9 @@ int decide_look_node(struct daemon *d, struct mt_node *n)
 		if (d->meminfo_fd < 0)
 			return -errno;
 	}
-	char buf[MT_MEMINFO_FILE_MAX];
-	int len = mt_read_fd_once(d->meminfo_fd, buf, sizeof buf);
-	struct mt_meminfo mi;
-	int r = len < 0 ? len : mt_meminfo_parse(buf, (size_t)len, &mi);
+	int r = mt_snapshot_read_meminfo_fd(d->meminfo_fd, n);
 	if (r < 0)
 		return r;
-	n->mem_total = mi.mem_total;
-	n->mem_available = mi.mem_available;
-	n->swap_total = mi.swap_total;
-	n->swap_free = mi.swap_free;
 	n->psi_some_avg10 = d->node_seen.psi_some_avg10;
 	n->psi_full_avg10 = d->node_seen.psi_full_avg10;
 	if (n->swap_total > 0) {
