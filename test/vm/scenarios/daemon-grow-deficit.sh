@@ -29,7 +29,7 @@ mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 echo '{"precedence": 100, "match": {"cgroup": "work/valuable"}, "priority": 900, "response": "kill"}' > $pol/valuable.json
 echo '{"precedence": 100, "match": {"cgroup": "work/cheap*"}, "priority": 100, "response": "kill"}' > $pol/cheap.json
-echo '{"reserve": "64Mi", "horizon_s": 10}' > /tmp/mt.json
+echo '{"reserve": "64Mi"}' > /tmp/mt.json
 
 for c in valuable cheap1 cheap2 cheap3 cheap4; do mt_cg_make work/$c; done
 mt_cg_run work/valuable memhog --anon 128M > $MT_STATE/valuable; valuable=$MT_PID
