@@ -2,6 +2,7 @@
  * their exact messages; the decision JSON on the sample. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "cleanup.h"
@@ -96,6 +97,38 @@ static void test_growth_known(void)
 	for (size_t i = 0; i < s.n_candidates; i++)
 		CHECK(s.candidates[i].growth_known == (i != 1));
 	mt_snapshot_free(&s);
+}
+
+/* A snapshot written before issue 16 carries node.throttle_horizon_ms:
+ * it still replays (the key is read and ignored); any other unknown key
+ * is still an error. */
+static void test_old_horizon_key(void)
+{
+	size_t len;
+	char err[256] = "";
+	struct mt_snapshot s = { 0 };
+	_cleanup_free_ char *text = read_fixture("growth-known.json", &len);
+	const char *at = strstr(text, "\"eta_ms\"");
+	CHECK(at != NULL);
+	if (!at)
+		return;
+	size_t head = (size_t)(at - text);
+	for (int i = 0; i < 2; i++) {
+		const char *key = i == 0 ? "\"throttle_horizon_ms\": 30000, " : "\"throttle_horizon_s\": 30, ";
+		size_t klen = strlen(key);
+		_cleanup_free_ char *old = malloc(len + klen + 1);
+		CHECK(old != NULL);
+		if (!old)
+			return;
+		memcpy(old, text, head);
+		memcpy(old + head, key, klen);
+		memcpy(old + head + klen, text + head, len - head + 1);
+		int r = mt_snapshot_from_json(old, len + klen, &s, err, sizeof(err));
+		CHECK_INT(r, i == 0 ? 0 : -EINVAL);
+		if (i == 1)
+			CHECK(strstr(err, "throttle_horizon_s") != NULL);
+		mt_snapshot_free(&s);
+	}
 }
 
 static void test_round_trip(void)
@@ -215,6 +248,7 @@ int main(void)
 	test_fixture();
 	test_round_trip();
 	test_growth_known();
+	test_old_horizon_key();
 	test_bad_input();
 	return mt_check_status();
 }
