@@ -24,10 +24,10 @@ bool mt_cadence_in_band(const struct mt_node *n)
 	return n->ram_deficit > 0 || n->swap_deficit > 0 || n->headroom <= n->reserve || n->ram_near_reserve;
 }
 
-uint64_t mt_cadence_look_us(const struct mt_node *n, uint64_t fault_rate)
+uint64_t mt_cadence_look_us(const struct mt_node *n, uint64_t fault_rate, bool quiet)
 {
 	uint64_t us = mt_cadence_time_to_cross_us(n, fault_rate) / 2;
-	uint64_t floor = mt_cadence_in_band(n) ? MT_CADENCE_FLOOR_US : MT_CADENCE_IDLE_FLOOR_US;
+	uint64_t floor = quiet && !mt_cadence_in_band(n) ? MT_CADENCE_IDLE_FLOOR_US : MT_CADENCE_FLOOR_US;
 	if (us < floor)
 		us = floor;
 	if (us > MT_CADENCE_CEIL_US)
@@ -38,4 +38,14 @@ uint64_t mt_cadence_look_us(const struct mt_node *n, uint64_t fault_rate)
 bool mt_cadence_near(const struct mt_node *n, uint64_t fault_rate, uint64_t within_us)
 {
 	return mt_cadence_time_to_cross_us(n, fault_rate) < within_us;
+}
+
+bool mt_cadence_quiet(uint64_t before, uint64_t after, uint64_t dt_us)
+{
+	if (dt_us == 0)
+		return false;
+	if (after <= before)
+		return true;
+	/* rise / dt < rate, without division: both sides exact in 128 bits */
+	return (unsigned __int128)(after - before) * 1000000u < (unsigned __int128)MT_CADENCE_QUIET_RATE * dt_us;
 }

@@ -19,7 +19,7 @@ bool mt_lc_node_danger(const struct mt_node *n)
 static uint64_t next_tick_ms(const struct mt_lc_event *ev, bool danger)
 {
 	uint64_t rate = ev->tick.fault_rate ? ev->tick.fault_rate : MT_FAULT_RATE_DEFAULT;
-	uint64_t ms = (mt_cadence_look_us(&ev->tick.node, rate) + 999) / 1000;
+	uint64_t ms = (mt_cadence_look_us(&ev->tick.node, rate, false) + 999) / 1000; /* the TICK's own pace: never the idle floor */
 	if (node_deficit(&ev->tick.node))
 		return ms;
 	if (!danger)

@@ -215,6 +215,7 @@ struct daemon {
 	uint64_t last_tick_us;    /* the last TICK posted */
 	struct mt_growth node_growth;
 	uint64_t last_commit, last_bound, last_eta_ms;
+	uint64_t last_look_us;      /* the last look (loop.c), for the commit's rise between looks */
 	int psi_fd;
 	uv_poll_t psi_poll;
 	bool psi_poll_init;

@@ -69,10 +69,13 @@ static void on_tick(uv_timer_t *t)
 	if (d->node_growth.samples == 0 || us - d->node_growth.last_usec >= NODE_GROWTH_EVERY_US)
 		mt_growth_update(&d->node_growth, us, n.commit);
 	uint64_t eta = mt_growth_time_to_exhaustion(&d->node_growth, n.commit, n.bound);
+	/* quiet: the commit rose slower than a leak since the last look */
+	bool quiet = d->last_look_us && mt_cadence_quiet(d->last_commit, n.commit, us - d->last_look_us);
 	d->last_commit = n.commit;
+	d->last_look_us = us;
 	d->last_bound = n.bound;
 	d->last_eta_ms = eta == MT_GROWTH_NEVER ? UINT64_MAX : eta / 1000;
-	look_us = mt_cadence_look_us(&n, d->opts.fault_rate);
+	look_us = mt_cadence_look_us(&n, d->opts.fault_rate, quiet);
 
 	/* before the TICK: the decision it may start reads the windows */
 	uint64_t sample_every = mt_cadence_near(&n, d->opts.fault_rate, MT_CADENCE_SAMPLE_NEAR_US)
