@@ -22,6 +22,11 @@
 #include "snapshot_read.h"
 #include "watch.h"
 
+/* An empty group holding at least this much (a tmpfs, page cache left by
+ * its processes) is shown in a decision as ineligible ("empty"), so that
+ * `explain` says why it was not chosen; below it, nothing to explain. */
+#define EMPTY_SHOWN_MIN (UINT64_C(1) << 20)
+
 /* One daemon per process: the step's reusable buffers (after the first
  * steps a step allocates nothing of its own before the actor acts). */
 static struct {
@@ -121,8 +126,14 @@ static int build_cb(struct cg *c, void *ud)
 	memset(m, 0, sizeof *m);
 	/* An empty group cannot be chosen (MT_INELIG_EMPTY): its figures are
 	 * the sampler's, so a thousand empty cgroups put no memory.stat read
-	 * on the path to cgroup.kill. */
+	 * on the path to cgroup.kill. One that holds nothing either (below
+	 * EMPTY_SHOWN_MIN) is left out of the snapshot altogether: a thousand
+	 * of them made every near-bound decision walk, copy and explain a
+	 * thousand entries on the loop thread, and the looks starved (the
+	 * sweep's extra1000 rows: the kernel's OOM killer first). */
 	int r = 0;
+	if (c->populated_known && !c->populated && c->sampled_current + c->sampled_swap < EMPTY_SHOWN_MIN)
+		return 0;
 	if (c->populated_known && !c->populated) {
 		m->unpopulated = true;
 		m->mem.current = c->sampled_current;
