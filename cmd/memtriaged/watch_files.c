@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup_value.h"
 #include "daemon.h"
 #include "fileio.h"
 #include "inbox.h"
@@ -147,14 +148,25 @@ static int update_populated(struct cg *c)
 	int r = read_populated(c);
 	if (r < 0)
 		return r;
-	bool was = c->populated_known && c->populated;
+	bool known = c->populated_known, was = known && c->populated;
 	c->populated = r;
 	c->populated_known = true;
 	if (r && !was && c->candidate) {
 		watch_files_sampler_open(c);
-	} else if (!r && was) {
-		watch_files_sampler_close(c);
-		c->sampled_current = c->sampled_swap = 0; /* until sampled again */
+	} else if (!r && (was || !known)) {
+		if (was)
+			watch_files_sampler_close(c);
+		/* What it still holds (a tmpfs, page cache its processes left),
+		 * read once as it empties or is first found empty: the snapshot
+		 * shows such a group as "empty", and leaves out one that holds
+		 * nothing (decide.c). 0 when unreadable. */
+		uint64_t cur = 0, sw = 0;
+		if (mt_value_read_at(c->dir_fd, "memory.current", &cur) < 0)
+			cur = 0;
+		if (mt_value_read_at(c->dir_fd, "memory.swap.current", &sw) < 0)
+			sw = 0;
+		c->sampled_current = cur;
+		c->sampled_swap = sw;
 	}
 	return r;
 }
