@@ -14,7 +14,7 @@ int mt_value_parse(const char *buf, size_t len, uint64_t *ret)
 int mt_value_read_fd(int fd, uint64_t *ret)
 {
 	char buf[MT_VALUE_FILE_MAX];
-	int n = mt_read_fd(fd, buf, sizeof(buf));
+	int n = mt_read_fd_once(fd, buf, sizeof(buf));
 	if (n < 0)
 		return n;
 	return mt_value_parse(buf, (size_t)n, ret);

@@ -24,5 +24,6 @@ int mt_value_parse(const char *buf, size_t len, uint64_t *ret);
 /* Reads `name` below the cgroup directory fd. */
 int mt_value_read_at(int dir_fd, const char *name, uint64_t *ret);
 
-/* Reads an fd kept open (hot path: no open/close per read). */
+/* Reads an fd kept open (hot path: no open/close per read, one pread at
+ * offset 0: a cgroup value file is generated whole on each read). */
 int mt_value_read_fd(int fd, uint64_t *ret);

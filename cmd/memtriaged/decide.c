@@ -132,9 +132,9 @@ static int build_cb(struct cg *c, void *ud)
 	 * thousand entries on the loop thread, and the looks starved (the
 	 * sweep's extra1000 rows: the kernel's OOM killer first). */
 	int r = 0;
-	if (c->populated_known && !c->populated && c->sampled_current + c->sampled_swap < EMPTY_SHOWN_MIN)
-		return 0;
 	if (c->populated_known && !c->populated) {
+		if (c->sampled_current + c->sampled_swap < EMPTY_SHOWN_MIN)
+			return 0;
 		m->unpopulated = true;
 		m->mem.current = c->sampled_current;
 		m->mem.swap_current = c->sampled_swap;

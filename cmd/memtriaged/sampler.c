@@ -3,7 +3,6 @@
 
 
 #include "cgroup_value.h"
-#include "fileio.h"
 
 /* memory.current + swap.current of a group that allocates nothing still
  * moves: per-CPU charge stock (64 pages per CPU), page cache coming and
@@ -11,22 +10,15 @@
  * growing, so a steady group is never throttled for noise. */
 #define GROWTH_NOISE_BPS (256 * 1024)
 
-static int read_value(int fd, uint64_t *ret)
-{
-	char buf[MT_VALUE_FILE_MAX];
-	int n = mt_read_fd_once(fd, buf, sizeof buf);
-	return n < 0 ? n : mt_value_parse(buf, (size_t)n, ret);
-}
-
 int sampler_sample(struct cg *c, uint64_t now_us)
 {
 	if (c->current_fd < 0)
 		return 0;
 	uint64_t cur = 0, swap = 0;
-	int r = read_value(c->current_fd, &cur);
+	int r = mt_value_read_fd(c->current_fd, &cur);
 	if (r < 0)
 		return r;
-	if (c->swap_current_fd >= 0 && (r = read_value(c->swap_current_fd, &swap)) < 0)
+	if (c->swap_current_fd >= 0 && (r = mt_value_read_fd(c->swap_current_fd, &swap)) < 0)
 		return r;
 	return sampler_add(c, now_us, cur, swap);
 }
