@@ -13,7 +13,7 @@
 . /lib/mt/lib.sh
 # MT_VM_APPEND="mt.bench_n=20 mt.bench_samples=3 mt.bench_idle_s=5" for a quick try.
 N=$(mt_param bench_n 1000) SAMPLES=$(mt_param bench_samples 15) IDLE_S=$(mt_param bench_idle_s 60)
-mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+mt_daemon_require
 pol=/tmp/policies
 mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json

@@ -18,7 +18,7 @@
 # BENCH: lines are the results; nothing here is asserted beyond "measured".
 . /lib/mt/lib.sh
 EXTRA=$(mt_param extra 1000) RATES=$(mt_param rates 10,150) REPS=$(mt_param reps 3) IDLE_S=$(mt_param idle_s 30)
-mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+mt_daemon_require
 pol=/tmp/policies
 mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json

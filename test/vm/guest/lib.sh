@@ -155,6 +155,16 @@ mt_fill_to() {
 mt_daemon_can_run() {
 	memtriaged --check-host >$MT_STATE/check-host.log 2>&1
 }
+# mt_daemon_require [TEARDOWN]: a scenario that needs the daemon ends here,
+# failed (with --check-host's words), when this guest cannot serve it;
+# TEARDOWN runs first.
+mt_daemon_require() {
+	mt_daemon_can_run && return 0
+	mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"
+	[ $# -eq 0 ] || "$@"
+	mt_done
+	exit 0
+}
 # mt_daemon_start ARGS...: memtriaged in the background; output in
 # $MT_STATE/memtriaged.log, pid in MT_DAEMON_PID.
 mt_daemon_start() {

@@ -22,7 +22,7 @@
 # early.
 swap_room_scenario() {
 	KIND=$1 RESP=${2:-throttle-then-kill}
-	mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+	mt_daemon_require
 	S=$MT_STATE
 	pol=/tmp/policies
 	mkdir -p $pol

@@ -5,7 +5,7 @@
 # replayed decision's ratio against /proc/swaps and mm_stat.
 zram_ratio_scenario() {
 	MODE=$1
-	mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+	mt_daemon_require
 	pol=/tmp/policies
 	mkdir -p $pol
 	# Nothing may be throttled or killed: the scenario reads figures only.

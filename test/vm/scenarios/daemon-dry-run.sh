@@ -8,7 +8,7 @@
 # predicted frees, a log event, and memtriage_dry_run_kills_total -- one of
 # each per dry-run kill, the same decisions -- and no "killed" line.
 . /lib/mt/lib.sh
-mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+mt_daemon_require
 
 pol=/tmp/policies
 mkdir -p $pol

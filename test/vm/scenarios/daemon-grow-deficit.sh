@@ -21,7 +21,7 @@
 # mt.grow_rate=MiB/s on the kernel command line (MT_VM_APPEND) overrides
 # the rate (0: as fast as memhog can).
 . /lib/mt/lib.sh
-mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+mt_daemon_require
 
 rate=$(sed -n "s/.*mt\.grow_rate=\([0-9]*\).*/\1/p" /proc/cmdline); rate=${rate:-52}
 pol=/tmp/policies

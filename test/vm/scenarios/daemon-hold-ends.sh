@@ -19,7 +19,7 @@
 . /lib/mt/lib.sh
 . /lib/mt/k8s.sh
 BOUND_MS=6000 # policies/README.md, "Every hold ends": push_limit_s 5 + one look
-mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+mt_daemon_require
 
 mt_k8s_service kubelet.service
 mt_k8s_pod containerd guaranteed shop db-0 memory.max=160M

@@ -7,7 +7,7 @@
 # they were ("max"),
 # logged as a release with why "protected", and nothing is killed.
 . /lib/mt/lib.sh
-mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+mt_daemon_require
 pol=/tmp/policies
 mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json

@@ -7,7 +7,7 @@
 # swapped-out batch container over the RAM-only one, never the
 # high-priority one, and the kernel's OOM killer never acts.
 . /lib/mt/lib.sh
-mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+mt_daemon_require
 pol=/tmp/policies
 mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json

@@ -7,7 +7,7 @@
 # once (no re-creation of the cgroup needed), one that changes it replaces
 # it. SIGTERM while a group is throttled restores its memory.high before exit.
 . /lib/mt/lib.sh
-mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+mt_daemon_require
 cm=/tmp/cm
 mkdir -p $cm/..v1
 echo '{"precedence": 0, "match": {}, "protected": true}' > $cm/..v1/rest.json

@@ -10,7 +10,7 @@
 #     held forever, even after SIGTERM).
 #  3. Held again, a reload protects it: released at once.
 . /lib/mt/lib.sh
-mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+mt_daemon_require
 pol=/tmp/policies run=/tmp/mtrun
 mkdir -p $pol $run
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json

@@ -9,7 +9,7 @@
 # the node is kept out of the kernel's OOM killer.
 . /lib/mt/lib.sh
 . /lib/mt/k8s.sh
-mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+mt_daemon_require
 
 pol=/tmp/policies
 mkdir -p $pol

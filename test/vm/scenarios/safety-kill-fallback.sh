@@ -8,7 +8,7 @@
 # mid-kill outlived the thaw) and the group is left thawed. (All in one
 # cgroup: a protected sub-cgroup would make it no candidate at all.)
 . /lib/mt/lib.sh
-mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+mt_daemon_require
 pol=/tmp/policies
 mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
