@@ -22,6 +22,21 @@
  * third one near the bound. */
 #define MT_USAGE_WINDOW_MIN_US 100000
 
+/* What memory.current + memory.swap.current of a group that allocates
+ * nothing moves by, measured under zram pressure in the guest (2 vCPUs,
+ * test/bench/growth-noise.sh, doc/control-law.md "The sampler"): the
+ * per-CPU charge stock (64 pages a CPU, counted in memory.current), freed
+ * swap slots waiting in a CPU's return cache (64 a CPU, still counted in
+ * memory.swap.current after the page came back), the group's own file
+ * pages reclaimed and faulted back. A steady group read up to
+ * MEASURED_KIB KiB/s over a second, a new candidate's 100 ms span as much
+ * as ten times that; a slope counts as growth only when the figure moved by
+ * at least MT_USAGE_NOISE_BYTES over its span and at least
+ * MT_USAGE_NOISE_BPS: 2x what a steady group showed, half of what a
+ * 2 MiB/s leak adds in the window. */
+#define MT_USAGE_NOISE_BYTES (UINT64_C(1) << 20)
+#define MT_USAGE_NOISE_BPS (INT64_C(1) << 20)
+
 struct mt_usage_sample {
 	uint64_t t_us;
 	uint64_t bytes;
@@ -46,6 +61,11 @@ int mt_usage_window_add(struct mt_usage_window *w, uint64_t t_us, uint64_t bytes
  * it). Returns false (and *ret_rate 0) when no pair spans
  * MT_USAGE_WINDOW_MIN_US: growth not known. */
 bool mt_usage_window_slope(const struct mt_usage_window *w, int64_t *ret_rate);
+
+/* The slope as growth: 0 unless the figure moved by MT_USAGE_NOISE_BYTES
+ * over the slope's span and the rate is MT_USAGE_NOISE_BPS or more either
+ * way; false (and 0) when not known, as mt_usage_window_slope(). */
+bool mt_usage_window_growth(const struct mt_usage_window *w, int64_t *ret_rate);
 
 /* The newest sample; false when empty. */
 bool mt_usage_window_last(const struct mt_usage_window *w, struct mt_usage_sample *ret);

@@ -4,12 +4,6 @@
 
 #include "cgroup_value.h"
 
-/* memory.current + swap.current of a group that allocates nothing still
- * moves: per-CPU charge stock (64 pages per CPU), page cache coming and
- * going, swap-in after reclaim. Below 256 KiB/s a group counts as not
- * growing, so a steady group is never throttled for noise. */
-#define GROWTH_NOISE_BPS (256 * 1024)
-
 int sampler_sample(struct cg *c, uint64_t now_us)
 {
 	if (c->current_fd < 0)
@@ -47,8 +41,5 @@ unsigned sampler_run(struct daemon *d, uint64_t now)
 
 bool sampler_growth(const struct cg *c, int64_t *ret_rate)
 {
-	bool known = mt_usage_window_slope(&c->usage, ret_rate);
-	if (*ret_rate < GROWTH_NOISE_BPS && *ret_rate > -GROWTH_NOISE_BPS)
-		*ret_rate = 0;
-	return known;
+	return mt_usage_window_growth(&c->usage, ret_rate);
 }
