@@ -25,15 +25,17 @@
 /* What memory.current + memory.swap.current of a group that allocates
  * nothing moves by, measured under zram pressure in the guest (2 vCPUs,
  * test/bench/growth-noise.sh, doc/control-law.md "The sampler"): the
- * per-CPU charge stock (64 pages a CPU, counted in memory.current), freed
- * swap slots waiting in a CPU's return cache (64 a CPU, still counted in
- * memory.swap.current after the page came back), the group's own file
- * pages reclaimed and faulted back. A steady group read up to
- * MEASURED_KIB KiB/s over a second, a new candidate's 100 ms span as much
- * as ten times that; a slope counts as growth only when the figure moved by
- * at least MT_USAGE_NOISE_BYTES over its span and at least
- * MT_USAGE_NOISE_BPS: 2x what a steady group showed, half of what a
- * 2 MiB/s leak adds in the window. */
+ * per-CPU charge stock (up to 64 pages a CPU, counted in memory.current),
+ * freed swap slots waiting in a CPU's return cache (up to 64 a CPU, still
+ * in memory.swap.current after the page came back), the group's own file
+ * pages reclaimed and faulted back; swapcached stayed at 4-16 KiB (zram
+ * swaps in around the swap cache), so subtracting it changes nothing. A
+ * steady group read 301-727 KiB/s at worst over a second (the sweep's held
+ * one 280), a new candidate's first 100 ms span up to ten times that; so a
+ * slope counts as growth only when the figure moved by at least
+ * MT_USAGE_NOISE_BYTES over its span and at MT_USAGE_NOISE_BPS or more:
+ * above every steady figure, below what a 2 MiB/s leak adds under the same
+ * churn (1.3 MiB/s or more). A 1 MiB/s leak reads 0 about half the time. */
 #define MT_USAGE_NOISE_BYTES (UINT64_C(1) << 20)
 #define MT_USAGE_NOISE_BPS (INT64_C(1) << 20)
 

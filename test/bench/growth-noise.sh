@@ -11,6 +11,10 @@
 #   leak     leaks at mt.rate MiB/s (default 10) up to mt.leak_mib (200) and
 #            holds it, pushing the others into zram (RAM ~470 MiB: the node
 #            stays short, but within RAM + zram)
+# With mt.reclaim_mib=N (default 0) a background loop writes N M to
+# reread's memory.reclaim every second, so its pages go to zram and its
+# loop faults them back (the churn the node's reclaim makes under a leak
+# at the fill rate, reproduced at a pace the shell sampler resolves).
 # Every mt.every_ms (100) for mt.secs (90) seconds one S line per group:
 #   S t_ms group current swap.current anon file swapcached shmem
 #     workingset_refault_anon workingset_refault_file pgmajfault high
@@ -19,7 +23,7 @@
 # lines go on, and the high counter says whether they still push.
 . /lib/mt/lib.sh
 REREAD=$(mt_param reread 8) SLOW=$(mt_param slow 1) RATE=$(mt_param rate 10) LEAK=$(mt_param leak_mib 200)
-EVERY=$(mt_param every_ms 100) SECS=$(mt_param secs 90) HOLD_S=$(mt_param hold_s 20)
+RECLAIM=$(mt_param reclaim_mib 0) EVERY=$(mt_param every_ms 100) SECS=$(mt_param secs 90) HOLD_S=$(mt_param hold_s 20)
 mt_cg_make work
 for g in steady reread slow leak; do mt_cg_make work/$g; done
 mt_cg_run work/steady memhog --anon 128M --half-random --heartbeat /tmp/hb.steady
@@ -27,6 +31,10 @@ mt_cg_run work/reread memhog --anon 96M --half-random --reread "$REREAD"
 sleep 5
 mt_cg_run work/slow memhog --anon inf --half-random --rate "$SLOW"
 mt_cg_run work/leak memhog --anon "${LEAK}M" --half-random --rate "$RATE"
+if [ "$RECLAIM" -gt 0 ]; then
+	(while :; do echo "${RECLAIM}M" > $CG/work/reread/memory.reclaim 2>/dev/null; sleep 1; done) &
+	reclaim_pid=$!
+fi
 
 sample() {
 	read -r up _ < /proc/uptime
@@ -61,6 +69,7 @@ for g in steady reread; do
 	echo "HOLD $(mt_now_ms) $g memory.high=$c"
 done
 run_for "$HOLD_S"
+[ -n "${reclaim_pid:-}" ] && kill $reclaim_pid
 mt_log "meminfo: $(grep -E '^(MemAvailable|SwapTotal|SwapFree|SwapCached):' /proc/meminfo | tr -s ' ' | tr '\n' ' ')"
 mt_log "zram: $(cat /sys/block/zram0/mm_stat 2>/dev/null)"
 mt_check_eq "oom kills of the node" "$(mt_kernel_oom_kills)" "$(dmesg | grep -c 'oom-kill:.*task_memcg=/work/leak')"
