@@ -7,7 +7,7 @@
 # a loop (memhog --reread) while a background loop pushes 16 MiB of them a
 # second into zram through its memory.reclaim, so its pages go out and are
 # faulted back all through the episode. work/leaky leaks compressible pages
-# at 40 MiB/s without end. Asserted: the leaker is held and then killed,
+# at 10 MiB/s without end. Asserted: the leaker is held and then killed,
 # and it is the only one killed; valuable is never held (no throttle of it
 # in the log, memory.high max throughout), is alive at the end and did
 # fault pages back in (its workingset_refault_anon rose); no kernel OOM
@@ -30,7 +30,7 @@ churn=$!
 # the churn alone, before the leak: valuable must not be held for it
 sleep 10
 mt_log "valuable before the leak: current=$(mt_cg_get work/valuable memory.current) swap=$(mt_cg_get work/valuable memory.swap.current)"
-mt_cg_run work/leaky memhog --name cheap --half-random --anon inf --rate 40 --every 32 > $S/leaky
+mt_cg_run work/leaky memhog --name cheap --half-random --anon inf --rate 10 --every 32 > $S/leaky
 leaky=$MT_PID
 mt_daemon_wait_log "the leaker held" 120 '"event":"throttle","cgroup":"work/leaky"'
 mt_daemon_wait_log "the leaker killed" 180 '"event":"kill","cgroup":"work/leaky"'
