@@ -336,8 +336,9 @@ bool mt_lc_node_danger(const struct mt_node *n);
 /* Whether a held group is pushing against its hold now (see
  * MT_LC_PUSH_GAP_MS): it is not calm then. */
 bool mt_lc_pushing(const struct mt_lc_group *g, uint64_t now_ms);
-/* TICK: whether the step will look at the group's memory.pressure. */
-bool mt_lc_wants_psi(const struct mt_lc_group *g, const struct mt_policy *p, bool danger, uint64_t now_ms);
+/* TICK: whether the step will look at the group's memory.pressure (near
+ * the bound or not: a hold ends there too). */
+bool mt_lc_wants_psi(const struct mt_lc_group *g, const struct mt_policy *p, uint64_t now_ms);
 /* Whether TICK or SHUTDOWN has anything to do with the group. */
 bool mt_lc_active(const struct mt_lc_group *g);
 /* The usage a policy's throttle floor and step resolve against: the usage

@@ -38,9 +38,8 @@ bool mt_lc_pushing(const struct mt_lc_group *g, uint64_t now_ms)
 	return g->held && g->push_streak && now_ms - g->push_last_ms <= MT_LC_PUSH_GAP_MS;
 }
 
-bool mt_lc_wants_psi(const struct mt_lc_group *g, const struct mt_policy *p, bool danger, uint64_t now_ms)
+bool mt_lc_wants_psi(const struct mt_lc_group *g, const struct mt_policy *p, uint64_t now_ms)
 {
-	(void)danger; /* a hold ends near the bound too */
 	return g->held && !mt_lc_pushing(g, now_ms) && !mt_lc_pressure_beyond(g, p, now_ms);
 }
 

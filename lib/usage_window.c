@@ -32,9 +32,11 @@ int mt_usage_window_add(struct mt_usage_window *w, uint64_t t_us, uint64_t bytes
 	return 0;
 }
 
-bool mt_usage_window_slope(const struct mt_usage_window *w, int64_t *ret_rate)
+/* The pair the slope spans (see mt_usage_window_slope); false when none
+ * spans MT_USAGE_WINDOW_MIN_US. */
+static bool slope_pair(const struct mt_usage_window *w, const struct mt_usage_sample **ret_new,
+		       const struct mt_usage_sample **ret_old)
 {
-	*ret_rate = 0;
 	if (w->n < 2)
 		return false;
 	const struct mt_usage_sample *new = nth(w, 0), *old = NULL;
@@ -47,12 +49,39 @@ bool mt_usage_window_slope(const struct mt_usage_window *w, int64_t *ret_rate)
 		if (span > MT_USAGE_WINDOW_US)
 			break; /* the one just outside: the nearest that spans enough */
 	}
-	uint64_t span = new->t_us - old->t_us;
-	if (span < MT_USAGE_WINDOW_MIN_US)
+	if (new->t_us - old->t_us < MT_USAGE_WINDOW_MIN_US)
 		return false;
-	/* |delta| <= 2^64, span >= 1e5 us: the quotient fits in 64 bits */
-	double rate = ((double)new->bytes - (double)old->bytes) * 1e6 / (double)span;
-	*ret_rate = (int64_t)rate;
+	*ret_new = new;
+	*ret_old = old;
+	return true;
+}
+
+/* |delta| <= 2^64, span >= 1e5 us: the quotient fits in 64 bits */
+static int64_t rate_of(const struct mt_usage_sample *new, const struct mt_usage_sample *old)
+{
+	return (int64_t)(((double)new->bytes - (double)old->bytes) * 1e6 / (double)(new->t_us - old->t_us));
+}
+
+bool mt_usage_window_slope(const struct mt_usage_window *w, int64_t *ret_rate)
+{
+	const struct mt_usage_sample *new, *old;
+	*ret_rate = 0;
+	if (!slope_pair(w, &new, &old))
+		return false;
+	*ret_rate = rate_of(new, old);
+	return true;
+}
+
+bool mt_usage_window_growth(const struct mt_usage_window *w, int64_t *ret_rate)
+{
+	const struct mt_usage_sample *new, *old;
+	*ret_rate = 0;
+	if (!slope_pair(w, &new, &old))
+		return false;
+	uint64_t moved = new->bytes > old->bytes ? new->bytes - old->bytes : old->bytes - new->bytes;
+	int64_t rate = rate_of(new, old);
+	if (moved >= MT_USAGE_NOISE_BYTES && (rate >= MT_USAGE_NOISE_BPS || rate <= -MT_USAGE_NOISE_BPS))
+		*ret_rate = rate;
 	return true;
 }
 

@@ -22,6 +22,23 @@
  * third one near the bound. */
 #define MT_USAGE_WINDOW_MIN_US 100000
 
+/* What memory.current + memory.swap.current of a group that allocates
+ * nothing moves by, measured under zram pressure in the guest (2 vCPUs,
+ * test/bench/growth-noise.sh, doc/control-law.md "The sampler"): the
+ * per-CPU charge stock (up to 64 pages a CPU, counted in memory.current),
+ * freed swap slots waiting in a CPU's return cache (up to 64 a CPU, still
+ * in memory.swap.current after the page came back), the group's own file
+ * pages reclaimed and faulted back; swapcached stayed at 4-16 KiB (zram
+ * swaps in around the swap cache), so subtracting it changes nothing. A
+ * steady group read 301-727 KiB/s at worst over a second (the sweep's held
+ * one 280), a new candidate's first 100 ms span up to ten times that; so a
+ * slope counts as growth only when the figure moved by at least
+ * MT_USAGE_NOISE_BYTES over its span and at MT_USAGE_NOISE_BPS or more:
+ * above every steady figure, below what a 2 MiB/s leak adds under the same
+ * churn (1.3 MiB/s or more). A 1 MiB/s leak reads 0 about half the time. */
+#define MT_USAGE_NOISE_BYTES (UINT64_C(1) << 20)
+#define MT_USAGE_NOISE_BPS (INT64_C(1) << 20)
+
 struct mt_usage_sample {
 	uint64_t t_us;
 	uint64_t bytes;
@@ -46,6 +63,11 @@ int mt_usage_window_add(struct mt_usage_window *w, uint64_t t_us, uint64_t bytes
  * it). Returns false (and *ret_rate 0) when no pair spans
  * MT_USAGE_WINDOW_MIN_US: growth not known. */
 bool mt_usage_window_slope(const struct mt_usage_window *w, int64_t *ret_rate);
+
+/* The slope as growth: 0 unless the figure moved by MT_USAGE_NOISE_BYTES
+ * over the slope's span and the rate is MT_USAGE_NOISE_BPS or more either
+ * way; false (and 0) when not known, as mt_usage_window_slope(). */
+bool mt_usage_window_growth(const struct mt_usage_window *w, int64_t *ret_rate);
 
 /* The newest sample; false when empty. */
 bool mt_usage_window_last(const struct mt_usage_window *w, struct mt_usage_sample *ret);

@@ -46,6 +46,7 @@ struct opts {
 	bool half_random;           /* each page: half pseudo-random, half zeros */
 	const char *name;           /* comm, for peers that match process names */
 	const char *heartbeat;      /* file the heartbeat thread keeps its figures in */
+	double reread;              /* MiB/s: while holding, read every anon page in turn */
 };
 
 /* The steps touched so far, for the heartbeat thread to read from: a fixed
@@ -79,6 +80,9 @@ static void usage(FILE *f)
 	      "  --name NAME       set the process name (comm), as peers match on it\n"
 	      "  --heartbeat FILE  keep 'max_gap_ms=G beats=N' (worst gap between 10 ms\n"
 	      "                    beats, each reading a held page) in FILE; SIGUSR1 resets\n"
+	      "  --reread MIBPS    while holding, read the anonymous pages in a loop at\n"
+	      "                    MIBPS (a steady working set that faults back what\n"
+	      "                    reclaim took; the hold then lasts forever)\n"
 	      "  --help\n", f);
 }
 
@@ -339,6 +343,26 @@ static void *heartbeat(void *arg)
 	return NULL;
 }
 
+/* One page read per step of 1/256 MiB, paced to o->reread MiB/s. */
+static void reread_forever(const struct opts *o)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned n = atomic_load(&nsteps);
+	double per_mib = 1.0 / o->reread, next = now_s();
+	if (n == 0)
+		for (;;)
+			pause();
+	for (;;)
+		for (unsigned i = 0; i < n; i++) {
+			for (uint64_t off = 0; off < STEP; off += (uint64_t)page)
+				(void)*(volatile char *)(steps[i] + off);
+			next += per_mib * (double)STEP / (double)MIB;
+			double wait = next - now_s();
+			if (wait > 0)
+				sleep_s(wait);
+		}
+}
+
 static int worker(const struct opts *o)
 {
 	struct progress p = { .start = now_s() };
@@ -387,6 +411,8 @@ static int worker(const struct opts *o)
 		}
 	}
 	report(&p, "holding");
+	if (o->reread > 0)
+		reread_forever(o);
 	if (o->hold < 0)
 		for (;;)
 			pause();
@@ -455,6 +481,7 @@ int main(int argc, char **argv)
 		{ "half-random", no_argument, NULL, 'Z' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "heartbeat", required_argument, NULL, 'b' },
+		{ "reread", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -480,6 +507,7 @@ int main(int argc, char **argv)
 		case 'Z': o.half_random = true; break;
 		case 'n': o.name = optarg; break;
 		case 'b': o.heartbeat = optarg; break;
+		case 'w': r = parse_seconds(optarg, &o.reread); if (r == 0 && o.reread <= 0) r = -EINVAL; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -491,7 +519,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "memhog: invalid value '%s' for --%s: want %s\n", optarg, name,
 				c == 'a' ? "a size like 64M or 'inf'" :
 				(c == 'F' || c == 's') ? "a size like 64M, 1G, 4096K" :
-				c == 'r' ? "a positive number" :
+				(c == 'r' || c == 'w') ? "a positive number" :
 				(c == 't' || c == 'H') ? "a non-negative number" :
 				"a positive integer");
 			return 2;

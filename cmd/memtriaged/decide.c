@@ -210,7 +210,7 @@ static int build_snapshot(struct daemon *d, struct mt_snapshot *s)
 /* --- gathering: the groups with a state, for a tick or shutdown --- */
 struct active_ctx {
 	struct daemon *d;
-	bool danger, tick;
+	bool tick;
 	int error;
 };
 
@@ -221,7 +221,7 @@ static int active_cb(struct cg *c, void *ud)
 		return 0;
 	struct mt_lc_member m = member_of(c);
 	struct mt_psi psi;
-	if (x->tick && mt_lc_wants_psi(&c->lc, c->policy, x->danger, now_ms()) &&
+	if (x->tick && mt_lc_wants_psi(&c->lc, c->policy, now_ms()) &&
 	    mt_psi_read_at(c->dir_fd, "memory.pressure", &psi) == 0) {
 		m.psi_valid = true;
 		m.psi_some_avg10 = psi.some.avg10 / 100.0;
@@ -340,10 +340,7 @@ static void step(struct daemon *d, struct mt_lc_event *ev)
 		in.snap_members = st.members;
 	} else if (ev->kind == MT_LC_EV_TICK || ev->kind == MT_LC_EV_SHUTDOWN) {
 		bool tick = ev->kind == MT_LC_EV_TICK;
-		struct active_ctx x = {
-			.d = d, .tick = tick,
-			.danger = tick && mt_lc_node_danger(&ev->tick.node),
-		};
+		struct active_ctx x = { .d = d, .tick = tick };
 		watch_for_each(d, active_cb, &x);
 		in.members = st.members;
 		in.n_members = st.n_members;

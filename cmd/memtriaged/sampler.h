@@ -25,6 +25,7 @@ int sampler_add(struct cg *c, uint64_t now_us, uint64_t current, uint64_t swap);
  * sampled. */
 unsigned sampler_run(struct daemon *d, uint64_t now_us);
 
-/* The candidate's recent growth in bytes/s (noise below GROWTH_NOISE_BPS
- * reads 0); false when not known (fewer than two samples spanning 100 ms). */
+/* The candidate's recent growth in bytes/s (what a steady group's figures
+ * move by reads 0: mt_usage_window_growth()); false when not known (fewer
+ * than two samples spanning 100 ms). */
 bool sampler_growth(const struct cg *c, int64_t *ret_rate);

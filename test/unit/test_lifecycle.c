@@ -164,7 +164,7 @@ static const char *run(struct world *w, const struct stepdef *sd)
 			e.tick.node.mem_available = 32 * GiB;
 		CHECK_INT(mt_node_compute(&e.tick.node), 0);
 		e.tick.eta_us = MT_GROWTH_NEVER;
-		m.psi_valid = mt_lc_wants_psi(&w->g, m.policy, mt_lc_node_danger(&e.tick.node), w->now);
+		m.psi_valid = mt_lc_wants_psi(&w->g, m.policy, w->now);
 		m.psi_some_avg10 = (double)sd->arg;
 		in.members = &m;
 		in.n_members = 1;

@@ -9,6 +9,7 @@
 #include "check.h"
 #include "select.h"
 #include "select_fixture.h"
+#include "usage_window.h"
 
 static const struct mt_select_opts heuristic = { .exact_max = 0, .node_budget = 0 };
 static const struct mt_select_opts tiny = { .exact_max = SIZE_MAX, .node_budget = 3 };
@@ -207,8 +208,60 @@ static void test_growth_guarantee(void)
 	CHECK(checked > 1000);
 }
 
+/* What the sampler would give after `t_ms` of 50 ms samples of a group
+ * at `base` bytes rising `rate` B/s, with a steady group's churn under zram
+ * pressure on top (560 KiB up over a second and back: the shape
+ * test/bench/growth-noise.sh measured) when `churn`. */
+static int64_t sampled_growth(uint64_t base, int64_t rate, bool churn, uint64_t t_ms, bool *known)
+{
+	struct mt_usage_window w;
+	int64_t r = 0;
+	mt_usage_window_reset(&w);
+	for (uint64_t t = 0; t <= t_ms; t += 50) {
+		uint64_t phase = t % 2000, lift = 0;
+		if (churn)
+			lift = 560 * 1024 * (phase <= 1000 ? phase : 2000 - phase) / 1000;
+		mt_usage_window_add(&w, t * 1000, (uint64_t)((int64_t)(base + lift) + rate * (int64_t)t / 1000));
+	}
+	*known = mt_usage_window_growth(&w, &r);
+	return r;
+}
+
+/* The sweep's zram boot (doc/comparison.md, "A non-grower held"): near the
+ * bound by level (the node's growth 0: every grower is held), a leaker at
+ * 10 MiB/s and a valuable container that allocates nothing while its pages
+ * go to zram and come back. Only the leaker is a throttle target. */
+static void test_steady_churn_not_held(void)
+{
+	struct mt_snapshot s = { 0 };
+	struct mt_decision d;
+	fx_node(&s.node, 0, 0);
+	s.node.mem_available = s.node.ram_reserve + 1 * GiB; /* headroom 1 GiB <= the reserve */
+	struct mt_candidate *c = fx_add(&s, "work/valuable", 500, 144 * MiB, 80 * MiB);
+	/* 1 s in: the top of the churn's climb, 560 KiB/s over the window */
+	c->growth_rate = sampled_growth(224 * MiB, 0, true, 1000, &c->growth_known);
+	CHECK(c->growth_known);
+	CHECK(c->growth_rate == 0);
+	c = fx_add(&s, "work/leaky", 500, 200 * MiB, 20 * MiB);
+	c->growth_rate = sampled_growth(220 * MiB, 10 * (int64_t)MiB, true, 1000, &c->growth_known);
+	CHECK(c->growth_known && c->growth_rate >= 9 * (int64_t)MiB);
+	c = fx_add(&s, "work/cheap1", 500, 32 * MiB, 0);
+	c->growth_rate = sampled_growth(32 * MiB, 0, false, 1000, &c->growth_known);
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK(d.throttle_due);
+	CHECK_INT(d.action, MT_ACTION_THROTTLE);
+	CHECK_INT(d.n_chosen, 1);
+	CHECK(chose(&s, &d, "work/leaky"));
+	CHECK(!chose(&s, &d, "work/valuable"));
+	CHECK(d.explain[0].inelig & MT_INELIG_NOT_GROWING);
+	mt_decision_free(&d);
+	mt_snapshot_free(&s);
+}
+
 int main(void)
 {
+	test_steady_churn_not_held();
 	test_growing_deficit();
 	test_projection_sources();
 	test_unknown_growth_rank();

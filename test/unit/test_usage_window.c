@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 
 #include "cadence.h"
 #include "check.h"
@@ -94,6 +96,81 @@ static void test_ring_wraps(void)
 	CHECK(r == (int64_t)(100 * MIB));
 }
 
+#define KIB (UINT64_C(1) << 10)
+#define OLD_NOISE_BPS (256 * 1024) /* the cut before growth-noise.sh's figures */
+
+/* A group that allocates nothing, under zram pressure (the shape
+ * test/bench/growth-noise.sh measured: up to 467-553 KiB/s over a second):
+ * its figure climbs 560 KiB in a second (charge stock refilled, swap slots
+ * waiting in the CPUs' return caches, its file pages faulted back), then
+ * falls back as reclaim takes them, sampled every 50 ms. */
+static uint64_t steady_at(uint64_t t_us)
+{
+	uint64_t phase = t_us % (2000 * MS), up = 560 * KIB;
+	uint64_t lift = phase <= 1000 * MS ? up * phase / (1000 * MS) : up * (2000 * MS - phase) / (1000 * MS);
+	return 144 * MIB + lift;
+}
+
+static void test_growth_not_noise(void)
+{
+	struct mt_usage_window w;
+	int64_t r;
+	mt_usage_window_reset(&w);
+	/* 4 s of a steady group, looked at after each sample: the plain slope
+	 * crosses the old 256 KiB/s cut on the climbs, the growth never moves */
+	bool old_counted = false;
+	for (uint64_t t = 0; t <= 4000 * MS; t += 50 * MS) {
+		mt_usage_window_add(&w, t, steady_at(t));
+		int64_t slope;
+		bool known = mt_usage_window_slope(&w, &slope);
+		old_counted = old_counted || (known && (slope >= OLD_NOISE_BPS || slope <= -OLD_NOISE_BPS));
+		CHECK(mt_usage_window_growth(&w, &r) == known);
+		if (r != 0)
+			fprintf(stderr, "steady at %" PRIu64 " ms: growth %" PRId64 "\n", t / MS, r);
+		CHECK(r == 0);
+	}
+	CHECK(old_counted);
+	/* a new candidate: 100 ms after its first sample a 256 KiB charge-stock
+	 * step is 2.5 MiB/s, but moved under 1 MiB: not growth, though known */
+	mt_usage_window_reset(&w);
+	mt_usage_window_add(&w, 0, 50 * MIB);
+	mt_usage_window_add(&w, 50 * MS, 50 * MIB + 256 * KIB);
+	mt_usage_window_add(&w, 100 * MS, 50 * MIB + 256 * KIB);
+	CHECK(mt_usage_window_slope(&w, &r) && r == (int64_t)(2560 * KIB));
+	CHECK(mt_usage_window_growth(&w, &r) && r == 0);
+	/* not known stays not known */
+	mt_usage_window_reset(&w);
+	mt_usage_window_add(&w, 0, 0);
+	mt_usage_window_add(&w, 50 * MS, 8 * MIB);
+	r = 1;
+	CHECK(!mt_usage_window_growth(&w, &r) && r == 0);
+}
+
+/* A slow leak on top of the same churn still reads as growth: at 2 MiB/s
+ * (the slowest the law has to see: doc/control-law.md) and 10 MiB/s, and
+ * a group that frees 2 MiB/s reads as shrinking. */
+static void test_growth_slow_leak(void)
+{
+	static const int64_t rates[] = { 2, 10, -2 };
+	for (unsigned k = 0; k < 3; k++) {
+		struct mt_usage_window w;
+		int64_t r, rate = rates[k] * (int64_t)MIB;
+		mt_usage_window_reset(&w);
+		for (uint64_t t = 0; t <= 4000 * MS; t += 50 * MS) {
+			int64_t b = (int64_t)steady_at(t) + rate * (int64_t)t / 1000000;
+			mt_usage_window_add(&w, t, (uint64_t)b);
+			if (t < 1000 * MS)
+				continue;
+			CHECK(mt_usage_window_growth(&w, &r));
+			/* the churn's 560 KiB/s either way at most */
+			if (r < rate - (int64_t)(600 * KIB) || r > rate + (int64_t)(600 * KIB))
+				fprintf(stderr, "leak %" PRId64 " MiB/s at %" PRIu64 " ms: growth %" PRId64 "\n",
+					rates[k], t / MS, r);
+			CHECK(r >= rate - (int64_t)(600 * KIB) && r <= rate + (int64_t)(600 * KIB));
+		}
+	}
+}
+
 static struct mt_node node(uint64_t total, uint64_t avail, uint64_t ram_reserve)
 {
 	struct mt_node n = { .mem_total = total, .mem_available = avail, .ram_reserve = ram_reserve };
@@ -172,6 +249,8 @@ int main(void)
 	test_window_follows_recent();
 	test_sparse_samples();
 	test_ring_wraps();
+	test_growth_not_noise();
+	test_growth_slow_leak();
 	test_cadence();
 	return mt_check_status();
 }
