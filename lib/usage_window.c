@@ -29,6 +29,13 @@ int mt_usage_window_add(struct mt_usage_window *w, uint64_t t_us, uint64_t bytes
 	w->s[w->head] = (struct mt_usage_sample){ .t_us = t_us, .bytes = bytes };
 	if (w->n < MT_USAGE_WINDOW_SAMPLES)
 		w->n++;
+	if (w->slow_n == 0 || t_us - w->slow[w->slow_head].t_us >= MT_USAGE_SLOW_EVERY_US) {
+		if (w->slow_n > 0)
+			w->slow_head = (w->slow_head + 1) % MT_USAGE_SLOW_SAMPLES;
+		w->slow[w->slow_head] = w->s[w->head];
+		if (w->slow_n < MT_USAGE_SLOW_SAMPLES)
+			w->slow_n++;
+	}
 	return 0;
 }
 
@@ -72,6 +79,30 @@ bool mt_usage_window_slope(const struct mt_usage_window *w, int64_t *ret_rate)
 	return true;
 }
 
+/* The i-th newest of the slow ring, i < w->slow_n. */
+static const struct mt_usage_sample *slow_nth(const struct mt_usage_window *w, unsigned i)
+{
+	return &w->slow[(w->slow_head + MT_USAGE_SLOW_SAMPLES - i) % MT_USAGE_SLOW_SAMPLES];
+}
+
+/* The slow ring's trend from its oldest sample through its middle one to
+ * the newest sample of all; 0 unless both halves moved by
+ * MT_USAGE_NOISE_BYTES the same way over MT_USAGE_SLOW_MIN_US. */
+static int64_t slow_trend(const struct mt_usage_window *w)
+{
+	if (w->slow_n < 3 || w->n == 0)
+		return 0;
+	const struct mt_usage_sample *new = nth(w, 0), *old = slow_nth(w, w->slow_n - 1),
+				     *mid = slow_nth(w, (w->slow_n - 1) / 2);
+	if (new->t_us - old->t_us < MT_USAGE_SLOW_MIN_US)
+		return 0;
+	int64_t first = (int64_t)mid->bytes - (int64_t)old->bytes, second = (int64_t)new->bytes - (int64_t)mid->bytes;
+	const int64_t cut = (int64_t)MT_USAGE_NOISE_BYTES;
+	if ((first >= cut && second >= cut) || (first <= -cut && second <= -cut))
+		return rate_of(new, old);
+	return 0;
+}
+
 bool mt_usage_window_growth(const struct mt_usage_window *w, int64_t *ret_rate)
 {
 	const struct mt_usage_sample *new, *old;
@@ -82,6 +113,8 @@ bool mt_usage_window_growth(const struct mt_usage_window *w, int64_t *ret_rate)
 	int64_t rate = rate_of(new, old);
 	if (moved >= MT_USAGE_NOISE_BYTES && (rate >= MT_USAGE_NOISE_BPS || rate <= -MT_USAGE_NOISE_BPS))
 		*ret_rate = rate;
+	else
+		*ret_rate = slow_trend(w);
 	return true;
 }
 

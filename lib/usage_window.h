@@ -39,6 +39,21 @@
 #define MT_USAGE_NOISE_BYTES (UINT64_C(1) << 20)
 #define MT_USAGE_NOISE_BPS (INT64_C(1) << 20)
 
+/* A leak slower than the noise cut (a leak at any speed must be seen
+ * before its deficit: a slow one's deficit is a coin toss between equal
+ * costs otherwise) shows over a minute: one sample in every
+ * MT_USAGE_SLOW_EVERY_US is kept in a second ring of MT_USAGE_SLOW_SAMPLES
+ * (64 s at 8 s apart). The noise is bounded in size, not rate, so over a
+ * long span a small move is a trend: growth counts when each half of the
+ * span, at least MT_USAGE_SLOW_MIN_US in all, moved by
+ * MT_USAGE_NOISE_BYTES in the same direction -- a sustained trend, not one
+ * step (a start-up allocation a minute ago moves one half only). It sees
+ * a leak of 2 x 1 MiB per 64 s (32 KiB/s) within a minute, of 128 KiB/s
+ * within 16 s. */
+#define MT_USAGE_SLOW_SAMPLES 8
+#define MT_USAGE_SLOW_EVERY_US 8000000
+#define MT_USAGE_SLOW_MIN_US 16000000
+
 struct mt_usage_sample {
 	uint64_t t_us;
 	uint64_t bytes;
@@ -48,6 +63,8 @@ struct mt_usage_window {
 	struct mt_usage_sample s[MT_USAGE_WINDOW_SAMPLES];
 	unsigned head;   /* index of the newest sample */
 	unsigned n;      /* samples held, <= MT_USAGE_WINDOW_SAMPLES */
+	struct mt_usage_sample slow[MT_USAGE_SLOW_SAMPLES];
+	unsigned slow_head, slow_n;
 };
 
 /* Empties the window (a new candidate, or its history lost). */
@@ -66,7 +83,8 @@ bool mt_usage_window_slope(const struct mt_usage_window *w, int64_t *ret_rate);
 
 /* The slope as growth: 0 unless the figure moved by MT_USAGE_NOISE_BYTES
  * over the slope's span and the rate is MT_USAGE_NOISE_BPS or more either
- * way; false (and 0) when not known, as mt_usage_window_slope(). */
+ * way; else the slow ring's trend when there is one (above); false (and
+ * 0) when not known, as mt_usage_window_slope(). */
 bool mt_usage_window_growth(const struct mt_usage_window *w, int64_t *ret_rate);
 
 /* The newest sample; false when empty. */

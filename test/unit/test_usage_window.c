@@ -171,6 +171,52 @@ static void test_growth_slow_leak(void)
 	}
 }
 
+/* Slower than the cut: at the sampler's far pace (1 s), a 64 KiB/s leak
+ * on top of the churn reads as its rate once the slow ring spans enough;
+ * a steady group, and one that stepped up once (a start-up allocation),
+ * never read as growing; a slow shrink reads as shrinking. */
+static void test_growth_below_cut(void)
+{
+	static const int64_t kibps[] = { 64, 0, -128 };
+	for (unsigned k = 0; k < 3; k++) {
+		struct mt_usage_window w;
+		int64_t r, rate = kibps[k] * (int64_t)KIB;
+		bool seen = false;
+		mt_usage_window_reset(&w);
+		for (uint64_t t = 0; t <= 120000 * MS; t += 1000 * MS) {
+			int64_t b = (int64_t)steady_at(t) + rate * (int64_t)(t / MS) / 1000;
+			mt_usage_window_add(&w, t, (uint64_t)b);
+			CHECK(!(t >= 1000 * MS) || mt_usage_window_growth(&w, &r));
+			if (t < 1000 * MS)
+				continue;
+			if (rate == 0)
+				CHECK(r == 0);
+			else if (r != 0) {
+				seen = true;
+				CHECK(r > rate - (int64_t)(32 * KIB) && r < rate + (int64_t)(32 * KIB));
+			}
+			/* by a minute in, the trend is seen */
+			if (t >= 60000 * MS && rate != 0)
+				CHECK(r != 0);
+		}
+		CHECK(seen == (rate != 0));
+	}
+	/* a 40 MiB step at 10 s, then steady: growth while the step is inside
+	 * the fast window, never after it from the slow ring */
+	struct mt_usage_window w;
+	int64_t r;
+	mt_usage_window_reset(&w);
+	for (uint64_t t = 0; t <= 120000 * MS; t += 1000 * MS) {
+		mt_usage_window_add(&w, t, steady_at(t) + (t >= 10000 * MS ? 40 * MIB : 0));
+		CHECK(!(t >= 1000 * MS) || mt_usage_window_growth(&w, &r));
+		if (t >= 12000 * MS) {
+			if (r != 0)
+				fprintf(stderr, "step at %" PRIu64 " ms: growth %" PRId64 "\n", t / MS, r);
+			CHECK(r == 0);
+		}
+	}
+}
+
 static struct mt_node node(uint64_t total, uint64_t avail, uint64_t ram_reserve)
 {
 	struct mt_node n = { .mem_total = total, .mem_available = avail, .ram_reserve = ram_reserve };
@@ -251,6 +297,7 @@ int main(void)
 	test_ring_wraps();
 	test_growth_not_noise();
 	test_growth_slow_leak();
+	test_growth_below_cut();
 	test_cadence();
 	return mt_check_status();
 }
