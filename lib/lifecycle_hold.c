@@ -70,6 +70,8 @@ void mt__lc_hold(struct mt__lc_step *s, const struct mt_lc_member *m, const stru
 	if (!g->held) {
 		g->saved_high = c->mem.high;
 		g->base = c->mem.current + c->mem.swap_current;
+		g->base_level = to;
+		g->base_swap = c->mem.swap_current;
 		g->held = true;
 		g->push_streak = false; /* a new episode */
 	}

@@ -628,8 +628,15 @@ static void test_item_details(void)
 	CHECK_U64(w.g.saved_high, MT_UNLIMITED);
 	CHECK_U64(w.g.base, 1 * GiB);
 	CHECK_U64(mt_lc_throttle_usage(&w.g, 5), 1 * GiB);
+	/* the hold's start, for the selection's pool rule (zram) */
+	uint64_t lv = 1, sw = 1;
+	CHECK(mt_lc_hold_start(&w.g, &lv, &sw));
+	CHECK_U64(lv, 1 * GiB);
+	CHECK_U64(sw, 0);
 	run(&w, SD(E_WRITTEN, 0, 0));
 	run(&w, SD(E_RELEASE, 0, 0));
+	CHECK(!mt_lc_hold_start(&w.g, &lv, &sw));
+	CHECK_U64(lv, 0);
 	CHECK_INT(w.out.items[0].kind, MT_LC_RESTORE);
 	CHECK_U64(w.out.items[0].restore.saved_high, MT_UNLIMITED);
 	CHECK_INT(w.reply, 0);
