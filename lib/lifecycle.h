@@ -66,6 +66,14 @@
  * policy throttle.interval_ms, which the parser keeps >= 100 ms. */
 #define MT_LC_THROTTLE_DECISION_MS 500
 
+/* The near-bound decision's pace while a held group pays for its zram pool
+ * (lib/select.c, the pool rule): the pool it takes between two decisions is
+ * RAM the node lends it. Measured in the guest (bench zram slice, 150
+ * MiB/s, compressible pages): a held leaker swaps ~50 MiB/s at r ~ 1.75,
+ * ~30 MiB/s of pool; 250 ms lends <= ~8 MiB, a third of the guest's 24 MiB
+ * RAM reserve. */
+#define MT_LC_POOL_DECISION_MS 250
+
 /* Pushing against a hold: the held group's memory.events `high` count
  * rose. A task over memory.high is reclaimed and then made to sleep on
  * its return to user space, at most 2 s per return (the kernel's

@@ -279,16 +279,19 @@ static uint64_t pool_paid(const struct mt_node *n, const struct mt_candidate *c)
  * only stalls it, and the lifecycle's push limit ends the hold. (Holding it
  * at its usage again each time would ratchet the hold down by reclaim's
  * overshoot, a squeeze nobody decided.) Never below the policy's floor. */
-static uint64_t throttle_value(const struct mt_node *n, const struct mt_candidate *c, bool tighten)
+static uint64_t throttle_value(const struct mt_node *n, const struct mt_candidate *c, bool tighten, bool *paid)
 {
 	const struct mt_candidate_mem *m = &c->mem;
 	uint64_t v = m->current;
+	*paid = false;
 	if (m->high != MT_UNLIMITED && m->high < add_sat(m->current, max64(c->throttle_step, 1))) {
 		v = m->high;
-		if (tighten && n->zram_swap_total > 0)
-			v = c->held ? min64(v, pool_paid(n, c)) : v;
-		else if (tighten)
+		if (tighten && n->zram_swap_total > 0 && c->held) {
+			v = min64(v, pool_paid(n, c));
+			*paid = true;
+		} else if (tighten && n->zram_swap_total == 0) {
 			v = sub0(v, c->throttle_step);
+		}
 	}
 	return max64(v, c->throttle_floor);
 }
@@ -333,7 +336,7 @@ static int decide_throttle(const struct mt_snapshot *s, struct mt_decision *d)
 		struct mt_explain *e = &d->explain[i];
 		e->inelig = c->throttle_inelig;
 		if (!e->inelig) {
-			e->throttle_to = throttle_value(node, c, tighten);
+			e->throttle_to = throttle_value(node, c, tighten, &e->pool_paid);
 			if (e->throttle_to >= min64(c->mem.high, c->mem.max))
 				e->inelig = MT_INELIG_ALREADY_HELD;
 		}
