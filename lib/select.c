@@ -259,6 +259,12 @@ bool mt_select_may_tighten(const struct mt_node *n)
  * their swap peaked at 30-49 MiB). All of its swap is counted as zram's
  * when the node has zram (a disk share, if any, is then charged too: a
  * tighter hold, never a looser one). */
+/* Less than this owed is not paid yet: each payment is a memory.high
+ * write and a kept decision record, and the pool rule runs every 250 ms
+ * (MT_LC_POOL_DECISION_MS); 1 MiB is ~30 ms of the guest's held leaker's
+ * pool growth (~30 MiB/s), and ~4 % of its smallest RAM reserve. */
+#define POOL_PAY_MIN (UINT64_C(1) << 20)
+
 static uint64_t pool_paid(const struct mt_node *n, const struct mt_candidate *c)
 {
 	uint64_t grown = sub0(c->mem.swap_current, c->hold_swap);
@@ -287,7 +293,9 @@ static uint64_t throttle_value(const struct mt_node *n, const struct mt_candidat
 	if (m->high != MT_UNLIMITED && m->high < add_sat(m->current, max64(c->throttle_step, 1))) {
 		v = m->high;
 		if (tighten && n->zram_swap_total > 0 && c->held) {
-			v = min64(v, pool_paid(n, c));
+			uint64_t to = pool_paid(n, c);
+			if (to + POOL_PAY_MIN <= v)
+				v = to;
 			*paid = true;
 		} else if (tighten && n->zram_swap_total == 0) {
 			v = sub0(v, c->throttle_step);

@@ -109,6 +109,19 @@ static void test_pool_rule(void)
 	CHECK_INT(d.action, MT_ACTION_NONE);
 	mt_decision_free(&d);
 
+	/* under 1 MiB owed: not paid yet (no write for a few pages); at the
+	 * measured 4:1, 1 MiB of pool is 4 MiB of swap */
+	c->mem.swap_current = c->hold_swap + 512 * MiB + 4 * MiB - 4096;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_INT(d.explain[find(&s, "leak")].inelig, MT_INELIG_ALREADY_HELD);
+	mt_decision_free(&d);
+	c->mem.swap_current = c->hold_swap + 512 * MiB + 4 * MiB; /* 1 MiB owed: paid */
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_U64(to_of(&s, &d, "leak"), 2 * GiB - 129 * MiB);
+	mt_decision_free(&d);
+
 	/* the floor bounds it: 4 GiB swapped since at 2:1 would be 2 GiB */
 	s.node.zram_orig_data_size = s.node.zram_mem_used_total = 0;
 	c->mem.swap_current = c->hold_swap + 4 * GiB;
