@@ -249,6 +249,12 @@ bool mt_select_may_tighten(const struct mt_node *n)
 	return n->ram_near_reserve && n->swap_has_room;
 }
 
+/* Less than this owed is not paid yet: each payment is a memory.high
+ * write and a kept decision record, and the pool rule runs every 250 ms
+ * (MT_LC_POOL_DECISION_MS); 1 MiB is ~30 ms of the guest's held leaker's
+ * pool growth (~30 MiB/s), and ~4 % of its smallest RAM reserve. */
+#define POOL_PAY_MIN (UINT64_C(1) << 20)
+
 /* The pool rule: the level at which a held grower's RAM plus the zram pool
  * its own swap-out has added since the hold began stays what it was then:
  * the level it began with less the pool its swap growth since takes
@@ -259,13 +265,7 @@ bool mt_select_may_tighten(const struct mt_node *n)
  * their swap peaked at 30-49 MiB). All of its swap is counted as zram's
  * when the node has zram (a disk share, if any, is then charged too: a
  * tighter hold, never a looser one). */
-/* Less than this owed is not paid yet: each payment is a memory.high
- * write and a kept decision record, and the pool rule runs every 250 ms
- * (MT_LC_POOL_DECISION_MS); 1 MiB is ~30 ms of the guest's held leaker's
- * pool growth (~30 MiB/s), and ~4 % of its smallest RAM reserve. */
-#define POOL_PAY_MIN (UINT64_C(1) << 20)
-
-static uint64_t pool_paid(const struct mt_node *n, const struct mt_candidate *c)
+static uint64_t pool_paid_level(const struct mt_node *n, const struct mt_candidate *c)
 {
 	uint64_t grown = sub0(c->mem.swap_current, c->hold_swap);
 	return sub0(c->hold_high, mt_node_zram_pool(n, grown));
@@ -278,7 +278,7 @@ static uint64_t pool_paid(const struct mt_node *n, const struct mt_candidate *c)
  * only when `tighten` (mt_select_may_tighten: RAM near its reserve and swap
  * has room): with disk swap by one step, each step moving that much more of
  * the grower into swap, RAM it gives back to the others; with zram to the
- * pool rule (pool_paid) when that is lower, never by a step: a step into
+ * pool rule (pool_paid_level) when that is lower, never by a step: a step into
  * zram gives back only 1 - 1/r of itself and spends the floor the pool rule
  * needs later, and the pool rule alone keeps the node's RAM where it was
  * when the hold began. Without swap room a tighter hold frees nothing and
@@ -293,8 +293,8 @@ static uint64_t throttle_value(const struct mt_node *n, const struct mt_candidat
 	if (m->high != MT_UNLIMITED && m->high < add_sat(m->current, max64(c->throttle_step, 1))) {
 		v = m->high;
 		if (tighten && n->zram_swap_total > 0 && c->held) {
-			uint64_t to = pool_paid(n, c);
-			if (to + POOL_PAY_MIN <= v)
+			uint64_t to = pool_paid_level(n, c);
+			if (add_sat(to, POOL_PAY_MIN) <= v)
 				v = to;
 			*paid = true;
 		} else if (tighten && n->zram_swap_total == 0) {
