@@ -29,12 +29,17 @@ static uint64_t next_tick_ms(const struct mt_lc_event *ev, bool danger)
 
 /* How often a near-bound decision runs: every MT_LC_THROTTLE_DECISION_MS
  * to find new growers, more often when a held group may be tightened
- * (swap has room) and its policy's interval_ms is shorter. */
+ * (swap has room) and its policy's interval_ms is shorter, and every
+ * MT_LC_POOL_DECISION_MS while a held group may be paying for its zram
+ * pool. */
 static uint64_t near_decision_ms(const struct mt_lc_input *in, const struct mt_node *node)
 {
 	uint64_t ms = MT_LC_THROTTLE_DECISION_MS;
 	if (!mt_select_may_tighten(node))
 		return ms;
+	for (size_t i = 0; node->zram_swap_total > 0 && i < in->n_members; i++)
+		if (in->members[i].g->held)
+			ms = MT_LC_POOL_DECISION_MS;
 	for (size_t i = 0; i < in->n_members; i++) {
 		const struct mt_lc_member *m = &in->members[i];
 		if (m->g->held && m->policy && m->policy->throttle.interval_ms < ms)
@@ -89,7 +94,8 @@ static int on_decide(struct mt__lc_step *s, const struct mt_lc_event *ev)
 		if (dec->action == MT_ACTION_KILL)
 			mt__lc_kill_start(s, m, ri, k, ev->at_us, false);
 		else if (dec->action == MT_ACTION_THROTTLE)
-			mt__lc_hold(s, m, &snap->candidates[k], k, dec->explain[k].throttle_to, ri, ev->at_us);
+			mt__lc_hold(s, m, &snap->candidates[k], k, !dec->explain[k].pool_paid, dec->explain[k].throttle_to,
+			            ri, ev->at_us);
 	}
 	if (s->error)
 		return s->error;

@@ -66,6 +66,14 @@
  * policy throttle.interval_ms, which the parser keeps >= 100 ms. */
 #define MT_LC_THROTTLE_DECISION_MS 500
 
+/* The near-bound decision's pace while a held group pays for its zram pool
+ * (lib/select.c, the pool rule): the pool it takes between two decisions is
+ * RAM the node lends it. Measured in the guest (bench zram slice, 150
+ * MiB/s, compressible pages): a held leaker swaps ~50 MiB/s at r ~ 1.75,
+ * ~30 MiB/s of pool; 250 ms lends <= ~8 MiB, a third of the guest's 24 MiB
+ * RAM reserve. */
+#define MT_LC_POOL_DECISION_MS 250
+
 /* Pushing against a hold: the held group's memory.events `high` count
  * rose. A task over memory.high is reclaimed and then made to sleep on
  * its return to user space, at most 2 s per return (the kernel's
@@ -95,6 +103,8 @@ struct mt_lc_group {
 	bool write_first;          /* the write in flight begins the hold */
 	uint64_t saved_high;       /* memory.high before the first write */
 	uint64_t base;             /* memory.current + swap when the hold began */
+	uint64_t base_level;       /* the level the hold began with */
+	uint64_t base_swap;        /* memory.swap.current when the hold began */
 	uint64_t calm_since_ms;    /* 0 = not calm */
 	uint64_t level_ms;         /* when `level` was chosen (throttle.interval_ms) */
 	bool push_streak;          /* memory.events `high` rose while held ... */
@@ -344,3 +354,8 @@ bool mt_lc_active(const struct mt_lc_group *g);
 /* The usage a policy's throttle floor and step resolve against: the usage
  * when the hold began while held, else `current`. */
 uint64_t mt_lc_throttle_usage(const struct mt_lc_group *g, uint64_t current);
+/* While held: true, with the level the hold began with and the group's
+ * memory.swap.current then (the snapshot's mt_candidate.hold_*: the
+ * selection charges a held grower for the zram pool its swap-out has added
+ * since). Not held: false, both 0. */
+bool mt_lc_hold_start(const struct mt_lc_group *g, uint64_t *ret_level, uint64_t *ret_swap);

@@ -52,3 +52,10 @@ uint64_t mt_lc_throttle_usage(const struct mt_lc_group *g, uint64_t current)
 {
 	return g->held ? g->base : current;
 }
+
+bool mt_lc_hold_start(const struct mt_lc_group *g, uint64_t *ret_level, uint64_t *ret_swap)
+{
+	*ret_level = g->held ? g->base_level : 0;
+	*ret_swap = g->held ? g->base_swap : 0;
+	return g->held;
+}

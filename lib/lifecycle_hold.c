@@ -35,7 +35,7 @@ int mt__lc_release(struct mt__lc_step *s, const struct mt_lc_member *m, const ch
 	return 0;
 }
 
-void mt__lc_hold(struct mt__lc_step *s, const struct mt_lc_member *m, const struct mt_candidate *c, size_t k,
+void mt__lc_hold(struct mt__lc_step *s, const struct mt_lc_member *m, const struct mt_candidate *c, size_t k, bool paced,
                  uint64_t to, size_t rec, uint64_t at_us)
 {
 	struct mt_lc_group *g = m->g;
@@ -44,8 +44,9 @@ void mt__lc_hold(struct mt__lc_step *s, const struct mt_lc_member *m, const stru
 	if (g->held && to == g->level)
 		return; /* already written */
 	uint32_t interval = m->policy ? m->policy->throttle.interval_ms : MT_LC_THROTTLE_DECISION_MS;
-	if (g->held && to < g->level && s->in->now_ms - g->level_ms < interval)
-		return; /* tightened at most every throttle.interval_ms */
+	if (paced && g->held && to < g->level && s->in->now_ms - g->level_ms < interval)
+		return; /* tightened at most every throttle.interval_ms (paying for
+		         * the zram pool is not paced: select.h, pool_paid) */
 	if (s->in->dry_run) {
 		/* decisions repeat every tick while the node is near: say each
 		 * value once */
@@ -70,6 +71,8 @@ void mt__lc_hold(struct mt__lc_step *s, const struct mt_lc_member *m, const stru
 	if (!g->held) {
 		g->saved_high = c->mem.high;
 		g->base = c->mem.current + c->mem.swap_current;
+		g->base_level = to;
+		g->base_swap = c->mem.swap_current;
 		g->held = true;
 		g->push_streak = false; /* a new episode */
 	}

@@ -31,7 +31,7 @@ size_t mt__lc_index_of(const struct mt__lc_step *s, const struct mt_lc_item *it)
 /* lib/lifecycle_hold.c. A decision's throttle of m to `to`, candidate k of
  * the snapshot (c), decision record rec: the first step saves the limits
  * the snapshot read; one write at a time per group. */
-void mt__lc_hold(struct mt__lc_step *s, const struct mt_lc_member *m, const struct mt_candidate *c, size_t k,
+void mt__lc_hold(struct mt__lc_step *s, const struct mt_lc_member *m, const struct mt_candidate *c, size_t k, bool paced,
                  uint64_t to, size_t rec, uint64_t at_us);
 /* 0, or -ESRCH when the group is not held. A hold whose write is still on
  * the thread pool is released once the write is done. */

@@ -249,23 +249,58 @@ bool mt_select_may_tighten(const struct mt_node *n)
 	return n->ram_near_reserve && n->swap_has_room;
 }
 
+/* Less than this owed is not paid yet: each payment is a memory.high
+ * write and a kept decision record, and the pool rule runs every 250 ms
+ * (MT_LC_POOL_DECISION_MS); 1 MiB is ~30 ms of the guest's held leaker's
+ * pool growth (~30 MiB/s), and ~4 % of its smallest RAM reserve. */
+#define POOL_PAY_MIN (UINT64_C(1) << 20)
+
+/* The pool rule: the level at which a held grower's RAM plus the zram pool
+ * its own swap-out has added since the hold began stays what it was then:
+ * the level it began with less the pool its swap growth since takes
+ * (mt_node_zram_pool). zram's pool is RAM outside every cgroup, so without
+ * it the grower held at a constant memory.high still takes ~1/r of a page
+ * of node RAM for each page it allocates, RAM falls, and the kernel's
+ * global reclaim takes the bystanders' pages (doc/comparison.md, zram:
+ * their swap peaked at 30-49 MiB). All of its swap is counted as zram's
+ * when the node has zram (a disk share, if any, is then charged too: a
+ * tighter hold, never a looser one). */
+static uint64_t pool_paid_level(const struct mt_node *n, const struct mt_candidate *c)
+{
+	uint64_t grown = sub0(c->mem.swap_current, c->hold_swap);
+	return sub0(c->hold_high, mt_node_zram_pool(n, grown));
+}
+
 /* memory.high for a grower: hold it at its current size. One held already
  * -- memory.high within one step above its usage, or below it (reclaim to
  * a hold overshoots a little; a limit far above the usage, the kubelet's
- * MemoryQoS one, is not a hold) -- stays at its level, and is tightened by
- * one step only when `tighten` (mt_select_may_tighten: RAM near its reserve
- * and swap has room): each step moves that much more of the grower into
- * swap, RAM it gives back to the others; without swap room a tighter hold
- * frees nothing and only stalls it, and the lifecycle's push limit ends the
- * hold. (Holding it at its usage again each time would ratchet the hold
- * down by reclaim's overshoot, a squeeze nobody decided.) Never below the
- * policy's floor. */
-static uint64_t throttle_value(const struct mt_candidate *c, bool tighten)
+ * MemoryQoS one, is not a hold) -- stays at its level, and is tightened
+ * only when `tighten` (mt_select_may_tighten: RAM near its reserve and swap
+ * has room): with disk swap by one step, each step moving that much more of
+ * the grower into swap, RAM it gives back to the others; with zram to the
+ * pool rule (pool_paid_level) when that is lower, never by a step: a step into
+ * zram gives back only 1 - 1/r of itself and spends the floor the pool rule
+ * needs later, and the pool rule alone keeps the node's RAM where it was
+ * when the hold began. Without swap room a tighter hold frees nothing and
+ * only stalls it, and the lifecycle's push limit ends the hold. (Holding it
+ * at its usage again each time would ratchet the hold down by reclaim's
+ * overshoot, a squeeze nobody decided.) Never below the policy's floor. */
+static uint64_t throttle_value(const struct mt_node *n, const struct mt_candidate *c, bool tighten, bool *paid)
 {
 	const struct mt_candidate_mem *m = &c->mem;
 	uint64_t v = m->current;
-	if (m->high != MT_UNLIMITED && m->high < add_sat(m->current, max64(c->throttle_step, 1)))
-		v = tighten ? sub0(m->high, c->throttle_step) : m->high;
+	*paid = false;
+	if (m->high != MT_UNLIMITED && m->high < add_sat(m->current, max64(c->throttle_step, 1))) {
+		v = m->high;
+		if (tighten && n->zram_swap_total > 0 && c->held) {
+			uint64_t to = pool_paid_level(n, c);
+			if (add_sat(to, POOL_PAY_MIN) <= v)
+				v = to;
+			*paid = true;
+		} else if (tighten && n->zram_swap_total == 0) {
+			v = sub0(v, c->throttle_step);
+		}
+	}
 	return max64(v, c->throttle_floor);
 }
 
@@ -309,7 +344,7 @@ static int decide_throttle(const struct mt_snapshot *s, struct mt_decision *d)
 		struct mt_explain *e = &d->explain[i];
 		e->inelig = c->throttle_inelig;
 		if (!e->inelig) {
-			e->throttle_to = throttle_value(c, tighten);
+			e->throttle_to = throttle_value(node, c, tighten, &e->pool_paid);
 			if (e->throttle_to >= min64(c->mem.high, c->mem.max))
 				e->inelig = MT_INELIG_ALREADY_HELD;
 		}

@@ -103,6 +103,10 @@ struct mt_explain {
 	uint64_t stops;        /* KILL: its positive growth over projected_ms, which
 	                        * a kill of it removes from the projection */
 	uint64_t throttle_to;  /* memory.high value when reason is THROTTLE */
+	bool pool_paid;        /* THROTTLE: throttle_to is the pool rule's (zram,
+	                        * select.c): the grower paying for pool RAM it
+	                        * already took, not a squeeze, so the lifecycle
+	                        * does not pace it by throttle.interval_ms */
 };
 
 struct mt_decision {

@@ -36,6 +36,24 @@ static bool zram_inputs_valid(const struct mt_node *n)
 	       n->zram_limit_room <= MT_BYTES_MAX;
 }
 
+/* r = orig / pool: measured once zram holds MT_ZRAM_MEASURE_MIN, else the
+ * assumed MT_ZRAM_ASSUMED_RATIO (orig:pool as r:1). */
+static void zram_ratio_parts(const struct mt_node *n, bool measured, uint64_t *orig, uint64_t *pool)
+{
+	*orig = measured ? n->zram_orig_data_size : MT_ZRAM_ASSUMED_RATIO;
+	*pool = measured ? n->zram_mem_used_total : 1;
+}
+
+uint64_t mt_node_zram_pool(const struct mt_node *n, uint64_t swapped)
+{
+	if (n->zram_swap_total == 0)
+		return 0;
+	uint64_t orig, pool;
+	zram_ratio_parts(n, n->zram_ratio_measured, &orig, &pool);
+	unsigned __int128 p = ((unsigned __int128)swapped * pool + orig - 1) / orig;
+	return p > UINT64_MAX ? UINT64_MAX : (uint64_t)p;
+}
+
 int mt_node_compute(struct mt_node *n)
 {
 	if (n->mem_available > n->mem_total || n->swap_free > n->swap_total ||
@@ -48,8 +66,8 @@ int mt_node_compute(struct mt_node *n)
 	 * r <= 1 (incompressible data plus allocator overhead) gives f = 0.
 	 * Unmeasured: r = MT_ZRAM_ASSUMED_RATIO, as if orig:pool were r:1. */
 	n->zram_ratio_measured = n->zram_swap_total > 0 && n->zram_orig_data_size >= MT_ZRAM_MEASURE_MIN;
-	uint64_t orig = n->zram_ratio_measured ? n->zram_orig_data_size : MT_ZRAM_ASSUMED_RATIO;
-	uint64_t pool = n->zram_ratio_measured ? n->zram_mem_used_total : 1;
+	uint64_t orig, pool;
+	zram_ratio_parts(n, n->zram_ratio_measured, &orig, &pool);
 	uint64_t num = sub0(orig, pool), den = orig;
 	n->zram_ratio = !n->zram_swap_total ? 0.0 : pool ? (double)orig / (double)pool : INFINITY;
 

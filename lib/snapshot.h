@@ -201,6 +201,9 @@ struct mt_candidate {
 	bool kill_failed;            /* its last kill failed; not chosen again until
 	                              * the daemon's back-off ends */
 	bool unpopulated;            /* cgroup.events populated 0 */
+	bool held;                   /* a hold of ours is on (the lifecycle's) */
+	uint64_t hold_high;          /* while held: the memory.high it began with */
+	uint64_t hold_swap;          /* while held: memory.swap.current when it began */
 
 	/* derived by mt_snapshot_compute() */
 	uint64_t frees_ram;          /* see mt_candidate_frees() */
@@ -233,6 +236,15 @@ struct mt_snapshot {
  * (swap_total - zram_swap_total), zram_limited_swap_free > zram_swap_free, zram_mem_used_total >
  * mem_total, zram_orig_data_size or zram_limit_room above MT_BYTES_MAX). */
 int mt_node_compute(struct mt_node *node);
+
+/* The RAM zram's pool holds for `swapped` bytes stored in it: swapped x
+ * mem_used_total / orig_data_size once the ratio is measured, swapped /
+ * MT_ZRAM_ASSUMED_RATIO before; 0 with no zram swap. Rounded up (a byte of
+ * pool is RAM). The pool is RAM no cgroup is charged for (memcg does not
+ * charge zram on the 6.1 kernel), so a held grower's swap-out into zram
+ * takes it from the node: the selection charges it back to the grower's
+ * hold (select.h, "pool rule"). Pure; node as filled by mt_node_compute. */
+uint64_t mt_node_zram_pool(const struct mt_node *node, uint64_t swapped);
 
 /* What killing the group would free, in RAM and in swap (formula and sources
  * in doc/selection.md, "What a kill frees"):

@@ -270,11 +270,25 @@ static const char *const memory_keys[] = {
 };
 /* the first 7 required; "kubernetes", "kill_failed" (default false),
  * "populated" and "growth_known" (default true: files from before the
- * sampler) optional */
+ * sampler), "hold" (default none: not held) optional */
 static const char *const cand_keys[] = {
 	"path", "policy", "memory", "growth_rate", "age_ms", "kill", "shmem_survives",
-	"kubernetes", "kill_failed", "populated", "growth_known", NULL,
+	"kubernetes", "kill_failed", "populated", "growth_known", "hold", NULL,
 };
+
+/* "hold": {"high", "swap"}, a hold of ours and how it began (the pool rule) */
+static int read_hold(struct reader *r, json_t *o, struct mt_candidate *c)
+{
+	static const char *const hold_keys[] = { "high", "swap", NULL };
+	int e;
+	if (!json_is_object(o))
+		return fail(r, "expected an object");
+	if ((e = check_keys(r, o, hold_keys, 2)) < 0 || (e = get_u64(r, o, "high", &c->hold_high)) < 0 ||
+	    (e = get_u64(r, o, "swap", &c->hold_swap)) < 0)
+		return e;
+	c->held = true;
+	return 0;
+}
 
 static int read_policy(struct reader *r, json_t *o, struct mt_candidate *c)
 {
@@ -364,6 +378,14 @@ static int read_candidate(struct reader *r, json_t *o, struct mt_candidate *c)
 	c->growth_known = true;
 	if (json_object_get(o, "growth_known") && (e = get_bool(r, o, "growth_known", &c->growth_known)) < 0)
 		return e;
+	json_t *hold = json_object_get(o, "hold");
+	if (hold) {
+		old = push_key(r, "hold");
+		e = read_hold(r, hold, c);
+		pop(r, old);
+		if (e < 0)
+			return e;
+	}
 	json_t *kill = json_object_get(o, "kill");
 	if (json_is_null(kill))
 		return 0;
@@ -501,7 +523,9 @@ static json_t *candidate_to_json(const struct mt_candidate *c)
 	}
 	/* written only when not the default, so older readers' snapshots stay the same */
 	if ((c->kill_failed && json_object_set_new(o, "kill_failed", json_true()) < 0) ||
-	    (c->unpopulated && json_object_set_new(o, "populated", json_false()) < 0)) {
+	    (c->unpopulated && json_object_set_new(o, "populated", json_false()) < 0) ||
+	    (c->held && json_object_set_new(o, "hold", json_pack("{s:I, s:I}", "high", (json_int_t)c->hold_high,
+								   "swap", (json_int_t)c->hold_swap)) < 0)) {
 		json_decref(o);
 		return NULL;
 	}

@@ -172,6 +172,7 @@ static int build_cb(struct cg *c, void *ud)
 	uint64_t usage = mt_lc_throttle_usage(&c->lc, m->mem.current);
 	m->throttle_floor = p ? mt_size_resolve(&p->throttle.floor, usage) : 0;
 	m->throttle_step = p ? mt_size_resolve(&p->throttle.step, usage) : 0;
+	m->held = mt_lc_hold_start(&c->lc, &m->hold_high, &m->hold_swap);
 	m->kill_grace_ms = d->opts.kill_timeout_ms + (p ? p->kill.grace_ms : 0);
 	uint64_t now = now_ms();
 	/* the sampler's recent slope, not a fresh read of every group */

@@ -44,7 +44,7 @@ static struct mt_policy make_policy(enum pol k)
 }
 
 enum ev {
-	E_END, E_DECIDE_KILL, E_DECIDE_HOLD, E_DECIDE_CALM, E_DECIDE_TIGHT, E_TICK, E_TICK_ROOM, E_SHUTDOWN, E_CAND,
+	E_END, E_DECIDE_KILL, E_DECIDE_HOLD, E_DECIDE_CALM, E_DECIDE_TIGHT, E_DECIDE_POOL, E_TICK, E_TICK_ROOM, E_SHUTDOWN, E_CAND,
 	E_EVENTS, E_HIGH, E_PSI, E_POP, E_GONE, E_WRITTEN, E_KILLED, E_SKIPPED, E_GRACE, E_RELEASE, E_DRY, E_POLICY,
 	E_REFUSED,
 };
@@ -84,6 +84,14 @@ static void snapshot(struct mt_snapshot *s, enum ev kind)
 	struct mt_candidate *c = fx_add(s, "app", 10, 1 * GiB, 0);
 	c->growth_rate = kind == E_DECIDE_HOLD || kind == E_DECIDE_TIGHT ? 64 * MiB : 0;
 	c->throttle_step = 64 * MiB;
+	if (kind == E_DECIDE_POOL) {
+		/* the same with zram swap: held at its usage with no swap, 256
+		 * MiB swapped since at the assumed 2:1 -- 128 MiB of pool to pay */
+		c->growth_rate = 64 * MiB;
+		s->node.swap_free = s->node.zram_swap_free = s->node.zram_swap_total = s->node.swap_total;
+		c->mem.high = 1 * GiB;
+		c->mem.swap_current = 256 * MiB;
+	}
 	if (kind == E_DECIDE_TIGHT) {
 		/* RAM near its reserve, swap with room; held at its usage and
 		 * still growing: a step lower is due */
@@ -138,12 +146,15 @@ static const char *run(struct world *w, const struct stepdef *sd)
 	case E_DECIDE_HOLD:
 	case E_DECIDE_CALM:
 	case E_DECIDE_TIGHT:
+	case E_DECIDE_POOL:
 		snapshot(&snap, sd->ev);
 		/* as the daemon fills them (decide.c) */
 		snap.node.now_ms = w->now;
 		mt_lc_kill_credit(&w->g, w->dry, w->now, &snap.candidates[0].kill_in_flight,
 				  &snap.candidates[0].kill_started_ms);
 		snap.candidates[0].kill_failed = mt_lc_kill_backing_off(&w->g, w->now);
+		snap.candidates[0].held = mt_lc_hold_start(&w->g, &snap.candidates[0].hold_high,
+							   &snap.candidates[0].hold_swap);
 		CHECK_INT(mt_snapshot_compute(&snap), 0);
 		in.snapshot = &snap;
 		in.snap_members = &m;
@@ -313,6 +324,13 @@ static const struct row rows[] = {
 		{ E_DECIDE_TIGHT, 0, 1, "DECISION HOLD", "held=1 wp=1 rp=0 kill=none gone=0" },
 		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
 		{ E_DECIDE_TIGHT, 0, 5000, "DECISION-", NULL }, /* that level is written */
+	} },
+	{ "hold: paying for the zram pool is not paced by interval_ms", P_KILL, {
+		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
+		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
+		{ E_DECIDE_POOL, 0, 1, "DECISION HOLD", "held=1 wp=1 rp=0 kill=none gone=0" },
+		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
+		{ E_DECIDE_POOL, 0, 1, "DECISION-", NULL }, /* that level is written */
 	} },
 	{ "hold: release asked for during the write is deferred to its end", P_KILL, {
 		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
@@ -628,8 +646,15 @@ static void test_item_details(void)
 	CHECK_U64(w.g.saved_high, MT_UNLIMITED);
 	CHECK_U64(w.g.base, 1 * GiB);
 	CHECK_U64(mt_lc_throttle_usage(&w.g, 5), 1 * GiB);
+	/* the hold's start, for the selection's pool rule (zram) */
+	uint64_t lv = 1, sw = 1;
+	CHECK(mt_lc_hold_start(&w.g, &lv, &sw));
+	CHECK_U64(lv, 1 * GiB);
+	CHECK_U64(sw, 0);
 	run(&w, SD(E_WRITTEN, 0, 0));
 	run(&w, SD(E_RELEASE, 0, 0));
+	CHECK(!mt_lc_hold_start(&w.g, &lv, &sw));
+	CHECK_U64(lv, 0);
 	CHECK_INT(w.out.items[0].kind, MT_LC_RESTORE);
 	CHECK_U64(w.out.items[0].restore.saved_high, MT_UNLIMITED);
 	CHECK_INT(w.reply, 0);
@@ -812,9 +837,9 @@ static void test_tick_decisions(void)
  * into. */
 static void test_near_decision_pace(void)
 {
-	for (int room = 0; room < 2; room++) {
+	for (int room = 0; room < 3; room++) {
 		struct mt_policy p = make_policy(P_KILL);
-		p.throttle.interval_ms = 200;
+		p.throttle.interval_ms = room == 2 ? 1000 : 200;
 		struct mt_lc_group g = { .held = true };
 		struct mt_lc_member m = { .g = &g, .policy = &p };
 		struct mt_lc_node node = { 0 };
@@ -825,11 +850,25 @@ static void test_near_decision_pace(void)
 		fx_node(&e.tick.node, 0, 0);
 		if (room)
 			e.tick.node.swap_free = e.tick.node.swap_total;
+		if (room == 2) /* zram: the pool's pace, MT_LC_POOL_DECISION_MS, beats interval_ms */
+			e.tick.node.zram_swap_total = e.tick.node.zram_swap_free = e.tick.node.swap_total;
 		CHECK_INT(mt_node_compute(&e.tick.node), 0);
 		CHECK(mt_lc_node_danger(&e.tick.node));
 		static const struct { uint64_t dt; bool want_without, want_with; } t[] = {
 			{ 0, true, true }, { 199, false, false }, { 1, false, true }, { 300, true, true },
 		};
+		static const struct { uint64_t dt; bool want; } z[] = {
+			{ 0, true }, { 249, false }, { 1, true }, { 250, true },
+		};
+		if (room == 2) {
+			for (size_t i = 0; i < sizeof z / sizeof z[0]; i++) {
+				in.now_ms += z[i].dt;
+				CHECK_INT(mt_lc_step(&in, &out), 0);
+				CHECK(z[i].want == (out.n_items == 1 && out.items[0].kind == MT_LC_WANT_DECISION));
+			}
+			mt_lc_output_free(&out);
+			continue;
+		}
 		for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 			in.now_ms += t[i].dt;
 			CHECK_INT(mt_lc_step(&in, &out), 0);
