@@ -75,18 +75,27 @@ static struct mt_lc_item *policy_kill(struct mt__lc_step *s, const struct mt_lc_
 	return s->error ? NULL : &s->out->items[ri];
 }
 
+/* Whether a held group's pushing goes into swap it pays for: swap has
+ * room, and on zram its hold is above the pool rule's least RAM (below
+ * it, each page it pushes takes 1/r of a page from the node: snapshot.h
+ * MT_POOL_RAM_MIN). */
+static bool pays_for_its_push(const struct mt_lc_group *g, const struct mt_node *node)
+{
+	return node->swap_has_room && (node->zram_swap_total == 0 || g->level > MT_POOL_RAM_MIN);
+}
+
 /* A held group of a policy that may kill, pushing against its hold for
- * push_limit_s while the node has no swap room for it: it cannot shrink,
+ * push_limit_s while it does not pay for its push: it cannot shrink,
  * and the longer it is held the longer it stalls itself and the node. It
- * is killed whole. With swap room it is paid for: it pushes into swap,
- * and is killed at the bound by the deficit decision. */
+ * is killed whole. While it pays it pushes into swap, and is killed at
+ * the bound by the deficit decision. */
 void mt__lc_on_tick_push(struct mt__lc_step *s, const struct mt_lc_member *m, const struct mt_node *node)
 {
 	struct mt_lc_group *g = m->g;
 	const struct mt_policy *p = m->policy;
 	uint64_t now = s->in->now_ms;
 	if (!p || g->gone || !mt_response_may_kill(p->response) || !mt_lc_pushing(g, now) ||
-	    node->swap_has_room || mt_lc_kill_pending(g, s->in->dry_run, now) ||
+	    pays_for_its_push(g, node) || mt_lc_kill_pending(g, s->in->dry_run, now) ||
 	    mt_lc_kill_backing_off(g, now))
 		return;
 	uint64_t pushed_ms = now - g->push_since_ms;

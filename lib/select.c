@@ -297,6 +297,8 @@ static uint64_t throttle_value(const struct mt_node *n, const struct mt_candidat
 			if (add_sat(to, POOL_PAY_MIN) <= v)
 				v = to;
 			*paid = true;
+			if (mt_response_may_kill(c->response))
+				return max64(v, min64(MT_POOL_RAM_MIN, m->high));
 		} else if (tighten && n->zram_swap_total == 0) {
 			v = sub0(v, c->throttle_step);
 		}

@@ -246,6 +246,18 @@ int mt_node_compute(struct mt_node *node);
  * hold (select.h, "pool rule"). Pure; node as filled by mt_node_compute. */
 uint64_t mt_node_zram_pool(const struct mt_node *node, uint64_t swapped);
 
+/* The least RAM the pool rule holds a grower of a policy that may kill
+ * to (its own page tables, stack and hot pages: below a few MiB it makes
+ * no progress at all). The policy's floor does not bound the pool rule
+ * there: the grower's RAM plus its pool stays what it was at the hold, so
+ * storing r x its held level in zram takes its RAM to 0, and a 50 % floor
+ * stopped the bench's leaker at 44-50 % of the swap room (doc/control-law.md,
+ * "The pool rule"). Once held there on zram it can pay no more: each page
+ * it pushes takes 1/r of a page from the node again, so the push limit
+ * applies though swap has room (lifecycle_kill.c). A throttle-only policy
+ * (never killed) keeps its floor. */
+#define MT_POOL_RAM_MIN (UINT64_C(8) << 20)
+
 /* What killing the group would free, in RAM and in swap (formula and sources
  * in doc/selection.md, "What a kill frees"):
  *   ram  = anon + shmem (unless shmem_survives) + sock

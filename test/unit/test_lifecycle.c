@@ -44,7 +44,7 @@ static struct mt_policy make_policy(enum pol k)
 }
 
 enum ev {
-	E_END, E_DECIDE_KILL, E_DECIDE_HOLD, E_DECIDE_CALM, E_DECIDE_TIGHT, E_DECIDE_POOL, E_TICK, E_TICK_ROOM, E_SHUTDOWN, E_CAND,
+	E_END, E_DECIDE_KILL, E_DECIDE_HOLD, E_DECIDE_CALM, E_DECIDE_TIGHT, E_DECIDE_POOL, E_TICK, E_TICK_ROOM, E_TICK_ZRAM, E_SHUTDOWN, E_CAND,
 	E_EVENTS, E_HIGH, E_PSI, E_POP, E_GONE, E_WRITTEN, E_KILLED, E_SKIPPED, E_GRACE, E_RELEASE, E_DRY, E_POLICY,
 	E_REFUSED,
 };
@@ -164,12 +164,16 @@ static const char *run(struct world *w, const struct stepdef *sd)
 		break;
 	case E_TICK:
 	case E_TICK_ROOM:
+	case E_TICK_ZRAM:
 		/* arg: PSI some avg10 in percent; < 0: the node near its bound
 		 * (no headroom beyond the reserve), else far from it; no swap
-		 * room. E_TICK_ROOM: RAM near its reserve, swap with room. */
+		 * room. E_TICK_ROOM: RAM near its reserve, swap with room;
+		 * E_TICK_ZRAM: the same, the swap zram. */
 		e.kind = MT_LC_EV_TICK;
 		fx_node(&e.tick.node, 0, 0);
-		if (sd->ev == E_TICK_ROOM)
+		if (sd->ev == E_TICK_ZRAM)
+			e.tick.node.zram_swap_free = e.tick.node.zram_swap_total = e.tick.node.swap_total;
+		if (sd->ev == E_TICK_ROOM || sd->ev == E_TICK_ZRAM)
 			e.tick.node.swap_free = e.tick.node.swap_total;
 		else if (sd->arg >= 0)
 			e.tick.node.mem_available = 32 * GiB;
@@ -741,6 +745,32 @@ static void test_policy_kill_grace(void)
 	mt_lc_output_free(&w.out);
 }
 
+/* On zram a held grower pushing with swap room is paid for (the pool
+ * rule) until its hold is down to MT_POOL_RAM_MIN; from there each page
+ * it pushes takes node RAM again, so the push limit applies though swap
+ * has room. */
+static void test_push_limit_at_pool_min(void)
+{
+	for (int at_min = 0; at_min < 2; at_min++) {
+		struct world w = { .now = 1000000 };
+		w.p = make_policy(P_KILL);
+		w.has_policy = true;
+		CHECK_STR(run(&w, SD(E_DECIDE_HOLD, 0, 0)), "DECISION HOLD1");
+		CHECK_STR(run(&w, SD(E_WRITTEN, 0, 0)), "WRITTEN");
+		if (at_min)
+			w.g.level = MT_POOL_RAM_MIN;
+		/* pushing for 8 s: killed at the 6 s tick when at the least */
+		int killed_at = -1;
+		for (int i = 0; i < 4; i++) {
+			run(&w, SD(E_HIGH, 1, 0));
+			if (strstr(run(&w, SD(E_TICK_ZRAM, 50, 2000)), "POLICY:hold-limit KILLm") && killed_at < 0)
+				killed_at = i;
+		}
+		CHECK_INT(killed_at, at_min ? 2 : -1);
+		mt_lc_output_free(&w.out);
+	}
+}
+
 /* RAM near its reserve is danger, with or without swap room: a decision
  * every MT_LC_THROTTLE_DECISION_MS holds the grower (into swap when there
  * is room), even with the bound (RAM + swap) far away. */
@@ -926,6 +956,7 @@ int main(void)
 	test_item_details();
 	test_policy_kill_grace();
 	test_tick_ram_near_swap_room();
+	test_push_limit_at_pool_min();
 	test_tick_decisions();
 	test_near_decision_pace();
 	test_batch();

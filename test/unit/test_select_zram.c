@@ -122,13 +122,26 @@ static void test_pool_rule(void)
 	CHECK_U64(to_of(&s, &d, "leak"), 2 * GiB - 129 * MiB);
 	mt_decision_free(&d);
 
-	/* the floor bounds it: 4 GiB swapped since at 2:1 would be 2 GiB */
+	/* 4 GiB swapped since at 2:1 is all of its 2 GiB: a policy that may
+	 * kill pays past its floor, down to MT_POOL_RAM_MIN; a throttle-only
+	 * one (never killed) stops at its floor */
 	s.node.zram_orig_data_size = s.node.zram_mem_used_total = 0;
 	c->mem.swap_current = c->hold_swap + 4 * GiB;
 	CHECK_INT(mt_snapshot_compute(&s), 0);
 	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_U64(to_of(&s, &d, "leak"), MT_POOL_RAM_MIN);
+	mt_decision_free(&d);
+	c->mem.swap_current = c->hold_swap + 3 * GiB; /* 1.5 GiB of pool: 512 MiB left */
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
+	CHECK_U64(to_of(&s, &d, "leak"), 512 * MiB);
+	mt_decision_free(&d);
+	c->response = MT_RESPONSE_THROTTLE;
+	CHECK_INT(mt_snapshot_compute(&s), 0);
+	CHECK_INT(mt_select(&s, NULL, &d), 0);
 	CHECK_U64(to_of(&s, &d, "leak"), 1 * GiB);
 	mt_decision_free(&d);
+	c->response = MT_RESPONSE_THROTTLE_THEN_KILL;
 	c->mem.swap_current = 768 * MiB;
 
 	/* RAM not near its reserve: no tightening, the pool is paid later
