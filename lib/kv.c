@@ -87,9 +87,9 @@ int mt_kv_next_token(const char *s, size_t len, size_t *pos, struct mt_kv_line *
 
 int mt_kv_field_find(const struct mt_kv_field *fields, size_t n_fields, const char *key, size_t key_len)
 {
-	/* the first byte first: a look parses /proc/meminfo's ~55 lines
-	 * against 25 keys 4 times a second, and a strlen of every key for
-	 * every line was most of the parse (under TCG tens of microseconds) */
+	/* the first byte first: /proc/meminfo's ~55 lines against its 25
+	 * keys, a strlen of every key for every line was most of the parse
+	 * (natively 4.0 us a parse before, 1.2 us after) */
 	if (key_len == 0)
 		return -ENOENT;
 	for (size_t i = 0; i < n_fields; i++)
