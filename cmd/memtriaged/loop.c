@@ -43,9 +43,9 @@
  * where the node stands (lib/cadence.h); on the looks, the sampler's pass
  * when due (every 50 ms near the bound, 1 s far); the lifecycle's TICK at
  * once on a deficit, else when the last TICK's step asked for the next
- * (its next_tick_ms: the look's pace, at least 100 ms apart). A TICK walks
- * every watched cgroup: at a 10-30 ms look on a node with 1,000 of them
- * that walk, not the /proc/meminfo read, would be the idle cost. */
+ * (its next_tick_ms: the look's pace, at least 100 ms apart). A TICK visits
+ * only the groups with a lifecycle state (active.h): on an idle node the
+ * look is the /proc/meminfo pread and the wakeup, nothing per cgroup. */
 #define SAMPLE_DUTY 20 /* the sampler's pass at most 1/20 of the time */
 #define NODE_GROWTH_EVERY_US 250000
 
