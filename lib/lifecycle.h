@@ -142,9 +142,10 @@ struct mt_lc_group {
  * deficit the cadence's look (10 ms); in danger (mt_lc_node_danger: the
  * bound near, projected-exhaustion decisions every 500 ms, holds checked)
  * the look, but no sooner than MT_LC_TICK_NEAR_MS; otherwise
- * MT_LC_TICK_MAX_MS, the idle pace (a TICK walks every watched group:
- * under TCG with 1,000 of them, at every 25 ms look, 39 per mille of a
- * vCPU against 6 at 1 s). */
+ * MT_LC_TICK_MAX_MS, the idle pace (a TICK's members were once every
+ * watched group: under TCG with 1,000 of them, at every 25 ms look, 39 per
+ * mille of a vCPU against 6 at 1 s; the daemon now gives it only the
+ * groups with a state). */
 #define MT_LC_TICK_MAX_MS 1000
 #define MT_LC_TICK_NEAR_MS 100
 

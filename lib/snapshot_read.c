@@ -25,7 +25,7 @@ int mt_snapshot_read_meminfo_fd(int meminfo_fd, struct mt_node *node)
 	char buf[MT_MEMINFO_FILE_MAX];
 	int len = mt_read_fd_once(meminfo_fd, buf, sizeof buf);
 	struct mt_meminfo mi;
-	int r = len < 0 ? len : mt_meminfo_parse(buf, (size_t)len, &mi);
+	int r = len < 0 ? len : mt_meminfo_parse_node(buf, (size_t)len, &mi);
 	if (r < 0)
 		return r;
 	node_from_meminfo(&mi, node);

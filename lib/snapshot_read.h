@@ -19,7 +19,8 @@ int mt_snapshot_read_node(int proc_fd, struct mt_node *node);
 
 /* The look's read: mem_total, mem_available, swap_total and swap_free
  * from a kept-open /proc/meminfo fd (one pread at offset 0), nothing
- * else. 0 or a negative errno (mt_meminfo_parse's). */
+ * else, parsing only the figures the node needs. 0 or a negative errno
+ * (mt_meminfo_parse_node's). */
 int mt_snapshot_read_meminfo_fd(int meminfo_fd, struct mt_node *node);
 
 /* Fills the zram_* inputs from proc_fd ("swaps") and sys_block_fd (a

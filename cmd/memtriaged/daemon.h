@@ -70,6 +70,7 @@ struct cg_poll {
  *     candidacy, memory.events counters, populated watch);
  *   lc: mt_lc_step() as decide.c runs it (hold, kill, escalation, pressure);
  *   usage, sampled_*: sampler.c (the candidates' usage between decisions);
+ *   active_*: active.c as decide.c runs it (listed while lc has a state);
  *   act: enact.c (what the actor holds while it acts);
  *   rec: recorder.c (what a kill's or hold's records need later). */
 struct cg {
@@ -129,6 +130,9 @@ struct cg {
 	bool dropped;             /* unlinked; freed when open_handles reaches 0 */
 
 	struct mt_lc_group lc;
+	/* d->active while lc has a state (active.h); the list holds a reference */
+	struct cg *active_prev, *active_next;
+	bool active_listed;
 
 	struct cg_act {
 		int write_fd;             /* dup of dir_fd while a hold's write runs */
@@ -243,6 +247,8 @@ struct daemon {
 	int zram_read_error;      /* the last zram read's error, 0 when fine (logged once) */
 	int release_reply;        /* the last operator release's outcome */
 	uint64_t next_tick_ms;    /* when the node timer looks again (the last TICK's step) */
+	struct cg *active, *active_tail; /* active.c: the groups with a lifecycle state */
+	size_t n_active;
 
 	/* recorder.c */
 	struct mt_record_ring *records;

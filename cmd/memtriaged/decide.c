@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "active.h"
 #include "cgroup_value.h"
 #include "enact.h"
 #include "fileio.h"
@@ -58,7 +59,7 @@ int decide_read_node(struct daemon *d, struct mt_node *n)
 	return 0;
 }
 
-int decide_look_node(struct daemon *d, struct mt_node *n)
+int decide_look_node(struct daemon *d, struct mt_node *n, uint64_t at_us)
 {
 	if (d->meminfo_fd < 0) {
 		d->meminfo_fd = openat(d->proc_fd, "meminfo", O_RDONLY | O_CLOEXEC);
@@ -77,7 +78,7 @@ int decide_look_node(struct daemon *d, struct mt_node *n)
 				n->zram_limited_swap_free = n->zram_limit_room = 0;
 	}
 	d->node_seen = *n;
-	d->node_seen_ms = now_ms();
+	d->node_seen_ms = at_us / 1000;
 	return 0;
 }
 
@@ -208,7 +209,7 @@ static int build_snapshot(struct daemon *d, struct mt_snapshot *s)
 	return mt_snapshot_compute(s);
 }
 
-/* --- gathering: the groups with a state, for a tick or shutdown --- */
+/* --- gathering: the groups with a state (active.h), for a tick or shutdown --- */
 struct active_ctx {
 	struct daemon *d;
 	bool tick;
@@ -342,11 +343,12 @@ static void step(struct daemon *d, struct mt_lc_event *ev)
 	} else if (ev->kind == MT_LC_EV_TICK || ev->kind == MT_LC_EV_SHUTDOWN) {
 		bool tick = ev->kind == MT_LC_EV_TICK;
 		struct active_ctx x = { .d = d, .tick = tick };
-		watch_for_each(d, active_cb, &x);
+		active_for_each(d, active_cb, &x);
 		in.members = st.members;
 		in.n_members = st.n_members;
 	}
 	int r = mt_lc_step(&in, &st.out);
+	active_after_step(c, &in, &st.out);
 	if (r < 0)
 		log_msg(LOG_ERR, "%s: %s", ev->kind == MT_LC_EV_DECIDE ? "selection failed" : "a lifecycle step failed",
 		        strerror(-r));

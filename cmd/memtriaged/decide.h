@@ -24,10 +24,11 @@ int decide_release(struct daemon *d, struct cg *c);
  * d->node_seen for the metrics file. 0 or a negative errno. */
 int decide_read_node(struct daemon *d, struct mt_node *n);
 
-/* The node timer's look: /proc/meminfo through a kept-open fd (one
- * pread), zram figures only where there is swap, PSI as last read (the
- * look does not need it). Kept in d->node_seen. 0 or a negative errno. */
-int decide_look_node(struct daemon *d, struct mt_node *n);
+/* The node timer's look at AT_US (now_us(), the caller's wakeup):
+ * /proc/meminfo through a kept-open fd (one pread), zram figures only where
+ * there is swap, PSI as last read (the look does not need it). Kept in
+ * d->node_seen. 0 or a negative errno. */
+int decide_look_node(struct daemon *d, struct mt_node *n, uint64_t at_us);
 
 /* Frees the step's buffers (at exit, after the loop has run dry). */
 void decide_free(void);

@@ -43,9 +43,9 @@
  * where the node stands (lib/cadence.h); on the looks, the sampler's pass
  * when due (every 50 ms near the bound, 1 s far); the lifecycle's TICK at
  * once on a deficit, else when the last TICK's step asked for the next
- * (its next_tick_ms: the look's pace, at least 100 ms apart). A TICK walks
- * every watched cgroup: at a 10-30 ms look on a node with 1,000 of them
- * that walk, not the /proc/meminfo read, would be the idle cost. */
+ * (its next_tick_ms: the look's pace, at least 100 ms apart). A TICK visits
+ * only the groups with a lifecycle state (active.h): on an idle node the
+ * look is the /proc/meminfo pread and the wakeup, nothing per cgroup. */
 #define SAMPLE_DUTY 20 /* the sampler's pass at most 1/20 of the time */
 #define NODE_GROWTH_EVERY_US 250000
 
@@ -55,14 +55,17 @@ static void on_tick(uv_timer_t *t)
 	struct mt_node n = { 0 };
 	uint64_t look_us = MT_CADENCE_CEIL_US, woke_us = now_us();
 	watch_retry(d); /* groups whose inotify watch could not be added */
-	int r = decide_look_node(d, &n);
+	int r = decide_look_node(d, &n, woke_us);
 	if (r < 0) {
 		nodefig_failed(d, "reading the node's memory figures", r);
 		goto rearm;
 	}
 	if (nodefig_compute(d, &n, "tick", true) < 0)
 		goto rearm;
-	uint64_t us = now_us();
+	/* the look's time is its wakeup's: a clock read is a syscall under
+	 * some clocksources (HPET: ~5-15 us of guest CPU under TCG), and the
+	 * look a few hundred microseconds of it */
+	uint64_t us = woke_us;
 	/* The node's average is fed at most every NODE_GROWTH_EVERY_US: at a
 	 * 10-30 ms look a few pages of per-CPU charge stock read as MiB/s, and
 	 * the growth the selection projects a deficit over would be noise. */
@@ -85,10 +88,12 @@ static void on_tick(uv_timer_t *t)
 	 * sampling, whatever the pace asks. */
 	if (sample_every < SAMPLE_DUTY * d->sample_pass_us)
 		sample_every = SAMPLE_DUTY * d->sample_pass_us;
-	/* a look a little early (the timer's ms rounding) still samples */
-	if (us - d->last_sample_us + MT_CADENCE_FLOOR_US / 2 >= sample_every) {
+	/* a look a little early (the timer's ms rounding) still samples; with
+	 * no candidate to sample (all empty) there is no pass to time */
+	if (d->sampled && us - d->last_sample_us + MT_CADENCE_FLOOR_US / 2 >= sample_every) {
+		uint64_t t0 = now_us();
 		sampler_run(d, us);
-		d->sample_pass_us = now_us() - us;
+		d->sample_pass_us = now_us() - t0;
 	}
 
 	/* a look that finds the node newly in danger brings the TICK forward

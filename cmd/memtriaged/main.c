@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "active.h"
 #include "cgmount.h"
 #include "config.h"
 #include "daemon.h"
@@ -430,6 +431,7 @@ int main(int argc, char **argv)
 		log_msg(LOG_WARNING, "handles still open at exit");
 	log_event(LOG_NOTICE, "stopped", json_pack("{s:I, s:I, s:I}", "decisions", (json_int_t)d.decisions, "kills",
 	                                           (json_int_t)d.kills, "releases", (json_int_t)d.releases));
+	active_clear(&d); /* the last GONE steps unlisted them; none is left in a sound run */
 	inbox_free(&d);
 	decide_free();
 	json_decref(d.last_snapshot);

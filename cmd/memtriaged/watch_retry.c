@@ -106,8 +106,10 @@ static void retry_rec(struct cg *c, struct pass *p)
 
 void watch_retry(struct daemon *d)
 {
+	if (!d->n_unwatched || !d->root) /* every look: no clock read for nothing */
+		return;
 	uint64_t now = now_ms();
-	if (!d->n_unwatched || !d->root || now - d->watch_retry_ms < WATCH_RETRY_INTERVAL_MS)
+	if (now - d->watch_retry_ms < WATCH_RETRY_INTERVAL_MS)
 		return;
 	d->watch_retry_ms = now;
 	struct pass p = { 0 };

@@ -233,8 +233,18 @@ static const char *run(struct world *w, const struct stepdef *sd)
 	in.now_ms = w->now;
 	in.dry_run = w->dry;
 	in.stopping = w->stopping;
+	bool was_active = mt_lc_active(&w->g);
 	int r = mt_lc_step(&in, &w->out);
 	CHECK_INT(r, 0);
+	/* What the daemon's list of groups with a state relies on
+	 * (cmd/memtriaged/active.h): a decision that changes whether a group
+	 * has one names that group in an item. */
+	if (e.kind == MT_LC_EV_DECIDE && mt_lc_active(&w->g) != was_active) {
+		bool named = false;
+		for (size_t i = 0; i < w->out.n_items; i++)
+			named |= w->out.items[i].m.g == &w->g;
+		CHECK(named);
+	}
 	w->reply = w->out.release_reply;
 	words[0] = '\0';
 	size_t n = 0;

@@ -1,7 +1,10 @@
 /* lib/meminfo.h against a fake /proc. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "check.h"
+#include "fileio.h"
 #include "fixtures.h"
 #include "meminfo.h"
 
@@ -19,6 +22,46 @@ static void expect_dir(const char *dir, int r)
 	CHECK_INT(got, r);
 	CHECK_U64(mi.mem_total, 5);
 	close(d);
+}
+
+/* The look's parse: the four node figures, the same values as the full
+ * parse, nothing after SwapFree read. */
+static void test_node(void)
+{
+	char buf[MT_MEMINFO_FILE_MAX];
+	int d = mt_fixture_dir("proc");
+	int fd = openat(d, "meminfo", O_RDONLY | O_CLOEXEC);
+	int n = mt_read_fd_once(fd, buf, sizeof buf);
+	close(fd);
+	close(d);
+	CHECK(n > 0);
+	struct mt_meminfo full, node;
+	CHECK_INT(mt_meminfo_parse(buf, (size_t)n, &full), 0);
+	CHECK_INT(mt_meminfo_parse_node(buf, (size_t)n, &node), 0);
+	CHECK_U64(node.mem_total, full.mem_total);
+	CHECK_U64(node.mem_available, full.mem_available);
+	CHECK_U64(node.swap_total, full.swap_total);
+	CHECK_U64(node.swap_free, full.swap_free);
+	CHECK_U64(node.present, UINT64_C(1) << MT_MEMINFO_BIT_mem_total | UINT64_C(1) << MT_MEMINFO_BIT_mem_available |
+	                        UINT64_C(1) << MT_MEMINFO_BIT_swap_total | UINT64_C(1) << MT_MEMINFO_BIT_swap_free);
+	CHECK_U64(node.cached, 0);
+
+	/* stops at the line completing the four: what follows is not read */
+	CHECK_INT(mt_meminfo_parse_node(S("MemTotal: 8 kB\nMemAvailable: 4 kB\nCached: junk\nSwapTotal: 2 kB\n"
+	                                  "SwapFree: 1 kB\nno colon here\nMemTotal: 9 kB\n"), &node), 0);
+	CHECK_U64(node.mem_total, KB(8));
+	CHECK_U64(node.swap_free, KB(1));
+	/* before it, the full parse's checks */
+	CHECK_INT(mt_meminfo_parse_node(S("MemTotal: 8 kB\nMemTotal: 8 kB\nMemAvailable: 4 kB\nSwapTotal: 2 kB\n"
+	                                  "SwapFree: 1 kB\n"), &node), -EBADMSG);
+	CHECK_INT(mt_meminfo_parse_node(S("MemTotal: 8 kB\nbroken\nMemAvailable: 4 kB\nSwapTotal: 2 kB\n"
+	                                  "SwapFree: 1 kB\n"), &node), -EBADMSG);
+	CHECK_INT(mt_meminfo_parse_node(S("MemTotal: 8 kB\nMemAvailable: 4 KB\nSwapTotal: 2 kB\nSwapFree: 1 kB\n"),
+	                                &node), -EBADMSG);
+	CHECK_INT(mt_meminfo_parse_node(S("MemTotal: 18014398509481984 kB\n"), &node), -ERANGE);
+	/* each of the four required */
+	CHECK_INT(mt_meminfo_parse_node(S("MemTotal: 8 kB\nMemAvailable: 4 kB\nSwapTotal: 2 kB\n"), &node), -EBADMSG);
+	CHECK_INT(mt_meminfo_parse_node(S(""), &node), -EBADMSG);
 }
 
 int main(void)
@@ -74,5 +117,7 @@ int main(void)
 	CHECK_INT(mt_meminfo_parse(S("MemTotal: kB\n"), &mi), -EBADMSG);
 	CHECK_INT(mt_meminfo_parse(S("MemTotal: 1 kB \n"), &mi), -EBADMSG);
 	CHECK_INT(mt_meminfo_parse(S("memtotal: 1 kB\n"), &mi), -EBADMSG); /* case matters: then MemTotal is missing */
+
+	test_node();
 	return mt_check_status();
 }

@@ -29,7 +29,7 @@ done
 # Binaries the scenarios run; a missing one is a build problem, not a skip.
 for b in cmd/memtriaged/memtriaged cmd/memtriage/memtriage test/vm/memhog test/vm/psiwait test/vm/runas test/vm/cgns \
 	test/bench/evlat test/bench/memtriage-load \
-	test/bench/faultrate test/bench/notelat test/bench/samplecost test/bench/killlat; do
+	test/bench/faultrate test/bench/notelat test/bench/samplecost test/bench/killlat test/bench/idlewake; do
 	[ -x "$build/$b" ] || { echo "initramfs.sh: $build/$b is not built" >&2; exit 1; }
 	cp "$build/$b" "$root/bin/"
 	# ldd lines: "libx.so => /path (addr)" or "/lib64/ld-linux-x86-64.so.2 (addr)".
