@@ -24,10 +24,11 @@ bool mt_cadence_in_band(const struct mt_node *n)
 	return n->ram_deficit > 0 || n->swap_deficit > 0 || n->headroom <= n->reserve || n->ram_near_reserve;
 }
 
-uint64_t mt_cadence_look_us(const struct mt_node *n, uint64_t fault_rate, bool quiet)
+uint64_t mt_cadence_look_us(const struct mt_node *n, uint64_t fault_rate, uint64_t idle_floor_us)
 {
 	uint64_t us = mt_cadence_time_to_cross_us(n, fault_rate) / 2;
-	uint64_t floor = quiet && !mt_cadence_in_band(n) ? MT_CADENCE_IDLE_FLOOR_US : MT_CADENCE_FLOOR_US;
+	uint64_t floor = idle_floor_us > MT_CADENCE_FLOOR_US && !mt_cadence_in_band(n) ? idle_floor_us
+	                                                                              : MT_CADENCE_FLOOR_US;
 	if (us < floor)
 		us = floor;
 	if (us > MT_CADENCE_CEIL_US)

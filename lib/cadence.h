@@ -30,19 +30,19 @@
 /* While the node is quiet -- outside the danger band (no deficit, headroom
  * above the reserve, RAM above twice its reserve) and its commit rose
  * slower than MT_CADENCE_QUIET_RATE since the last look -- looks are no
- * closer than 250 ms: the idle budget. A look costs ~0.5 ms of a vCPU under
- * TCG (wakeup, one /proc/meminfo read, the sampler's preads; ~10-25 us
- * natively); at 2 GiB/s a 512 MiB guest is always within a second of a
- * crossing and was looked at every 29-73 ms, 19-26 per mille of a vCPU
- * idle. The first look after a leak starts sees the rise and the pace drops
- * to the physics bound with the 10 ms floor, so the idle floor's price is
- * one interval: a leak at r is seen in time while the headroom exceeds
- * r x 250 ms (the guest's fastest leak, 0.5 GiB/s: 128 MiB; 512 MiB at the
- * default 2 GiB/s). 16 MiB/s: well above the per-CPU charge stock and
- * page cache noise of a quiet node (a few MiB/s at most), far below the
- * guest's slowest measured fault-in rate (0.1 GiB/s); a leak slower than
- * it needs 8 s to eat 128 MiB, 32 looks at the idle floor. */
-#define MT_CADENCE_IDLE_FLOOR_US 250000
+ * closer than the idle floor the caller passes: the idle budget
+ * (look_cost.h: what a look costs, spread at 1.5 per mille; ~600 ms under
+ * TCG, 100 ms natively). At 2 GiB/s a 512 MiB guest is always within a
+ * second of a crossing and was looked at every 29-73 ms, 19-26 per mille
+ * of a vCPU idle. The first look after a leak starts sees the rise and the
+ * pace drops to the physics bound with the 10 ms floor, so the idle
+ * floor's price is one interval: a leak at r is seen in time while the
+ * headroom exceeds r x floor (the guest's fastest leak, 0.5 GiB/s, at
+ * 600 ms: 300 MiB; natively 2 GiB/s at 100 ms: 200 MiB). 16 MiB/s: well
+ * above the per-CPU charge stock and page cache noise of a quiet node (a
+ * few MiB/s at most), far below the guest's slowest measured fault-in rate
+ * (0.1 GiB/s); a leak slower than it needs 8 s to eat 128 MiB, 8-80 looks
+ * at the idle floor. */
 #define MT_CADENCE_QUIET_RATE (UINT64_C(16) << 20)
 
 /* Whether a rise of the commit from `before` to `after` over `dt_us`
@@ -70,11 +70,11 @@ bool mt_cadence_quiet(uint64_t before, uint64_t after, uint64_t dt_us);
 uint64_t mt_cadence_time_to_cross_us(const struct mt_node *n, uint64_t fault_rate);
 
 /* When the next look is due: half the time to cross, clamped to
- * [floor, MT_CADENCE_CEIL_US]: the floor MT_CADENCE_IDLE_FLOOR_US when
- * `quiet` (mt_cadence_quiet since the last look) and the node is outside the danger band (a deficit, headroom
- * <= reserve or MemAvailable <= 2 x ram_reserve: mt_cadence_in_band),
- * MT_CADENCE_FLOOR_US otherwise. */
-uint64_t mt_cadence_look_us(const struct mt_node *n, uint64_t fault_rate, bool quiet);
+ * [floor, MT_CADENCE_CEIL_US]: the floor idle_floor_us when the node is
+ * quiet (idle_floor_us > 0: mt_cadence_quiet since the last look) and
+ * outside the danger band (a deficit, headroom <= reserve or MemAvailable
+ * <= 2 x ram_reserve: mt_cadence_in_band), MT_CADENCE_FLOOR_US otherwise. */
+uint64_t mt_cadence_look_us(const struct mt_node *n, uint64_t fault_rate, uint64_t idle_floor_us);
 
 /* The danger band: a deficit, or the bound near (as mt_select_throttle_due). */
 bool mt_cadence_in_band(const struct mt_node *n);

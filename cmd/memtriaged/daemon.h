@@ -21,6 +21,7 @@
 #include "candidacy.h"
 #include "holds.h"
 #include "ratelimit.h"
+#include "look_cost.h"
 #include "usage_window.h"
 
 struct mt_record_ring;
@@ -220,6 +221,7 @@ struct daemon {
 	struct mt_growth node_growth;
 	uint64_t last_commit, last_bound, last_eta_ms;
 	uint64_t last_look_us;      /* the last look (loop.c), for the commit's rise between looks */
+	struct mt_look_cost look_cost; /* what the quiet looks cost: the idle floor */
 	int psi_fd;
 	uv_poll_t psi_poll;
 	bool psi_poll_init;

@@ -21,6 +21,7 @@
 #include "fileio.h"
 #include "inbox.h"
 #include "log.h"
+#include "look_cost.h"
 #include "holdfile.h"
 #include "nodefig.h"
 #include "promfile.h" /* metrics */
@@ -48,6 +49,13 @@
  * look is the /proc/meminfo pread and the wakeup, nothing per cgroup. */
 #define SAMPLE_DUTY 20 /* the sampler's pass at most 1/20 of the time */
 #define NODE_GROWTH_EVERY_US 250000
+
+static uint64_t process_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static void on_tick(uv_timer_t *t)
 {
@@ -78,7 +86,11 @@ static void on_tick(uv_timer_t *t)
 	d->last_look_us = us;
 	d->last_bound = n.bound;
 	d->last_eta_ms = eta == MT_GROWTH_NEVER ? UINT64_MAX : eta / 1000;
-	look_us = mt_cadence_look_us(&n, d->opts.fault_rate, quiet);
+	/* the idle floor is what the looks cost, spread at the idle budget */
+	mt_look_cost_count(&d->look_cost, quiet && !mt_cadence_in_band(&n));
+	if (mt_look_cost_due(&d->look_cost, us))
+		mt_look_cost_close(&d->look_cost, us, process_cpu_ns());
+	look_us = mt_cadence_look_us(&n, d->opts.fault_rate, quiet ? mt_look_cost_floor_us(&d->look_cost) : 0);
 
 	/* before the TICK: the decision it may start reads the windows */
 	uint64_t sample_every = mt_cadence_near(&n, d->opts.fault_rate, MT_CADENCE_SAMPLE_NEAR_US)

@@ -230,41 +230,41 @@ static void test_cadence(void)
 	/* 8 GiB node, 4 GiB + reserve free: 2 s to cross, look in 1 s */
 	struct mt_node n = node(8192 * MIB, 4096 * MIB + 400 * MIB, 400 * MIB);
 	CHECK_U64(mt_cadence_time_to_cross_us(&n, rate), 2000000);
-	CHECK_U64(mt_cadence_look_us(&n, rate, true), 1000000);
+	CHECK_U64(mt_cadence_look_us(&n, rate, 250000), 1000000);
 	CHECK(!mt_cadence_near(&n, rate, MT_CADENCE_NEAR_US));
 	CHECK(mt_cadence_near(&n, rate, 3000000));
 	/* far more room: clamped to 1 s */
 	n = node(65536 * MIB, 60000 * MIB, 400 * MIB);
-	CHECK_U64(mt_cadence_look_us(&n, rate, true), MT_CADENCE_CEIL_US);
+	CHECK_U64(mt_cadence_look_us(&n, rate, 250000), MT_CADENCE_CEIL_US);
 	/* 256 MiB left: 125 ms to cross, but outside the danger band the idle
 	 * floor */
 	n = node(512 * MIB, 256 * MIB + 24 * MIB, 24 * MIB);
 	CHECK_U64(mt_cadence_time_to_cross_us(&n, rate), 125000);
 	CHECK(!mt_cadence_in_band(&n));
-	CHECK_U64(mt_cadence_look_us(&n, rate, true), MT_CADENCE_IDLE_FLOOR_US);
+	CHECK_U64(mt_cadence_look_us(&n, rate, 250000), 250000);
 	/* not quiet (the commit rose 4 MiB or more since the last look): the
 	 * physics pace, 62.5 ms */
-	CHECK_U64(mt_cadence_look_us(&n, rate, false), 62500);
+	CHECK_U64(mt_cadence_look_us(&n, rate, 0), 62500);
 	/* 1 GiB left on a 2 GiB node: 500 ms to cross, look in 250 ms */
 	n = node(2048 * MIB, 1024 * MIB + 100 * MIB, 100 * MIB);
-	CHECK_U64(mt_cadence_look_us(&n, rate, true), 250000);
+	CHECK_U64(mt_cadence_look_us(&n, rate, 250000), 250000);
 	/* inside the band (MemAvailable 48 MiB = 2 x reserve): 12 ms to
 	 * cross, look in 6 ms, held at the 10 ms floor */
 	n = node(512 * MIB, 48 * MIB, 24 * MIB);
 	CHECK(mt_cadence_in_band(&n));
-	CHECK_U64(mt_cadence_look_us(&n, rate, true), MT_CADENCE_FLOOR_US);
+	CHECK_U64(mt_cadence_look_us(&n, rate, 250000), MT_CADENCE_FLOOR_US);
 	/* a band of 4 GiB RAM reserve: 2 GiB above it is 1 s to cross, look in 500 ms */
 	n = node(65536 * MIB, 6144 * MIB, 4096 * MIB);
 	CHECK(mt_cadence_in_band(&n));
-	CHECK_U64(mt_cadence_look_us(&n, rate, true), 500000);
+	CHECK_U64(mt_cadence_look_us(&n, rate, 250000), 500000);
 	/* 10 MiB left: the floor */
 	n = node(512 * MIB, 34 * MIB, 24 * MIB);
-	CHECK_U64(mt_cadence_look_us(&n, rate, true), MT_CADENCE_FLOOR_US);
+	CHECK_U64(mt_cadence_look_us(&n, rate, 250000), MT_CADENCE_FLOOR_US);
 	/* a deficit: the floor, and near */
 	n = node(512 * MIB, 20 * MIB, 24 * MIB);
 	CHECK(n.ram_deficit > 0);
 	CHECK_U64(mt_cadence_time_to_cross_us(&n, rate), 0);
-	CHECK_U64(mt_cadence_look_us(&n, rate, true), MT_CADENCE_FLOOR_US);
+	CHECK_U64(mt_cadence_look_us(&n, rate, 250000), MT_CADENCE_FLOOR_US);
 	CHECK(mt_cadence_near(&n, rate, 1));
 	/* swap: the RAM reserve's crossing comes first */
 	n = (struct mt_node){ .mem_total = 4096 * MIB, .mem_available = 1024 * MIB + 200 * MIB,
@@ -285,7 +285,7 @@ static void test_cadence(void)
 	CHECK(!mt_cadence_quiet(100 * MIB, 100 * MIB, 0));
 	CHECK(!mt_cadence_quiet(0, 75 * MIB, 250000)); /* a leak at 300 MiB/s */
 	/* a rate of 0 is taken as 1 byte/s, never a division by zero */
-	CHECK(mt_cadence_look_us(&n, 0, true) == MT_CADENCE_CEIL_US);
+	CHECK(mt_cadence_look_us(&n, 0, 250000) == MT_CADENCE_CEIL_US);
 }
 
 int main(void)

@@ -1,0 +1,54 @@
+#include "look_cost.h"
+
+#include <string.h>
+
+void mt_look_cost_reset(struct mt_look_cost *c)
+{
+	memset(c, 0, sizeof *c);
+}
+
+void mt_look_cost_count(struct mt_look_cost *c, bool quiet)
+{
+	c->looks++;
+	if (!quiet)
+		c->clean = false;
+}
+
+bool mt_look_cost_due(const struct mt_look_cost *c, uint64_t now_us)
+{
+	return !c->started || now_us < c->start_us || now_us - c->start_us >= MT_LOOK_COST_WINDOW_US;
+}
+
+void mt_look_cost_close(struct mt_look_cost *c, uint64_t now_us, uint64_t cpu_ns)
+{
+	if (c->started && c->clean && c->looks > 0 && cpu_ns >= c->start_cpu_ns) {
+		if (c->n > 0)
+			c->head = (c->head + 1) % MT_LOOK_COST_WINDOWS;
+		c->per_look_ns[c->head] = (cpu_ns - c->start_cpu_ns) / c->looks;
+		if (c->n < MT_LOOK_COST_WINDOWS)
+			c->n++;
+	}
+	c->started = true;
+	c->clean = true;
+	c->looks = 0;
+	c->start_us = now_us;
+	c->start_cpu_ns = cpu_ns;
+}
+
+uint64_t mt_look_cost_floor_us(const struct mt_look_cost *c)
+{
+	if (c->n == 0)
+		return MT_LOOK_COST_FLOOR_START_US;
+	uint64_t least = UINT64_MAX;
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->per_look_ns[i] < least)
+			least = c->per_look_ns[i];
+	/* floor / per_look = 1e6 / ppm; ns -> us: x 1e-3. least < 2^64 / 1e3
+	 * for any cost under 5 hours a look. */
+	uint64_t us = least > UINT64_MAX / 1000 ? UINT64_MAX : least * 1000 / MT_IDLE_BUDGET_PPM;
+	if (us < MT_LOOK_COST_FLOOR_MIN_US)
+		us = MT_LOOK_COST_FLOOR_MIN_US;
+	if (us > MT_LOOK_COST_FLOOR_MAX_US)
+		us = MT_LOOK_COST_FLOOR_MAX_US;
+	return us;
+}
