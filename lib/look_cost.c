@@ -39,13 +39,18 @@ uint64_t mt_look_cost_floor_us(const struct mt_look_cost *c)
 {
 	if (c->n == 0)
 		return MT_LOOK_COST_FLOOR_START_US;
-	uint64_t least = UINT64_MAX;
-	for (unsigned i = 0; i < c->n; i++)
-		if (c->per_look_ns[i] < least)
-			least = c->per_look_ns[i];
-	/* floor / per_look = 1e6 / ppm; ns -> us: x 1e-3. least < 2^64 / 1e3
-	 * for any cost under 5 hours a look. */
-	uint64_t us = least > UINT64_MAX / 1000 ? UINT64_MAX : least * 1000 / MT_IDLE_BUDGET_PPM;
+	uint64_t v[MT_LOOK_COST_WINDOWS];
+	unsigned n = c->n;
+	memcpy(v, c->per_look_ns, n * sizeof v[0]);
+	for (unsigned i = 1; i < n; i++) /* insertion sort: at most 8 */
+		for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	uint64_t median = v[(n - 1) / 2];
+	/* floor / per_look = 1e6 / ppm; ns -> us: x 1e-3 */
+	uint64_t us = median > UINT64_MAX / 1000 ? UINT64_MAX : median * 1000 / MT_IDLE_BUDGET_PPM;
 	if (us < MT_LOOK_COST_FLOOR_MIN_US)
 		us = MT_LOOK_COST_FLOOR_MIN_US;
 	if (us > MT_LOOK_COST_FLOOR_MAX_US)

@@ -57,6 +57,18 @@ static uint64_t process_cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* The idle floor, said when it first is measured and when it moves by a
+ * quarter or more: what a quiet node's unseen interval is (cadence.h). */
+static void idle_floor_said(struct daemon *d)
+{
+	uint64_t f = mt_look_cost_floor_us(&d->look_cost), was = d->said_idle_floor_us;
+	if (d->look_cost.n == 0 || (was && f * 4 < was * 5 && f * 5 > was * 4))
+		return;
+	d->said_idle_floor_us = f;
+	log_event(LOG_INFO, "idle-floor", json_pack("{s:I,s:I}", "ms", (json_int_t)(f / 1000), "look_cost_us",
+	                                           (json_int_t)(d->look_cost.per_look_ns[d->look_cost.head] / 1000)));
+}
+
 static void on_tick(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
@@ -87,9 +99,12 @@ static void on_tick(uv_timer_t *t)
 	d->last_bound = n.bound;
 	d->last_eta_ms = eta == MT_GROWTH_NEVER ? UINT64_MAX : eta / 1000;
 	/* the idle floor is what the looks cost, spread at the idle budget */
-	mt_look_cost_count(&d->look_cost, quiet && !mt_cadence_in_band(&n));
-	if (mt_look_cost_due(&d->look_cost, us))
+	bool idle = quiet && !mt_cadence_in_band(&n);
+	mt_look_cost_count(&d->look_cost, idle);
+	if (mt_look_cost_due(&d->look_cost, us)) {
 		mt_look_cost_close(&d->look_cost, us, process_cpu_ns());
+		idle_floor_said(d);
+	}
 	look_us = mt_cadence_look_us(&n, d->opts.fault_rate, quiet ? mt_look_cost_floor_us(&d->look_cost) : 0);
 
 	/* before the TICK: the decision it may start reads the windows */
@@ -125,7 +140,11 @@ static void on_tick(uv_timer_t *t)
 		d->tick_due_us = us + d->next_tick_ms * 1000;
 		d->last_tick_us = us;
 	}
-	if (d->tick_due_us > us && d->tick_due_us - us < look_us)
+	/* Idle with no group in a lifecycle state, the TICK has nothing due
+	 * to the second: it waits for the next look, which would otherwise
+	 * come early for it every second (2 looks a second at a 600 ms floor,
+	 * and the idle budget spent twice). */
+	if (d->tick_due_us > us && d->tick_due_us - us < look_us && !(idle && d->n_active == 0))
 		look_us = d->tick_due_us - us;
 rearm:
 	if (!d->stopping)

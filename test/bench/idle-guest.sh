@@ -13,7 +13,7 @@
 # a process doing only 4 wakeups a second with a /proc/meminfo pread.
 . /lib/mt/lib.sh
 N=$(mt_param idle_n 1000) IDLE_S=$(mt_param idle_s 60) POLICY=$(mt_param idle_policy default)
-mt_daemon_can_run || { mt_fail "memtriaged --check-host: $(cat $MT_STATE/check-host.log)"; mt_done; exit 0; }
+mt_daemon_require
 mt_cg_make bench
 echo "$MT_CONTROLLERS" > $CG/bench/cgroup.subtree_control
 awk -v n="$N" -v d="$CG/bench" 'BEGIN { for (i = 1; i <= n; i++) printf "%s/c%d\n", d, i }' | xargs mkdir
@@ -57,7 +57,9 @@ echo "IDLE-BENCH policy=$POLICY cgroups=$(ls -d $CG/bench/*/ | wc -l) candidates
 	"run_us=$(( (r1 - r0) / 1000 )) run_permille=$(( (r1 - r0) / 1000 / (t1 - t0) )).$(( (r1 - r0) / 100 / (t1 - t0) % 10 ))" \
 	"floor_wake_us=${floor:--} floor_permille=$(( ${floor:-0} * 4 / 1000 )).$(( ${floor:-0} * 4 / 100 % 10 ))" \
 	"rss_kb=$(st VmRSS) hwm_kb=$(st VmHWM) lck_kb=$(st VmLck) fds=$(ls /proc/$pid/fd | wc -l) threads=$(st Threads)" \
-	"log_lines=$(wc -l < $MT_STATE/memtriaged.log)"
+	"log_lines=$(wc -l < $MT_STATE/memtriaged.log)" \
+	"idle_floor_ms=$(grep '"event":"idle-floor"' $MT_STATE/memtriaged.log | tail -n 1 | sed -n 's/.*"ms":\([0-9]*\).*/\1/p')" \
+	"look_cost_us=$(grep '"event":"idle-floor"' $MT_STATE/memtriaged.log | tail -n 1 | sed -n 's/.*"look_cost_us":\([0-9]*\).*/\1/p')"
 mt_daemon_stop > $MT_STATE/stop.out
 grep -E 'MT-CHECK' $MT_STATE/stop.out
 mt_done
