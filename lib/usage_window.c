@@ -39,10 +39,10 @@ int mt_usage_window_add(struct mt_usage_window *w, uint64_t t_us, uint64_t bytes
 	return 0;
 }
 
-/* The pair the slope spans (see mt_usage_window_slope); false when none
- * spans MT_USAGE_WINDOW_MIN_US. */
-static bool slope_pair(const struct mt_usage_window *w, const struct mt_usage_sample **ret_new,
-		       const struct mt_usage_sample **ret_old)
+/* The pair the slope spans (see mt_usage_window_slope) over window_us;
+ * false when none spans MT_USAGE_WINDOW_MIN_US. */
+static bool pair_within(const struct mt_usage_window *w, uint64_t window_us, const struct mt_usage_sample **ret_new,
+			const struct mt_usage_sample **ret_old)
 {
 	if (w->n < 2)
 		return false;
@@ -50,10 +50,10 @@ static bool slope_pair(const struct mt_usage_window *w, const struct mt_usage_sa
 	for (unsigned i = 1; i < w->n; i++) {
 		const struct mt_usage_sample *s = nth(w, i);
 		uint64_t span = new->t_us - s->t_us;
-		if (span > MT_USAGE_WINDOW_US && old && new->t_us - old->t_us >= MT_USAGE_WINDOW_MIN_US)
+		if (span > window_us && old && new->t_us - old->t_us >= MT_USAGE_WINDOW_MIN_US)
 			break; /* old is the oldest inside the window and spans enough */
 		old = s;
-		if (span > MT_USAGE_WINDOW_US)
+		if (span > window_us)
 			break; /* the one just outside: the nearest that spans enough */
 	}
 	if (new->t_us - old->t_us < MT_USAGE_WINDOW_MIN_US)
@@ -61,6 +61,12 @@ static bool slope_pair(const struct mt_usage_window *w, const struct mt_usage_sa
 	*ret_new = new;
 	*ret_old = old;
 	return true;
+}
+
+static bool slope_pair(const struct mt_usage_window *w, const struct mt_usage_sample **ret_new,
+		       const struct mt_usage_sample **ret_old)
+{
+	return pair_within(w, MT_USAGE_WINDOW_US, ret_new, ret_old);
 }
 
 /* |delta| <= 2^64, span >= 1e5 us: the quotient fits in 64 bits */
@@ -111,6 +117,14 @@ bool mt_usage_window_growth(const struct mt_usage_window *w, int64_t *ret_rate)
 		return false;
 	uint64_t moved = new->bytes > old->bytes ? new->bytes - old->bytes : old->bytes - new->bytes;
 	int64_t rate = rate_of(new, old);
+	/* a grower that started inside the window: its last half is the rate
+	 * (the whole window's slope averages in the time before it began) */
+	const struct mt_usage_sample *hn, *ho;
+	if (pair_within(w, MT_USAGE_WINDOW_US / 2, &hn, &ho) && ho != old && hn->bytes >= ho->bytes + MT_USAGE_NOISE_BYTES &&
+	    rate_of(hn, ho) > rate && rate_of(hn, ho) >= MT_USAGE_NOISE_BPS) {
+		*ret_rate = rate_of(hn, ho);
+		return true;
+	}
 	if (moved >= MT_USAGE_NOISE_BYTES && (rate >= MT_USAGE_NOISE_BPS || rate <= -MT_USAGE_NOISE_BPS))
 		*ret_rate = rate;
 	else

@@ -217,6 +217,27 @@ static void test_growth_below_cut(void)
 	}
 }
 
+/* A grower that started 600 ms ago at 52 MiB/s, sampled every 50 ms:
+ * the whole second's slope averages in the 400 ms before it began (31
+ * MiB/s); the growth is its last half's, the rate it grows at now (the
+ * growing deficit's projection counts it: daemon-grow-deficit). */
+static void test_growth_just_started(void)
+{
+	struct mt_usage_window w;
+	int64_t r, slope, rate = 52 * (int64_t)MIB;
+	mt_usage_window_reset(&w);
+	for (uint64_t t = 0; t <= 3000 * MS; t += 50 * MS) {
+		uint64_t b = 100 * MIB + (t > 2400 * MS ? (uint64_t)(rate * (int64_t)(t - 2400 * MS) / 1000000) : 0);
+		mt_usage_window_add(&w, t, b);
+	}
+	CHECK(mt_usage_window_slope(&w, &slope));
+	CHECK(slope < rate * 2 / 3);
+	CHECK(mt_usage_window_growth(&w, &r));
+	if (r < rate - (int64_t)MIB || r > rate + (int64_t)MIB)
+		fprintf(stderr, "just started: growth %" PRId64 ", slope %" PRId64 "\n", r, slope);
+	CHECK(r >= rate - (int64_t)MIB && r <= rate + (int64_t)MIB);
+}
+
 static struct mt_node node(uint64_t total, uint64_t avail, uint64_t ram_reserve)
 {
 	struct mt_node n = { .mem_total = total, .mem_available = avail, .ram_reserve = ram_reserve };
@@ -298,6 +319,7 @@ int main(void)
 	test_growth_not_noise();
 	test_growth_slow_leak();
 	test_growth_below_cut();
+	test_growth_just_started();
 	test_cadence();
 	return mt_check_status();
 }
