@@ -28,23 +28,23 @@ static void test_floor(void)
 	mt_look_cost_close(&c, t, cpu); /* opens the first window */
 	CHECK_U64(mt_look_cost_floor_us(&c), MT_LOOK_COST_FLOOR_START_US);
 	CHECK(!mt_look_cost_due(&c, t + S - 1));
-	/* TCG: 4 looks a second costing 0.9 ms each -> 600 ms keeps 1.5 per mille */
-	window(&c, &t, &cpu, 4, 3600000, true);
-	CHECK_U64(mt_look_cost_floor_us(&c), 600000);
+	/* TCG: 4 looks a second costing 0.6 ms each -> 400 ms keeps 1.5 per mille */
+	window(&c, &t, &cpu, 4, 2400000, true);
+	CHECK_U64(mt_look_cost_floor_us(&c), 400000);
 	/* a window with a decision in it costs more: the median counts (of
 	 * two, the lower) */
 	window(&c, &t, &cpu, 2, 40000000, true);
-	CHECK_U64(mt_look_cost_floor_us(&c), 600000);
-	window(&c, &t, &cpu, 4, 3600000, true);
-	CHECK_U64(mt_look_cost_floor_us(&c), 600000);
+	CHECK_U64(mt_look_cost_floor_us(&c), 400000);
+	window(&c, &t, &cpu, 4, 2700000, true);
+	CHECK_U64(mt_look_cost_floor_us(&c), 450000);
 	/* a window in the danger band is not measured at all */
 	window(&c, &t, &cpu, 100, 1000, false);
-	CHECK_U64(mt_look_cost_floor_us(&c), 600000);
+	CHECK_U64(mt_look_cost_floor_us(&c), 450000);
 	/* native: 20 us a look would be 13 ms; at least 100 ms */
 	for (int i = 0; i < 4; i++)
 		window(&c, &t, &cpu, 10, 200000, true);
 	CHECK_U64(mt_look_cost_floor_us(&c), MT_LOOK_COST_FLOOR_MIN_US);
-	/* 8 windows later the cheap ones are forgotten: 3 ms a look -> 1 s at most */
+	/* 8 windows later the cheap ones are forgotten: 3 ms a look -> 500 ms at most */
 	for (int i = 0; i < MT_LOOK_COST_WINDOWS; i++)
 		window(&c, &t, &cpu, 1, 3000000, true);
 	CHECK_U64(mt_look_cost_floor_us(&c), MT_LOOK_COST_FLOOR_MAX_US);
@@ -59,11 +59,11 @@ static void test_cadence_takes_floor(void)
 {
 	struct mt_node n = { .mem_total = 512u << 20, .mem_available = 400u << 20, .ram_reserve = 32u << 20 };
 	CHECK_INT(mt_node_compute(&n), 0);
-	CHECK_U64(mt_cadence_look_us(&n, MT_FAULT_RATE_DEFAULT, 600000), 600000);
+	CHECK_U64(mt_cadence_look_us(&n, MT_FAULT_RATE_DEFAULT, 450000), 450000);
 	CHECK_U64(mt_cadence_look_us(&n, MT_FAULT_RATE_DEFAULT, 0), (uint64_t)(368u << 20) * 1000000 / MT_FAULT_RATE_DEFAULT / 2);
 	n.mem_available = 60u << 20; /* within 2 x ram_reserve: the band */
 	CHECK_INT(mt_node_compute(&n), 0);
-	CHECK_U64(mt_cadence_look_us(&n, MT_FAULT_RATE_DEFAULT, 600000), MT_CADENCE_FLOOR_US);
+	CHECK_U64(mt_cadence_look_us(&n, MT_FAULT_RATE_DEFAULT, 450000), MT_CADENCE_FLOOR_US);
 }
 
 int main(void)
