@@ -347,6 +347,13 @@ bool mt_lc_node_danger(const struct mt_node *n);
 /* Whether a held group is pushing against its hold now (see
  * MT_LC_PUSH_GAP_MS): it is not calm then. */
 bool mt_lc_pushing(const struct mt_lc_group *g, uint64_t now_ms);
+/* The growth a decision is to see for a group: what was measured, but
+ * at least the least growth that counts (MT_USAGE_NOISE_BPS) while it is
+ * held and pushing against its hold -- the hold hides its figure's rise,
+ * not its demand. Without it a held leaker read 0 at the deficit beside
+ * steady bystanders of equal cost, and a bystander was killed (sweep,
+ * 1,000 extra cgroups, 50 MiB/s, the defaults). */
+int64_t mt_lc_growth_seen(const struct mt_lc_group *g, uint64_t now_ms, int64_t measured);
 /* TICK: whether the step will look at the group's memory.pressure (near
  * the bound or not: a hold ends there too). */
 bool mt_lc_wants_psi(const struct mt_lc_group *g, const struct mt_policy *p, uint64_t now_ms);

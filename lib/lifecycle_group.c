@@ -1,6 +1,7 @@
 /* The questions asked of a group's state, by the step and by the daemon
  * (see lifecycle.h): pure reads of struct mt_lc_group. */
 #include "lifecycle.h"
+#include "usage_window.h"
 
 bool mt_lc_kill_backing_off(const struct mt_lc_group *g, uint64_t now_ms)
 {
@@ -36,6 +37,13 @@ bool mt_lc_pressure_beyond(const struct mt_lc_group *g, const struct mt_policy *
 bool mt_lc_pushing(const struct mt_lc_group *g, uint64_t now_ms)
 {
 	return g->held && g->push_streak && now_ms - g->push_last_ms <= MT_LC_PUSH_GAP_MS;
+}
+
+int64_t mt_lc_growth_seen(const struct mt_lc_group *g, uint64_t now_ms, int64_t measured)
+{
+	if (mt_lc_pushing(g, now_ms) && measured < MT_USAGE_NOISE_BPS)
+		return MT_USAGE_NOISE_BPS;
+	return measured;
 }
 
 bool mt_lc_wants_psi(const struct mt_lc_group *g, const struct mt_policy *p, uint64_t now_ms)

@@ -178,6 +178,7 @@ static int build_cb(struct cg *c, void *ud)
 	uint64_t now = now_ms();
 	/* the sampler's recent slope, not a fresh read of every group */
 	m->growth_known = sampler_growth(c, &m->growth_rate);
+	m->growth_rate = mt_lc_growth_seen(&c->lc, now, m->growth_rate);
 	m->age_ms = now - c->appeared_ms;
 	mt_lc_kill_credit(&c->lc, d->opts.dry_run, now, &m->kill_in_flight, &m->kill_started_ms);
 	m->kill_failed = mt_lc_kill_backing_off(&c->lc, now);

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "lifecycle.h"
+#include "usage_window.h"
 #include "select_fixture.h"
 
 enum pol { P_NONE, P_KILL, P_GRACE, P_ESC, P_PSI, P_PSI_HOLD, P_PROT, P_OBSERVE, P_THROTTLE };
@@ -755,6 +756,24 @@ static void test_policy_kill_grace(void)
 	mt_lc_output_free(&w.out);
 }
 
+/* A held group pushing against its hold is seen growing at least at the
+ * least growth that counts; one not pushing, or not held, as measured. */
+static void test_growth_seen(void)
+{
+	struct world w = { .now = 1000000 };
+	w.p = make_policy(P_KILL);
+	w.has_policy = true;
+	CHECK(mt_lc_growth_seen(&w.g, w.now, 0) == 0);
+	run(&w, SD(E_DECIDE_HOLD, 0, 0));
+	run(&w, SD(E_WRITTEN, 0, 0));
+	CHECK(mt_lc_growth_seen(&w.g, w.now, 0) == 0); /* held, not pushing */
+	run(&w, SD(E_HIGH, 1, 10));
+	CHECK(mt_lc_growth_seen(&w.g, w.now, 0) == MT_USAGE_NOISE_BPS);
+	CHECK(mt_lc_growth_seen(&w.g, w.now, 5 * MT_USAGE_NOISE_BPS) == 5 * MT_USAGE_NOISE_BPS);
+	CHECK(mt_lc_growth_seen(&w.g, w.now + 10000, 0) == 0); /* the streak is over */
+	mt_lc_output_free(&w.out);
+}
+
 /* On zram a held grower pushing with swap room is paid for (the pool
  * rule) until its hold is down to MT_POOL_RAM_MIN; from there each page
  * it pushes takes node RAM again, so the push limit applies though swap
@@ -967,6 +986,7 @@ int main(void)
 	test_policy_kill_grace();
 	test_tick_ram_near_swap_room();
 	test_push_limit_at_pool_min();
+	test_growth_seen();
 	test_tick_decisions();
 	test_near_decision_pace();
 	test_batch();
