@@ -37,11 +37,10 @@ static uint64_t near_decision_ms(const struct mt_lc_input *in, const struct mt_n
 	uint64_t ms = MT_LC_THROTTLE_DECISION_MS;
 	if (!mt_select_may_tighten(node))
 		return ms;
-	for (size_t i = 0; node->zram_swap_total > 0 && i < in->n_members; i++)
-		if (in->members[i].g->held)
-			ms = MT_LC_POOL_DECISION_MS;
 	for (size_t i = 0; i < in->n_members; i++) {
 		const struct mt_lc_member *m = &in->members[i];
+		if (m->g->held && node->zram_swap_total > 0 && MT_LC_POOL_DECISION_MS < ms)
+			ms = MT_LC_POOL_DECISION_MS;
 		if (m->g->held && m->policy && m->policy->throttle.interval_ms < ms)
 			ms = m->policy->throttle.interval_ms;
 	}

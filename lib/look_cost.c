@@ -35,10 +35,10 @@ void mt_look_cost_close(struct mt_look_cost *c, uint64_t now_us, uint64_t cpu_ns
 	c->start_cpu_ns = cpu_ns;
 }
 
-uint64_t mt_look_cost_floor_us(const struct mt_look_cost *c)
+uint64_t mt_look_cost_per_look_ns(const struct mt_look_cost *c)
 {
 	if (c->n == 0)
-		return MT_LOOK_COST_FLOOR_START_US;
+		return 0;
 	uint64_t v[MT_LOOK_COST_WINDOWS];
 	unsigned n = c->n;
 	memcpy(v, c->per_look_ns, n * sizeof v[0]);
@@ -48,7 +48,14 @@ uint64_t mt_look_cost_floor_us(const struct mt_look_cost *c)
 			v[j] = v[j - 1];
 			v[j - 1] = t;
 		}
-	uint64_t median = v[(n - 1) / 2];
+	return v[(n - 1) / 2];
+}
+
+uint64_t mt_look_cost_floor_us(const struct mt_look_cost *c)
+{
+	if (c->n == 0)
+		return MT_LOOK_COST_FLOOR_START_US;
+	uint64_t median = mt_look_cost_per_look_ns(c);
 	/* floor / per_look = 1e6 / ppm; ns -> us: x 1e-3 */
 	uint64_t us = median > UINT64_MAX / 1000 ? UINT64_MAX : median * 1000 / MT_IDLE_BUDGET_PPM;
 	if (us < MT_LOOK_COST_FLOOR_MIN_US)

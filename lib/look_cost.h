@@ -61,6 +61,9 @@ bool mt_look_cost_due(const struct mt_look_cost *c, uint64_t now_us);
  * opens the next. A clean window with looks keeps its CPU per look. */
 void mt_look_cost_close(struct mt_look_cost *c, uint64_t now_us, uint64_t cpu_ns);
 
+/* The kept windows' median CPU per look, ns (0 before any). */
+uint64_t mt_look_cost_per_look_ns(const struct mt_look_cost *c);
+
 /* The quiet floor: the kept windows' median CPU per look spread at
  * MT_IDLE_BUDGET_PPM, within [MT_LOOK_COST_FLOOR_MIN_US,
  * MT_LOOK_COST_FLOOR_MAX_US]; MT_LOOK_COST_FLOOR_START_US before any. */

@@ -284,7 +284,9 @@ static uint64_t pool_paid_level(const struct mt_node *n, const struct mt_candida
  * when the hold began. Without swap room a tighter hold frees nothing and
  * only stalls it, and the lifecycle's push limit ends the hold. (Holding it
  * at its usage again each time would ratchet the hold down by reclaim's
- * overshoot, a squeeze nobody decided.) Never below the policy's floor. */
+ * overshoot, a squeeze nobody decided.) Never below the policy's floor,
+ * but for the pool rule of a policy that may kill: down to MT_POOL_RAM_MIN
+ * (snapshot.h: paying for its pool is not a squeeze). */
 static uint64_t throttle_value(const struct mt_node *n, const struct mt_candidate *c, bool tighten, bool *paid)
 {
 	const struct mt_candidate_mem *m = &c->mem;

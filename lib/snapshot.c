@@ -38,10 +38,10 @@ static bool zram_inputs_valid(const struct mt_node *n)
 
 /* r = orig / pool: measured once zram holds MT_ZRAM_MEASURE_MIN, else the
  * assumed MT_ZRAM_ASSUMED_RATIO (orig:pool as r:1). */
-static void zram_ratio_parts(const struct mt_node *n, bool measured, uint64_t *orig, uint64_t *pool)
+static void zram_ratio_parts(const struct mt_node *n, uint64_t *orig, uint64_t *pool)
 {
-	*orig = measured ? n->zram_orig_data_size : MT_ZRAM_ASSUMED_RATIO;
-	*pool = measured ? n->zram_mem_used_total : 1;
+	*orig = n->zram_ratio_measured ? n->zram_orig_data_size : MT_ZRAM_ASSUMED_RATIO;
+	*pool = n->zram_ratio_measured ? n->zram_mem_used_total : 1;
 }
 
 uint64_t mt_node_zram_pool(const struct mt_node *n, uint64_t swapped)
@@ -49,7 +49,7 @@ uint64_t mt_node_zram_pool(const struct mt_node *n, uint64_t swapped)
 	if (n->zram_swap_total == 0)
 		return 0;
 	uint64_t orig, pool;
-	zram_ratio_parts(n, n->zram_ratio_measured, &orig, &pool);
+	zram_ratio_parts(n, &orig, &pool);
 	unsigned __int128 p = ((unsigned __int128)swapped * pool + orig - 1) / orig;
 	return p > UINT64_MAX ? UINT64_MAX : (uint64_t)p;
 }
@@ -67,7 +67,7 @@ int mt_node_compute(struct mt_node *n)
 	 * Unmeasured: r = MT_ZRAM_ASSUMED_RATIO, as if orig:pool were r:1. */
 	n->zram_ratio_measured = n->zram_swap_total > 0 && n->zram_orig_data_size >= MT_ZRAM_MEASURE_MIN;
 	uint64_t orig, pool;
-	zram_ratio_parts(n, n->zram_ratio_measured, &orig, &pool);
+	zram_ratio_parts(n, &orig, &pool);
 	uint64_t num = sub0(orig, pool), den = orig;
 	n->zram_ratio = !n->zram_swap_total ? 0.0 : pool ? (double)orig / (double)pool : INFINITY;
 

@@ -66,7 +66,7 @@ static void idle_floor_said(struct daemon *d)
 		return;
 	d->said_idle_floor_us = f;
 	log_event(LOG_INFO, "idle-floor", json_pack("{s:I,s:I}", "ms", (json_int_t)(f / 1000), "look_cost_us",
-	                                           (json_int_t)(d->look_cost.per_look_ns[d->look_cost.head] / 1000)));
+	                                           (json_int_t)(mt_look_cost_per_look_ns(&d->look_cost) / 1000)));
 }
 
 static void on_tick(uv_timer_t *t)

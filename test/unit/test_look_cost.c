@@ -24,6 +24,7 @@ static void test_floor(void)
 	uint64_t t = 5 * S, cpu = 123456789;
 	mt_look_cost_reset(&c);
 	CHECK_U64(mt_look_cost_floor_us(&c), MT_LOOK_COST_FLOOR_START_US);
+	CHECK_U64(mt_look_cost_per_look_ns(&c), 0);
 	CHECK(mt_look_cost_due(&c, t));
 	mt_look_cost_close(&c, t, cpu); /* opens the first window */
 	CHECK_U64(mt_look_cost_floor_us(&c), MT_LOOK_COST_FLOOR_START_US);
@@ -31,6 +32,7 @@ static void test_floor(void)
 	/* TCG: 4 looks a second costing 0.6 ms each -> 400 ms keeps 1.5 per mille */
 	window(&c, &t, &cpu, 4, 2400000, true);
 	CHECK_U64(mt_look_cost_floor_us(&c), 400000);
+	CHECK_U64(mt_look_cost_per_look_ns(&c), 600000);
 	/* a window with a decision in it costs more: the median counts (of
 	 * two, the lower) */
 	window(&c, &t, &cpu, 2, 40000000, true);
