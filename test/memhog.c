@@ -78,8 +78,9 @@ static void usage(FILE *f)
 	      "                    pseudo-random bytes, leave the rest zero (zram: ~2:1)\n"
 	      "  --every MIB       print a progress line every MIB mebibytes (default 16)\n"
 	      "  --name NAME       set the process name (comm), as peers match on it\n"
-	      "  --heartbeat FILE  keep 'max_gap_ms=G beats=N' (worst gap between 10 ms\n"
-	      "                    beats, each reading a held page) in FILE; SIGUSR1 resets\n"
+	      "  --heartbeat FILE  keep 'max_gap_ms=G beats=N at_ms=T' (worst gap between\n"
+	      "                    10 ms beats, each reading a held page; T: CLOCK_MONOTONIC\n"
+	      "                    ms when it ended) in FILE; SIGUSR1 resets\n"
 	      "  --reread MIBPS    while holding, read the anonymous pages in a loop at\n"
 	      "                    MIBPS (a steady working set that faults back what\n"
 	      "                    reclaim took; the hold then lasts forever)\n"
@@ -290,8 +291,8 @@ static void *heartbeat(void *arg)
 	const char *path = arg;
 	long page = sysconf(_SC_PAGESIZE);
 	struct timespec next, now;
-	uint64_t beats = 0, prev_ns, worst_ns = 0;
-	char line[64];
+	uint64_t beats = 0, prev_ns, worst_ns = 0, worst_at_ns = 0;
+	char line[96];
 	int fd;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -320,10 +321,12 @@ static void *heartbeat(void *arg)
 		if (beat_reset) {
 			beat_reset = 0;
 			worst_ns = 0;
+			worst_at_ns = 0;
 			beats = 0;
 			changed = true;
 		} else if (now_ns - prev_ns > worst_ns) {
 			worst_ns = now_ns - prev_ns;
+			worst_at_ns = now_ns;
 			changed = true;
 		}
 		prev_ns = now_ns;
@@ -332,8 +335,8 @@ static void *heartbeat(void *arg)
 		if (now_ns > (uint64_t)next.tv_sec * 1000000000u + (uint64_t)next.tv_nsec)
 			next = now;
 		if (changed || beats % 100 == 0) {
-			int len = snprintf(line, sizeof(line), "max_gap_ms=%-10" PRIu64 " beats=%-12" PRIu64 "\n",
-					   worst_ns / 1000000u, beats);
+			int len = snprintf(line, sizeof(line), "max_gap_ms=%-10" PRIu64 " beats=%-12" PRIu64 " at_ms=%-12" PRIu64 "\n",
+					   worst_ns / 1000000u, beats, worst_at_ns / 1000000u);
 			if (pwrite(fd, line, (size_t)len, 0) != len) {
 				fprintf(stderr, "memhog: --heartbeat %s: %s\n", path, strerror(errno));
 				exit(1);

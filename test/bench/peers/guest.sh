@@ -222,6 +222,16 @@ k8s)
 	[ $k -gt 0 ] && killed="$killed,leakpod($k/2)" ;;
 esac
 killed=${killed#,}; gaps=${gaps#,}
+# When each survivor's worst gap ended, in episode ms (peerwatch's clock, as
+# PEERWATCH-DEATH's ms=): beside the leaker's death it tells a stall at the
+# kill from one during the hold.
+t0_ms=$(( $(w t0_us) / 1000 )) gap_at=""
+for pn in $watched; do
+	died $pn && continue
+	at=$(sed -n 's/.* at_ms=\([0-9]*\).*/\1/p' $S/hb.$pn)
+	gap_at="$gap_at,$pn:$(( ${at:-0} - t0_ms ))"
+done
+gap_at=${gap_at#,} end_ms=$(death_ms $end)
 # The leaker's container: whole = every one of its processes died.
 case $scn in
 leak) lcg=leaky; died leaker && whole=1/1 || whole=0/1 ;;
@@ -298,6 +308,7 @@ echo "PEERS-ROW scn=$scn sup=$sup swap=$swap rate=$rate bystanders_killed=$bk ki
 	"driver=$([ $scn = k8s ] && echo $driver || echo -) pages=$pages extra=$extra held=${held:-none} whole=$whole" \
 	"valued_touched=$valued hold_to_death_ms=$hold_to_death cross_to_cgkill_ms=$cross_to_cgkill wake_to_kill_us=$wake_to_kill cgkill_pids=${cgkill_pids:--}" \
 	"swap_room_kib=$swap_room leak_swap_kib=${leak_swap:--} leak_swap_pct=$swap_pct gap_ratio=$gap_ratio" \
+	"gap_at_ms=${gap_at:--} end_ms=${end_ms:--}" \
 	"zram_orig_kib=$(w zram_orig_kib) zram_compr_kib=$(w zram_compr_kib)"
 echo "MT: supervisor actions"; grep -E '"event":"(kill|throttle|release)|sending SIG|[Kk]illed' $S/sup.log | head -n 40 | sed "s/^/act| /"
 echo "MT: supervisor log (tail)"; grep -v ConfigTypes $S/sup.log 2>/dev/null | tail -n 30 | sed "s/^/sup| /"
