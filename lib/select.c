@@ -250,8 +250,8 @@ bool mt_select_may_tighten(const struct mt_node *n)
 }
 
 /* Less than this owed is not paid yet: each payment is a memory.high
- * write and a kept decision record, and the pool rule runs every 250 ms
- * (MT_LC_POOL_DECISION_MS); 1 MiB is ~30 ms of the guest's held leaker's
+ * write and a kept decision record, and the pool rule runs every
+ * MT_LC_POOL_DECISION_MS; 1 MiB is ~30 ms of the guest's held leaker's
  * pool growth (~30 MiB/s), and ~4 % of its smallest RAM reserve. */
 #define POOL_PAY_MIN (UINT64_C(1) << 20)
 

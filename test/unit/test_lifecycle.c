@@ -917,7 +917,7 @@ static void test_near_decision_pace(void)
 			{ 0, true, true }, { 199, false, false }, { 1, false, true }, { 300, true, true },
 		};
 		static const struct { uint64_t dt; bool want; } z[] = {
-			{ 0, true }, { 249, false }, { 1, true }, { 250, true },
+			{ 0, true }, { MT_LC_POOL_DECISION_MS - 1, false }, { 1, true }, { MT_LC_POOL_DECISION_MS, true },
 		};
 		if (room == 2) {
 			for (size_t i = 0; i < sizeof z / sizeof z[0]; i++) {
