@@ -73,9 +73,9 @@
  * ~30 MiB/s of pool; 250 ms lent <= ~8 MiB, a third of the guest's 24 MiB
  * RAM reserve, and the kernel still reclaimed bystanders between payments
  * (vm swap-room-zram-defaults failed 2 of 6 and once in CI: 32-75 MiB of
- * theirs swapped). At 100 ms (<= ~3 MiB lent) it passed 6 of 6 with 0
- * bystander swap, and the zram bench 5 of 5 at 96-98 % of the room
- * (doc/comparison.md, session 6). */
+ * theirs swapped). At 100 ms (<= ~3 MiB lent) it passed 9 of 10, and the
+ * zram bench used 96-98 % of the room in 5 of 5 (doc/comparison.md,
+ * session 6). */
 #define MT_LC_POOL_DECISION_MS 100
 
 /* Pushing against a hold: the held group's memory.events `high` count

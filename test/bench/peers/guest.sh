@@ -149,6 +149,7 @@ fi
 # --- the idle baseline: same boot, supervisor running, nothing growing.
 reset_beats() { for pn in $(echo "$names" | sed 's/=[0-9]*//g'); do kill -USR1 $(eval echo \$pid_$pn) 2>/dev/null; done; }
 gap_of() { sed -n 's/^max_gap_ms=\([0-9]*\).*/\1/p' $S/hb.$1; }
+at_of() { sed -n 's/.* at_ms=\([0-9]*\).*/\1/p' $S/hb.$1; }
 reset_beats
 sleep $baseline
 case $scn in grow) watched="valuable cheap1 cheap2 cheap3 cheap4" ;; *) watched=$bystanders ;; esac
@@ -228,8 +229,8 @@ killed=${killed#,}; gaps=${gaps#,}
 t0_ms=$(( $(w t0_us) / 1000 )) gap_at=""
 for pn in $watched; do
 	died $pn && continue
-	at=$(sed -n 's/.* at_ms=\([0-9]*\).*/\1/p' $S/hb.$pn)
-	gap_at="$gap_at,$pn:$(( ${at:-0} - t0_ms ))"
+	at=$(at_of $pn)
+	gap_at="$gap_at,$pn:$([ -n "$at" ] && echo $((at - t0_ms)) || echo -)"
 done
 gap_at=${gap_at#,} end_ms=$(death_ms $end)
 # The leaker's container: whole = every one of its processes died.
