@@ -16,6 +16,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -46,6 +47,7 @@ struct opts {
 	bool half_random;           /* each page: half pseudo-random, half zeros */
 	const char *name;           /* comm, for peers that match process names */
 	const char *heartbeat;      /* file the heartbeat thread keeps its figures in */
+	bool beat_fifo;             /* the heartbeat thread at SCHED_FIFO 1 */
 	double reread;              /* MiB/s: while holding, read every anon page in turn */
 };
 
@@ -81,6 +83,8 @@ static void usage(FILE *f)
 	      "  --heartbeat FILE  keep 'max_gap_ms=G beats=N at_ms=T' (worst gap between\n"
 	      "                    10 ms beats, each reading a held page; T: CLOCK_MONOTONIC\n"
 	      "                    ms when it ended) in FILE; SIGUSR1 resets\n"
+	      "  --beat-fifo       the heartbeat thread at SCHED_FIFO priority 1: its gaps\n"
+	      "                    are then the node's own stalls, not CFS's sharing\n"
 	      "  --reread MIBPS    while holding, read the anonymous pages in a loop at\n"
 	      "                    MIBPS (a steady working set that faults back what\n"
 	      "                    reclaim took; the hold then lasts forever)\n"
@@ -375,7 +379,16 @@ static int worker(const struct opts *o)
 		pthread_t t;
 		struct sigaction sa = { .sa_handler = on_usr1 };
 		sigaction(SIGUSR1, &sa, NULL);
-		r = pthread_create(&t, NULL, heartbeat, (void *)o->heartbeat);
+		pthread_attr_t attr;
+		pthread_attr_init(&attr);
+		if (o->beat_fifo) {
+			struct sched_param sp = { .sched_priority = 1 };
+			pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+			pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+			pthread_attr_setschedparam(&attr, &sp);
+		}
+		r = pthread_create(&t, &attr, heartbeat, (void *)o->heartbeat);
+		pthread_attr_destroy(&attr);
 		if (r != 0) {
 			fprintf(stderr, "memhog: heartbeat thread: %s\n", strerror(r));
 			return 1;
@@ -484,6 +497,7 @@ int main(int argc, char **argv)
 		{ "half-random", no_argument, NULL, 'Z' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "heartbeat", required_argument, NULL, 'b' },
+		{ "beat-fifo", no_argument, NULL, 'P' },
 		{ "reread", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -510,6 +524,7 @@ int main(int argc, char **argv)
 		case 'Z': o.half_random = true; break;
 		case 'n': o.name = optarg; break;
 		case 'b': o.heartbeat = optarg; break;
+		case 'P': o.beat_fifo = true; break;
 		case 'w': r = parse_seconds(optarg, &o.reread); if (r == 0 && o.reread <= 0) r = -EINVAL; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

@@ -8,6 +8,8 @@
 #   mt.driver=systemd|cgroupfs (k8s: the kubelet's cgroup driver)
 #   mt.extra=N (N empty cgroups more under the supervised root, made before
 #   the supervisor starts)  mt.pages=random|half (the leaker's pages)
+#   mt.probe=0|1 (one more container, work/probe, whose heartbeat thread is
+#   SCHED_FIFO: memhog --beat-fifo)
 # Prints one "PEERS-ROW key=value..." line; the host turns rows into tables.
 # Nothing here judges who won: a run fails only if it could not measure.
 . /lib/mt/lib.sh
@@ -15,6 +17,7 @@
 scn=$(mt_param scn leak) sup=$(mt_param sup kernel) swap=$(mt_param swap none)
 rate=$(mt_param rate 50) quick=$(mt_param quick 0)
 driver=$(mt_param driver systemd) extra=$(mt_param extra 0) pages=$(mt_param pages random)
+probe=$(mt_param probe 0)
 case $pages in random) leakfill=--random ;; half) leakfill=--half-random ;; *) mt_fail "mt.pages=$pages"; exit 1 ;; esac
 P=/peers
 S=$MT_STATE
@@ -93,6 +96,13 @@ grow)
 *) mt_fail "unknown mt.scn=$scn"; exit 1 ;;
 esac
 
+if [ "$probe" = 1 ]; then
+	container probe
+	mt_cg_run work/probe memhog --name probe --anon 1M --every 1 --beat-fifo --heartbeat $S/hb.probe > $S/out.probe
+	register probe $MT_PID "" work/probe
+	mt_wait_for "the probe holding" 30 holding probe
+fi
+
 # --- the extra cgroups: empty, under the supervised root beside the
 # containers (work/idleN; k8s: container cgroups of one unnamed BestEffort
 # pod), made before the supervisor starts and removed at the end.
@@ -154,10 +164,21 @@ reset_beats
 sleep $baseline
 case $scn in grow) watched="valuable cheap1 cheap2 cheap3 cheap4" ;; *) watched=$bystanders ;; esac
 for pn in $watched; do eval "base_$pn=$(gap_of $pn)"; done
+[ "$probe" = 1 ] && base_probe=$(gap_of probe)
 reset_beats
 
 # --- the episode.
 kmsg0=$(dmesg | grep -c 'oom-kill:')
+# Who reclaimed and who faulted during the episode: the node's reclaim by
+# kswapd and by direct reclaim (a supervisor's memory.high write reclaims
+# directly too), its swap-ins and refaults, and the watched processes'
+# major faults (also on pages charged elsewhere, such as the shared text of
+# the initramfs, which is tmpfs and so swaps).
+VMKEYS="pgscan_kswapd pgscan_direct pgsteal_kswapd pgsteal_direct pswpin pswpout workingset_refault_anon workingset_refault_file pgmajfault"
+vm_now() { for k in $VMKEYS; do sed -n "s/^$k //p" /proc/vmstat; done | tr '\n' ' '; }
+majflt() { awk '{ sub(/^.*\) /, ""); print $10 }' /proc/$(eval echo \$pid_$1)/stat 2>/dev/null; }
+vm0=$(vm_now)
+for pn in $watched; do eval "majf0_$pn=$(majflt $pn)"; done
 head0=$(( $(mt_meminfo MemAvailable) + $(mt_meminfo SwapFree) ))
 # The swap room as this run sees it: the swap free now, less the reserve's
 # swap part (the reserve is 5 % of RAM + swap, so 5 % of SwapTotal).
@@ -199,6 +220,15 @@ else
 fi
 wait $pw
 cat $S/watch.out
+vm1=$(vm_now)
+vmstat_delta=$(echo "$VMKEYS|$vm0|$vm1" | awk -F'|' '{ n = split($1, k, " "); split($2, a, " "); split($3, b, " ")
+	for (i = 1; i <= n; i++) printf "%s%s:%d", (i > 1 ? "," : ""), k[i], b[i] - a[i] }')
+majf=""
+for pn in $watched; do
+	m1=$(majflt $pn)
+	majf="$majf,$pn:$([ -n "$m1" ] && echo $((m1 - $(eval echo \$majf0_$pn))) || echo -)"
+done
+majf=${majf#,}
 kmsg=$(( $(dmesg | grep -c 'oom-kill:') - kmsg0 ))
 
 # --- the row.
@@ -233,6 +263,11 @@ for pn in $watched; do
 	gap_at="$gap_at,$pn:$([ -n "$at" ] && echo $((at - t0_ms)) || echo -)"
 done
 gap_at=${gap_at#,} end_ms=$(death_ms $end)
+probe_row=""
+if [ "$probe" = 1 ]; then
+	if died probe; then probe_row=" probe_gap_ms=killed/$base_probe"
+	else at=$(at_of probe); probe_row=" probe_gap_ms=$(gap_of probe)/$base_probe probe_at_ms=$([ -n "$at" ] && echo $((at - t0_ms)) || echo -)"; fi
+fi
 # The leaker's container: whole = every one of its processes died.
 case $scn in
 leak) lcg=leaky; died leaker && whole=1/1 || whole=0/1 ;;
@@ -309,7 +344,7 @@ echo "PEERS-ROW scn=$scn sup=$sup swap=$swap rate=$rate bystanders_killed=$bk ki
 	"driver=$([ $scn = k8s ] && echo $driver || echo -) pages=$pages extra=$extra held=${held:-none} whole=$whole" \
 	"valued_touched=$valued hold_to_death_ms=$hold_to_death cross_to_cgkill_ms=$cross_to_cgkill wake_to_kill_us=$wake_to_kill cgkill_pids=${cgkill_pids:--}" \
 	"swap_room_kib=$swap_room leak_swap_kib=${leak_swap:--} leak_swap_pct=$swap_pct gap_ratio=$gap_ratio" \
-	"gap_at_ms=${gap_at:--} end_ms=${end_ms:--}" \
+	"gap_at_ms=${gap_at:--} end_ms=${end_ms:--} vmstat=$vmstat_delta majflt=$majf$probe_row" \
 	"zram_orig_kib=$(w zram_orig_kib) zram_compr_kib=$(w zram_compr_kib)"
 echo "MT: supervisor actions"; grep -E '"event":"(kill|throttle|release)|sending SIG|[Kk]illed' $S/sup.log | head -n 40 | sed "s/^/act| /"
 echo "MT: supervisor log (tail)"; grep -v ConfigTypes $S/sup.log 2>/dev/null | tail -n 30 | sed "s/^/sup| /"

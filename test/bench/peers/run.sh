@@ -1,7 +1,7 @@
 #!/bin/sh
 # usage: run.sh [--build DIR] [--sup LIST] [--rates LIST] [--swap LIST] [--quick]
 #               [--driver LIST] [--extra-cgroups N] [--leak-pages random|half]
-#               [--out FILE] [--tag TAG] [SCENARIO...]
+#               [--probe] [--out FILE] [--tag TAG] [SCENARIO...]
 # The peers comparison (doc/comparison.md): boots the bundled real-kernel
 # guest (test/vm) once per scenario x supervisor x swap setting x rate (x
 # cgroup driver for k8s) and prints one table row per boot, then a summary
@@ -13,7 +13,9 @@
 # --driver systemd,cgroupfs (k8s only). --extra-cgroups N: N empty cgroups
 # more under the supervised root, made before the supervisor starts.
 # --leak-pages half: the leaker's pages half random, half zero (zram stores
-# them ~2:1; default random, incompressible). The peers come from Debian's
+# them ~2:1; default random, incompressible). --probe: one more container
+# whose heartbeat thread runs at SCHED_FIFO 1 (memhog --beat-fifo): its
+# worst gap is the node's own stall (kernel or host), not CFS's sharing. The peers come from Debian's
 # packages (fetch.sh); their configurations and reasons are in config/ and
 # README.md. --out FILE also keeps the raw PEERS-ROW lines. --tag (default
 # peers) names the work directory BUILD/test/bench/TAG and the boots' logs
@@ -38,6 +40,7 @@ while [ $# -gt 0 ]; do
 	--tag) tag=$2; shift ;;
 	--driver) drivers=$2; shift ;;
 	--extra-cgroups) xcg=$2; shift ;;
+	--probe) probe=1 ;;
 	--leak-pages) pages=$2; shift ;;
 	-h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
@@ -123,7 +126,7 @@ for scn0 in $scns; do
 					[ -z "$disk" ] || { rm -f "$disk"; truncate -s 256M "$disk"; }
 					set +e
 					MT_VM_EXTRA=$extra MT_VM_DISK=$disk \
-					MT_VM_APPEND="no_timer_check mt.scn=$scn0 mt.sup=$sup mt.swap=$swap mt.rate=$rate mt.quick=$quick mt.driver=$([ "$drv" = - ] && echo systemd || echo "$drv") mt.extra=$xcg mt.pages=$pages" \
+					MT_VM_APPEND="no_timer_check mt.scn=$scn0 mt.sup=$sup mt.swap=$swap mt.rate=$rate mt.quick=$quick mt.driver=$([ "$drv" = - ] && echo systemd || echo "$drv") mt.extra=$xcg mt.pages=$pages mt.probe=${probe:-0}" \
 						"$src/test/vm/run.sh" "$g" "$build" > "$work/$name.run" 2>&1
 					r=$?
 					set -e
