@@ -15,6 +15,8 @@ struct mt_record_ring {
 	size_t snapshot_capacity;
 	size_t count;
 	uint64_t next_id;
+	uint64_t *snap_ids; /* FIFO of the ids pushed with a snapshot, oldest at snap_head */
+	size_t snap_head, snap_count;
 	struct slot slots[];
 };
 
@@ -25,6 +27,11 @@ int mt_record_ring_new(size_t capacity, size_t snapshot_capacity, struct mt_reco
 	struct mt_record_ring *r = calloc(1, sizeof *r + capacity * sizeof r->slots[0]);
 	if (!r)
 		return -ENOMEM;
+	r->snap_ids = calloc(snapshot_capacity ? snapshot_capacity : 1, sizeof *r->snap_ids);
+	if (!r->snap_ids) {
+		free(r);
+		return -ENOMEM;
+	}
 	r->capacity = capacity;
 	r->snapshot_capacity = snapshot_capacity;
 	r->next_id = 1;
@@ -40,6 +47,7 @@ void mt_record_ring_free(struct mt_record_ring *ring)
 		json_decref(ring->slots[i].record);
 		json_decref(ring->slots[i].snapshot);
 	}
+	free(ring->snap_ids);
 	free(ring);
 }
 
@@ -49,6 +57,31 @@ static struct slot *slot_of(const struct mt_record_ring *ring, uint64_t id)
 		return NULL;
 	struct slot *s = (struct slot *)&ring->slots[(id - 1) % ring->capacity];
 	return s->id == id ? s : NULL;
+}
+
+/* Keeps `snapshot` for record `id`, dropping the oldest kept one beyond
+ * snapshot_capacity. An id in the FIFO whose record the ring has since
+ * overwritten lost its snapshot with it (slot_of finds nothing). */
+static void keep_snapshot(struct mt_record_ring *ring, struct slot *s, json_t *snapshot)
+{
+	if (!snapshot)
+		return;
+	if (ring->snapshot_capacity == 0) {
+		json_decref(snapshot);
+		return;
+	}
+	if (ring->snap_count == ring->snapshot_capacity) {
+		struct slot *old = slot_of(ring, ring->snap_ids[ring->snap_head]);
+		if (old) {
+			json_decref(old->snapshot);
+			old->snapshot = NULL;
+		}
+		ring->snap_head = (ring->snap_head + 1) % ring->snapshot_capacity;
+		ring->snap_count--;
+	}
+	ring->snap_ids[(ring->snap_head + ring->snap_count) % ring->snapshot_capacity] = s->id;
+	ring->snap_count++;
+	s->snapshot = snapshot;
 }
 
 int mt_record_ring_push(struct mt_record_ring *ring, json_t *record, json_t *snapshot, uint64_t *ret_id)
@@ -69,17 +102,9 @@ int mt_record_ring_push(struct mt_record_ring *ring, json_t *record, json_t *sna
 		ring->count++;
 	json_decref(s->record);
 	json_decref(s->snapshot);
-	*s = (struct slot){ .id = id, .record = record, .snapshot = snapshot };
+	*s = (struct slot){ .id = id, .record = record };
 	ring->next_id++;
-
-	/* Keep snapshots only for the newest snapshot_capacity records. */
-	if (id > ring->snapshot_capacity) {
-		struct slot *old = slot_of(ring, id - ring->snapshot_capacity);
-		if (old && old->snapshot) {
-			json_decref(old->snapshot);
-			old->snapshot = NULL;
-		}
-	}
+	keep_snapshot(ring, s, snapshot);
 	*ret_id = id;
 	return 0;
 }

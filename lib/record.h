@@ -4,9 +4,11 @@
  * made from, in the snapshot format `memtriage simulate` reads.
  *
  * Memory is bounded by construction: the ring holds at most `capacity`
- * records and `snapshot_capacity` snapshots (the snapshots of the newest
- * decisions; older ones are dropped first because a snapshot of 1,000
- * candidates is ~0.5 MiB of JSON). Pushing into a full ring frees the oldest
+ * records and `snapshot_capacity` snapshots (those of the newest records pushed
+ * with one; older ones are dropped first because a snapshot of 1,000
+ * candidates is ~0.5 MiB of JSON). A record pushed without one evicts no
+ * snapshot, so routine records (a held grower's pool payments, up to ten a
+ * second) do not push out the snapshots `explain` needs. Pushing into a full ring frees the oldest
  * entry. The daemon's memory therefore does not grow with the number of
  * decisions.
  *

@@ -57,8 +57,10 @@ static json_t *candidate_json(const struct mt_candidate *c, const struct mt_expl
 	json_object_set_new(o, "reason", json_string(mt_reason_to_string(e->reason)));
 	if (e->inelig)
 		json_object_set_new(o, "inelig", mt_inelig_to_json(e->inelig));
-	if (e->reason == MT_REASON_THROTTLE)
+	if (e->reason == MT_REASON_THROTTLE) {
 		json_object_set_new(o, "throttle_to", json_integer((json_int_t)e->throttle_to));
+		json_object_set_new(o, "pool_paid", json_boolean(e->pool_paid));
+	}
 	return o;
 }
 
@@ -146,6 +148,19 @@ const char *recorder_reason(struct daemon *d, uint64_t id)
 }
 
 /* --- pass 1: records kept, ids handed to the cgroups they concern --- */
+/* Whether every hold a decision writes is a held grower's pool payment
+ * (select.h, pool_paid): routine, up to one every MT_LC_POOL_DECISION_MS
+ * per paying group, so its record keeps no snapshot and evicts none. */
+static bool only_pool_payments(const struct mt_decision *dec)
+{
+	if (dec->action != MT_ACTION_THROTTLE || dec->n_chosen == 0 || !dec->explain)
+		return false;
+	for (size_t i = 0; i < dec->n_chosen; i++)
+		if (!dec->explain[dec->chosen[i]].pool_paid)
+			return false;
+	return true;
+}
+
 static uint64_t keep_decision(struct daemon *d, const struct mt_lc_input *in, const struct mt_lc_output *out,
                               const struct mt_lc_item *it)
 {
@@ -159,6 +174,10 @@ static uint64_t keep_decision(struct daemon *d, const struct mt_lc_input *in, co
 	if (!it->keep) {
 		json_decref(snap);
 		return 0;
+	}
+	if (only_pool_payments(dec)) {
+		json_decref(snap);
+		snap = NULL;
 	}
 	json_t *rec = record_new(d, it->trigger, it->detail);
 	json_object_set_new(rec, "node", node_json(&s->node));

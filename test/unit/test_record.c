@@ -79,9 +79,53 @@ static void test_no_snapshots(void)
 	mt_record_ring_free(r);
 }
 
+static int snap_of(struct mt_record_ring *r, uint64_t id)
+{
+	json_t *s = mt_record_ring_snapshot(r, id);
+	return s ? (int)json_integer_value(json_object_get(s, "snap")) : 0;
+}
+
+/* A record pushed without a snapshot (a pool payment) evicts none: the
+ * newest snapshot_capacity snapshots stay, however many records follow. */
+static void test_snapshots_outlive_records_without(void)
+{
+	struct mt_record_ring *r = NULL;
+	uint64_t id;
+	CHECK_INT(mt_record_ring_new(8, 2, &r), 0);
+	CHECK_INT(mt_record_ring_push(r, rec(1), json_pack("{s:i}", "snap", 1), &id), 0);
+	CHECK_INT(mt_record_ring_push(r, rec(2), json_pack("{s:i}", "snap", 2), &id), 0);
+	for (int i = 3; i <= 6; i++)
+		CHECK_INT(mt_record_ring_push(r, rec(i), NULL, &id), 0);
+	CHECK_INT(snap_of(r, 1), 1);
+	CHECK_INT(snap_of(r, 2), 2);
+	CHECK_INT(mt_record_ring_push(r, rec(7), json_pack("{s:i}", "snap", 7), &id), 0);
+	CHECK_INT(snap_of(r, 1), 0); /* the oldest of three goes */
+	CHECK_INT(snap_of(r, 2), 2);
+	CHECK_INT(snap_of(r, 7), 7);
+	mt_record_ring_free(r);
+
+	/* a record overwritten by the ring takes its snapshot with it, and
+	 * the FIFO's stale id is skipped */
+	CHECK_INT(mt_record_ring_new(4, 2, &r), 0);
+	CHECK_INT(mt_record_ring_push(r, rec(1), json_pack("{s:i}", "snap", 1), &id), 0);
+	for (int i = 2; i <= 5; i++)
+		CHECK_INT(mt_record_ring_push(r, rec(i), NULL, &id), 0);
+	CHECK(mt_record_ring_get(r, 1) == NULL);
+	CHECK_INT(mt_record_ring_push(r, rec(6), json_pack("{s:i}", "snap", 6), &id), 0);
+	CHECK_INT(mt_record_ring_push(r, rec(7), json_pack("{s:i}", "snap", 7), &id), 0);
+	CHECK_INT(snap_of(r, 6), 6);
+	CHECK_INT(snap_of(r, 7), 7);
+	CHECK_INT(mt_record_ring_push(r, rec(8), json_pack("{s:i}", "snap", 8), &id), 0);
+	CHECK_INT(snap_of(r, 6), 0);
+	CHECK_INT(snap_of(r, 7), 7);
+	CHECK_INT(snap_of(r, 8), 8);
+	mt_record_ring_free(r);
+}
+
 int main(void)
 {
 	test_bounds();
 	test_no_snapshots();
+	test_snapshots_outlive_records_without();
 	return mt_check_status();
 }

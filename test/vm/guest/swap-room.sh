@@ -13,7 +13,9 @@
 # with zram its pool too: doc/control-law.md, "The pool rule"). Printed, not asserted (a loaded
 # TCG host makes stalls noisy): each bystander's worst heartbeat gap during
 # the leak against an idle baseline measured in the same boot, and the
-# node's memory PSI full stall over the episode.
+# node's memory PSI full stall over the episode. With zram and a hold,
+# after the kill: `memtriage explain` of the hold's first decision still
+# has its explanation (snapshot), and the last pool payment has none.
 # With "kill" the cheap policy is kill-only: nothing is held, the kernel's
 # reclaim swaps whom it picks, and what is asserted is that the node's swap
 # in use at the kill is >= 50 % of SwapTotal - the swap reserve (the room was
@@ -55,7 +57,8 @@ swap_room_scenario() {
 		bys="$bys $MT_PID"
 	done
 	mt_wait_for "valuable and bystanders holding" 120 sh -c "grep -q state=holding $S/valuable && grep -q state=holding $S/cheap1 && grep -q state=holding $S/cheap2 && grep -q state=holding $S/cheap3"
-	mt_daemon_start $dargs --socket ""
+	export MEMTRIAGE_SOCKET=/run/memtriage/memtriage.sock
+	mt_daemon_start $dargs --socket $MEMTRIAGE_SOCKET
 	mt_daemon_wait_log "memtriaged ready" 20 '"event":"ready"' || { mt_daemon_stop; mt_done; exit 0; }
 	# the idle baseline, daemon running, same boot
 	kill -USR1 $valuable $bys
@@ -154,6 +157,23 @@ swap_room_scenario() {
 		bylimit=$(( ${kswap:-0} / 16 ))
 		[ "$bylimit" -ge 2097152 ] || bylimit=2097152
 		mt_check_le "bystanders' swap after the kill ($byswap) <= max(2 MiB, leaker's $kswap / 16)" "$byswap" "$bylimit"
+	fi
+	if [ "$KIND" = zram ] && [ "$RESP" != kill ]; then
+		# explain after the episode: the hold's first decision keeps its
+		# snapshot (an explanation) through the pool payments after it (up
+		# to one every 100 ms), which keep none and so evict none. (The
+		# kill, a hold-limit policy kill here, has no snapshot by design.)
+		hid=$(num "$hold" id)
+		payid=$(grep '"event":"decision"' $S/memtriaged.log | grep '"pool_paid":true' | grep -v '"pool_paid":false' |
+			tail -n 1 | grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2)
+		npaid=$(grep '"event":"decision"' $S/memtriaged.log | grep -c '"pool_paid":true')
+		mt_log "explain: hold decision $hid, $npaid pool payments, the last $payid"
+		mt_check_gt "pool payments during the hold" "$npaid" 0
+		mt_check "explain $hid (the hold's first decision) has its explanation" \
+			sh -c "memtriage explain $hid -o json | tr -d ' \n' | grep -q '\"explanation\":{'"
+		mt_check "explain ${payid:-?} (the last payment) is kept, without a snapshot" \
+			sh -c "memtriage explain ${payid:-0} -o json | tr -d ' \n' | grep -q '\"id\":${payid:-x}[,}]' &&
+				! memtriage explain ${payid:-0} -o json | grep -q explanation"
 	fi
 	mt_check "memory.swap.high never written while held" sh -c "! grep -Eq 'swap_high=[0-9]' $S/leak.samples"
 	mt_check_eq "kill events" "$(mt_daemon_log_count '"event":"(kill|terminate)"')" 1
