@@ -82,7 +82,8 @@ struct cg {
 	int dir_fd;               /* O_PATH; -1 once dropped */
 	int wd;                   /* inotify watch, -1 when none */
 	bool unwatched;           /* its watch could not be added: groups created
-	                           * below it go unseen until watch_retry.c adds it */
+	                           * below it go unseen until watch_retry.c adds it
+	                           * (watch_add.c) */
 
 	struct mt_k8s_identity id;
 	const struct mt_policy *policy;  /* borrowed from d->policies */

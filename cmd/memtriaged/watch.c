@@ -31,7 +31,7 @@
 #include "psi.h"
 #include "watch.h"
 #include "watch_files.h"
-#include "watch_retry.h"
+#include "watch_add.h"
 #include "wdmap.h"
 #include "candidacy.h"
 
@@ -289,7 +289,7 @@ static struct cg *cg_add(struct daemon *d, struct cg *parent, const char *name)
 		free(c);
 		return NULL;
 	}
-	watch_retry_add_watch(c); /* on failure: unwatched, retried */
+	watch_add(c); /* on failure: unwatched, retried (watch_retry.h) */
 	c->appeared_ms = now_ms();
 	c->parent = parent;
 	if (parent) {

@@ -15,7 +15,7 @@ void watch_stop(struct daemon *d);
 /* After an inotify overflow: drops vanished cgroups, adds new ones. */
 int watch_rescan(struct daemon *d);
 /* The same below c: drops its vanished descendants, adds new ones (each
- * added group is watched, or marked unwatched: watch_retry.h). */
+ * added group is watched, or marked unwatched: watch_add.h). */
 void watch_cg_rescan(struct cg *c);
 /* Re-resolves every cgroup's names, policy and candidacy (after a reload
  * of the policies or the names); changes queue events, nothing is kicked. */
