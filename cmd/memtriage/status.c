@@ -134,6 +134,22 @@ int mt_render_status(const struct mt_cli *cli, json_t *st, FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
+/* `status` alone (not `top`, whose screen has no line to spare): the node
+ * timer's pace, which older daemons do not report. */
+static int render_status_verb(const struct mt_cli *cli, json_t *st, FILE *f)
+{
+	int r = mt_render_status(cli, st, f);
+	json_t *live = json_object_get(st, "live");
+	if (r < 0 || !json_is_integer(json_object_get(live, "look_ms")))
+		return r;
+	char buf[128], c1[MT_CELL_MAX], c2[MT_CELL_MAX];
+	json_t *floor = json_object_get(live, "idle_floor_ms");
+	snprintf(buf, sizeof(buf), "every %s, idle floor %s", mt_cell_duration(live, "look_ms", c1),
+	         json_is_integer(floor) ? mt_cell_duration(live, "idle_floor_ms", c2) : "not measured yet");
+	line(f, cli->color, "looks", MT_COLOR_NONE, buf);
+	return ferror(f) ? -EIO : 0;
+}
+
 int mt_cli_query_render(struct mt_cli *cli, const struct mt_proto_request *req,
                         int (*render)(const struct mt_cli *cli, json_t *result, FILE *f))
 {
@@ -172,6 +188,7 @@ int mt_verb_status(int argc, char **argv)
 	return mt_verb_query(argc, argv, MT_PROTO_CMD_STATUS,
 	                     "Show what memtriaged sees now: mode, dry run, node RAM, swap, commit\n"
 	                     "against the bound, deficits, pressure, the policy set and its last\n"
-	                     "reload error, cgroups watched and the last action.",
-	                     mt_render_status);
+	                     "reload error, cgroups watched, the last action and how often the\n"
+	                     "daemon looks at the node.",
+	                     render_status_verb);
 }

@@ -224,6 +224,7 @@ struct daemon {
 	uint64_t last_look_us;      /* the last look (loop.c), for the commit's rise between looks */
 	struct mt_look_cost look_cost; /* what the quiet looks cost: the idle floor */
 	uint64_t said_idle_floor_us;   /* the idle floor last logged */
+	uint64_t look_interval_us;     /* the node timer's last interval (status) */
 	int psi_fd;
 	uv_poll_t psi_poll;
 	bool psi_poll_init;

@@ -147,6 +147,7 @@ static void on_tick(uv_timer_t *t)
 	if (d->tick_due_us > us && d->tick_due_us - us < look_us && !(idle && d->n_active == 0))
 		look_us = d->tick_due_us - us;
 rearm:
+	d->look_interval_us = look_us;
 	if (!d->stopping)
 		uv_timer_start(&d->tick, on_tick, (look_us + 999) / 1000, 0);
 }

@@ -95,12 +95,16 @@ static json_t *p_status(void *ud, struct mt_serve_error *e)
 		}
 		json_decref(list);
 	}
-	return json_pack("{s:s, s:I, s:s, s:b, s:{s:I, s:I, s:o, s:o}, s:o*, s:{s:s, s:i, s:I, s:o}, s:i, s:i, s:i, s:i, s:o, s:o}",
+	json_t *idle_floor = d->look_cost.n ? json_integer((json_int_t)(mt_look_cost_floor_us(&d->look_cost) / 1000))
+	                                    : json_null();
+	json_t *look = d->look_interval_us ? json_integer((json_int_t)(d->look_interval_us / 1000)) : json_null();
+	return json_pack("{s:s, s:I, s:s, s:b, s:{s:I, s:I, s:o, s:o, s:o, s:o}, s:o*, s:{s:s, s:i, s:I, s:o}, s:i, s:i, s:i, s:i, s:o, s:o}",
 	                 "version", MT_VERSION, "uptime_ms", (json_int_t)(now_ms() - d->started_ms), "mode",
 	                 n[1] ? "killing" : n[0] ? "throttling" : "watching", "dry_run", d->opts.dry_run, "live",
 	                 "commit", (json_int_t)d->last_commit, "bound", (json_int_t)d->last_bound, "eta_ms",
 	                 json_u64_or_null(d->last_eta_ms), "growth_rate",
-	                 json_integer((json_int_t)mt_growth_rate(&d->node_growth)), "node", node, "policy_set", "path",
+	                 json_integer((json_int_t)mt_growth_rate(&d->node_growth)), "look_ms", look,
+	                 "idle_floor_ms", idle_floor, "node", node, "policy_set", "path",
 	                 d->opts.policy_dir ? d->opts.policy_dir : "<embedded defaults>", "policies",
 	                 (int)mt_policy_set_size(d->policies), "loaded_unix_ms",
 	                 (json_int_t)view_unix_ms(d->policy_loaded_ms), "last_reload_error",

@@ -51,6 +51,11 @@ mt_check_str "socket mode, owner, group" "$(stat -c '%a %u %g' $sock)" "660 0 20
 runas 1000 2000 memtriage status > $MT_STATE/ro-status.out 2>&1
 mt_check_eq "group member (uid 1000): status exit status" $? 0
 mt_check "its status names the mode" grep -q '^mode' $MT_STATE/ro-status.out
+# the node timer's pace: an interval within the cadence's 10 ms .. 1 s
+# (lib/cadence.h) on a node at rest, and the idle floor once measured
+mt_check "its status says how often the daemon looks" grep -Eq '^looks +every [0-9.]+m?s, idle floor ' $MT_STATE/ro-status.out
+look=$(memtriage status -o json | tr -d ' \n' | grep -o '"look_ms":[0-9]*' | cut -d: -f2)
+mt_check "status live.look_ms ($look) within 10..1000" sh -c "[ '${look:-0}' -ge 10 ] && [ '${look:-0}' -le 1000 ]"
 for cmd in reload "release work/low" "dry-run on"; do
 	runas 1000 2000 memtriage $cmd > $MT_STATE/ro.out 2>&1
 	mt_check_eq "group member: memtriage $cmd exit status (daemon error)" $? 1
