@@ -38,7 +38,8 @@
 #define DEFAULT_CONFIG "/etc/memtriage/memtriaged.json"
 #define DEFAULT_POLICY_DIR "/etc/memtriage/policies"
 /* Records kept for history/explain: 256 records of a few KiB each. The
- * snapshots of the newest 8 (a snapshot of 1,000 candidates is ~0.5 MiB). */
+ * snapshots of the newest 8 that have one (a snapshot of 1,000 candidates
+ * is ~0.5 MiB; a zram pool payment keeps none, recorder.c). */
 #define RECORDS_MAX 256
 #define SNAPSHOTS_MAX 8
 /* A kill whose group is still populated after this is reported "stuck"
