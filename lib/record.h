@@ -4,12 +4,12 @@
  * made from, in the snapshot format `memtriage simulate` reads.
  *
  * Memory is bounded by construction: the ring holds at most `capacity`
- * records and `snapshot_capacity` snapshots (those of the newest records pushed
- * with one; older ones are dropped first because a snapshot of 1,000
+ * records and `snapshot_capacity` snapshots (those of the newest records
+ * pushed with one; older ones are dropped first because a snapshot of 1,000
  * candidates is ~0.5 MiB of JSON). A record pushed without one evicts no
  * snapshot, so routine records (a held grower's pool payments, up to ten a
- * second) do not push out the snapshots `explain` needs. Pushing into a full ring frees the oldest
- * entry. The daemon's memory therefore does not grow with the number of
+ * second) do not push out the snapshots `explain` needs. Pushing into a
+ * full ring frees the oldest entry. The daemon's memory therefore does not grow with the number of
  * decisions.
  *
  * Ids are assigned by the ring, start at 1 and never repeat within a run.

@@ -160,6 +160,8 @@ fi
 reset_beats() { for pn in $(echo "$names" | sed 's/=[0-9]*//g'); do kill -USR1 $(eval echo \$pid_$pn) 2>/dev/null; done; }
 gap_of() { sed -n 's/^max_gap_ms=\([0-9]*\).*/\1/p' $S/hb.$1; }
 at_of() { sed -n 's/.* at_ms=\([0-9]*\).*/\1/p' $S/hb.$1; }
+# at_rel PNAME: when PNAME's worst gap ended, in ms from t0_ms; - when unknown
+at_rel() { at=$(at_of $1); [ -n "$at" ] && echo $((at - t0_ms)) || echo -; }
 reset_beats
 sleep $baseline
 case $scn in grow) watched="valuable cheap1 cheap2 cheap3 cheap4" ;; *) watched=$bystanders ;; esac
@@ -170,8 +172,8 @@ reset_beats
 # --- the episode.
 kmsg0=$(dmesg | grep -c 'oom-kill:')
 # Who reclaimed and who faulted during the episode: the node's reclaim by
-# kswapd and by direct reclaim (a supervisor's memory.high write reclaims
-# directly too), its swap-ins and refaults, and the watched processes'
+# kswapd and by direct reclaim (on 6.1 a cgroup's own reclaim, memory.high's,
+# is not counted in pgscan_*/pgsteal_*), its swap-ins and refaults, and the watched processes'
 # major faults (also on pages charged elsewhere, such as the shared text of
 # the initramfs, which is tmpfs and so swaps).
 VMKEYS="pgscan_kswapd pgscan_direct pgsteal_kswapd pgsteal_direct pswpin pswpout workingset_refault_anon workingset_refault_file pgmajfault"
@@ -259,14 +261,13 @@ killed=${killed#,}; gaps=${gaps#,}
 t0_ms=$(( $(w t0_us) / 1000 )) gap_at=""
 for pn in $watched; do
 	died $pn && continue
-	at=$(at_of $pn)
-	gap_at="$gap_at,$pn:$([ -n "$at" ] && echo $((at - t0_ms)) || echo -)"
+	gap_at="$gap_at,$pn:$(at_rel $pn)"
 done
 gap_at=${gap_at#,} end_ms=$(death_ms $end)
 probe_row=""
 if [ "$probe" = 1 ]; then
 	if died probe; then probe_row=" probe_gap_ms=killed/$base_probe"
-	else at=$(at_of probe); probe_row=" probe_gap_ms=$(gap_of probe)/$base_probe probe_at_ms=$([ -n "$at" ] && echo $((at - t0_ms)) || echo -)"; fi
+	else probe_row=" probe_gap_ms=$(gap_of probe)/$base_probe probe_at_ms=$(at_rel probe)"; fi
 fi
 # The leaker's container: whole = every one of its processes died.
 case $scn in

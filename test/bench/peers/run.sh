@@ -15,8 +15,8 @@
 # --leak-pages half: the leaker's pages half random, half zero (zram stores
 # them ~2:1; default random, incompressible). --probe: one more container
 # whose heartbeat thread runs at SCHED_FIFO 1 (memhog --beat-fifo): its
-# worst gap is the node's own stall (kernel or host), not CFS's sharing. The peers come from Debian's
-# packages (fetch.sh); their configurations and reasons are in config/ and
+# worst gap is the node's own stall (kernel or host), not CFS's sharing.
+# The peers come from Debian's packages (fetch.sh); their configurations and reasons are in config/ and
 # README.md. --out FILE also keeps the raw PEERS-ROW lines. --tag (default
 # peers) names the work directory BUILD/test/bench/TAG and the boots' logs
 # BUILD/test/vm/TAG-SCENARIO-SWAP-RATE-SUPERVISOR/console.log (SCENARIO

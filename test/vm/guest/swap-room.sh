@@ -161,8 +161,8 @@ swap_room_scenario() {
 	if [ "$KIND" = zram ] && [ "$RESP" != kill ]; then
 		# explain after the episode: the hold's first decision keeps its
 		# snapshot (an explanation) through the pool payments after it (up
-		# to one every 100 ms), which keep none and so evict none. (The
-		# kill, a hold-limit policy kill here, has no snapshot by design.)
+		# to one every 100 ms), which keep none and so evict none. (A policy
+		# kill -- hold-limit -- never has a snapshot, so the kill is not asked.)
 		hid=$(num "$hold" id)
 		payid=$(grep '"event":"decision"' $S/memtriaged.log | grep '"pool_paid":true' | grep -v '"pool_paid":false' |
 			tail -n 1 | grep -o '"id":[0-9]*' | head -n 1 | cut -d: -f2)
