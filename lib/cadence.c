@@ -50,3 +50,17 @@ bool mt_cadence_quiet(uint64_t before, uint64_t after, uint64_t dt_us)
 	/* rise / dt < rate, without division: both sides exact in 128 bits */
 	return (unsigned __int128)(after - before) * 1000000u < (unsigned __int128)MT_CADENCE_QUIET_RATE * dt_us;
 }
+
+bool mt_cadence_calm_feed(struct mt_cadence_calm *c, bool quiet, uint64_t prev_us, uint64_t now_us,
+                          uint64_t span_us)
+{
+	if (!quiet || now_us < prev_us) {
+		c->running = false;
+		return false;
+	}
+	if (!c->running) {
+		c->running = true;
+		c->since_us = prev_us;
+	}
+	return now_us - c->since_us >= span_us;
+}

@@ -49,6 +49,24 @@
  * is slower than MT_CADENCE_QUIET_RATE (false for dt_us 0). */
 bool mt_cadence_quiet(uint64_t before, uint64_t after, uint64_t dt_us);
 
+/* A run of quiet looks. One interval between two looks says little at the
+ * physics pace: 10-15 ms apart, a leak at 150 MiB/s that paused for one of
+ * them read as quiet, and the idle floor it bought (500 ms) let it take
+ * MemAvailable from 63 to 11 MiB unseen; the kernel reclaimed node-wide
+ * before the first hold (vm guest, zram, 2 of 6 boots; doc/comparison.md,
+ * session 8). So the node is quiet only after a run of quiet intervals
+ * as long as the floor it buys: one unseen interval for one watched. */
+struct mt_cadence_calm {
+	bool running;
+	uint64_t since_us; /* the run's start: the look before its first quiet interval */
+};
+
+/* Feeds the interval (prev_us, now_us] between two looks, quiet or not
+ * (mt_cadence_quiet); true when a run of quiet intervals now spans at
+ * least span_us. */
+bool mt_cadence_calm_feed(struct mt_cadence_calm *c, bool quiet, uint64_t prev_us, uint64_t now_us,
+                          uint64_t span_us);
+
 /* Near: the lifecycle's TICK runs at every look (a kill decision on a
  * deficit must not wait); far: at most every MT_CADENCE_TICK_FAR_US. */
 #define MT_CADENCE_NEAR_US 1000000
@@ -71,7 +89,8 @@ uint64_t mt_cadence_time_to_cross_us(const struct mt_node *n, uint64_t fault_rat
 
 /* When the next look is due: half the time to cross, clamped to
  * [floor, MT_CADENCE_CEIL_US]: the floor idle_floor_us when the node is
- * quiet (idle_floor_us > 0: mt_cadence_quiet since the last look) and
+ * quiet (idle_floor_us > 0: a run of quiet looks as long as that floor,
+ * mt_cadence_calm_feed) and
  * outside the danger band (a deficit, headroom <= reserve or MemAvailable
  * <= 2 x ram_reserve: mt_cadence_in_band), MT_CADENCE_FLOOR_US otherwise. */
 uint64_t mt_cadence_look_us(const struct mt_node *n, uint64_t fault_rate, uint64_t idle_floor_us);

@@ -21,6 +21,7 @@
 #include "candidacy.h"
 #include "holds.h"
 #include "ratelimit.h"
+#include "cadence.h"
 #include "look_cost.h"
 #include "usage_window.h"
 
@@ -222,6 +223,7 @@ struct daemon {
 	struct mt_growth node_growth;
 	uint64_t last_commit, last_bound, last_eta_ms;
 	uint64_t last_look_us;      /* the last look (loop.c), for the commit's rise between looks */
+	struct mt_cadence_calm calm; /* the run of quiet looks (loop.c) */
 	struct mt_look_cost look_cost; /* what the quiet looks cost: the idle floor */
 	uint64_t said_idle_floor_us;   /* the idle floor last logged */
 	uint64_t look_interval_us;     /* the node timer's last interval (status) */

@@ -305,6 +305,18 @@ static void test_cadence(void)
 	CHECK(mt_cadence_quiet(100 * MIB, 90 * MIB, 250000));
 	CHECK(!mt_cadence_quiet(100 * MIB, 100 * MIB, 0));
 	CHECK(!mt_cadence_quiet(0, 75 * MIB, 250000)); /* a leak at 300 MiB/s */
+	/* calm: a run of quiet intervals as long as the span; a loud one ends it */
+	struct mt_cadence_calm calm = { 0 };
+	CHECK(!mt_cadence_calm_feed(&calm, true, 1000000, 1012000, 500000));  /* 12 ms: a pause, not calm */
+	CHECK(!mt_cadence_calm_feed(&calm, true, 1012000, 1499999, 500000));
+	CHECK(mt_cadence_calm_feed(&calm, true, 1499999, 1500000, 500000));   /* 500 ms of quiet */
+	CHECK(mt_cadence_calm_feed(&calm, true, 1500000, 2000000, 500000));
+	CHECK(!mt_cadence_calm_feed(&calm, false, 2000000, 2010000, 500000)); /* the leak again */
+	CHECK(!mt_cadence_calm_feed(&calm, true, 2010000, 2022000, 500000));  /* a new run from 2.01 s */
+	CHECK(!mt_cadence_calm_feed(&calm, true, 2022000, 2509999, 500000));
+	CHECK(mt_cadence_calm_feed(&calm, true, 2509999, 2510000, 500000));
+	CHECK(!mt_cadence_calm_feed(&calm, true, 2510000, 2000000, 500000)); /* a clock going back: no run */
+	CHECK(!mt_cadence_calm_feed(&calm, true, 2000000, 2100000, 500000));
 	/* a rate of 0 is taken as 1 byte/s, never a division by zero */
 	CHECK(mt_cadence_look_us(&n, 0, 250000) == MT_CADENCE_CEIL_US);
 }
