@@ -94,9 +94,8 @@ static void on_tick(uv_timer_t *t)
 	uint64_t eta = mt_growth_time_to_exhaustion(&d->node_growth, n.commit, n.bound);
 	/* quiet: the commit rose slower than a leak at every look for as long
 	 * as the idle floor it buys (cadence.h, mt_cadence_calm_feed) */
-	bool quiet = mt_cadence_calm_feed(&d->calm,
-	                                  d->last_look_us && mt_cadence_quiet(d->last_commit, n.commit, us - d->last_look_us),
-	                                  d->last_look_us, us, mt_look_cost_floor_us(&d->look_cost));
+	bool slow = d->last_look_us && mt_cadence_quiet(d->last_commit, n.commit, us - d->last_look_us);
+	bool quiet = mt_cadence_calm_feed(&d->calm, slow, d->last_look_us, us, mt_look_cost_floor_us(&d->look_cost));
 	d->last_commit = n.commit;
 	d->last_look_us = us;
 	d->last_bound = n.bound;
