@@ -42,12 +42,13 @@ root=$out.root
 rm -rf "$root"
 mkdir -p "$root/usr/sbin" "$root/usr/bin" "$root/usr/local/bin" "$root/usr/lib/systemd/system" \
 	"$root/etc/systemd/system/multi-user.target.wants" "$root/usr/lib/mt"
-for b in cmd/memtriaged/memtriaged cmd/memtriage/memtriage test/vm/memhog test/vm/runas test/vm/mrelease-probe; do
+for b in cmd/memtriaged/memtriaged cmd/memtriage/memtriage test/vm/memhog test/vm/runas test/vm/mrelease-probe test/vm/ttydrain; do
 	[ -x "$build/$b" ] || { echo "initramfs-systemd.sh: $build/$b is not built" >&2; exit 1; }
 done
 cp "$build/cmd/memtriaged/memtriaged" "$root/usr/sbin/"
 cp "$build/cmd/memtriage/memtriage" "$root/usr/bin/"
-cp "$build/test/vm/memhog" "$build/test/vm/runas" "$build/test/vm/mrelease-probe" "$root/usr/local/bin/"
+cp "$build/test/vm/memhog" "$build/test/vm/runas" "$build/test/vm/mrelease-probe" "$build/test/vm/ttydrain" \
+	"$root/usr/local/bin/"
 cp "$src/deploy/systemd/memtriaged.service" "$root/usr/lib/systemd/system/"
 cp -r "$src/policies" "$root/policies"
 # Under usr/: the base's /lib is a symlink to usr/lib (merged /usr), and
@@ -62,6 +63,8 @@ mkdir -p $MT_STATE
 printf '\nMT-BOOT: uptime_ms=%s kernel=%s init=%s\n' "$(mt_now_ms)" "$(uname -r)" "$(cat /proc/1/comm)"
 sh /scenario.sh
 mt_result $?
+# the verdict must reach the host before the power goes (ttydrain.c)
+ttydrain
 systemctl poweroff --force --force
 INIT
 cp "$scenario" "$root/scenario.sh"

@@ -27,7 +27,7 @@ for a in $("$bb" --list); do
 done
 
 # Binaries the scenarios run; a missing one is a build problem, not a skip.
-for b in cmd/memtriaged/memtriaged cmd/memtriage/memtriage test/vm/memhog test/vm/psiwait test/vm/runas test/vm/cgns \
+for b in cmd/memtriaged/memtriaged cmd/memtriage/memtriage test/vm/memhog test/vm/psiwait test/vm/runas test/vm/cgns test/vm/ttydrain \
 	test/bench/evlat test/bench/memtriage-load \
 	test/bench/faultrate test/bench/notelat test/bench/samplecost test/bench/killlat test/bench/idlewake; do
 	[ -x "$build/$b" ] || { echo "initramfs.sh: $build/$b is not built" >&2; exit 1; }

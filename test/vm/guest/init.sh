@@ -8,4 +8,6 @@ if mt_boot; then
 else
 	printf '\nMT-RESULT: FAIL guest setup failed\n'
 fi
+# The verdict must reach the host before the power goes (ttydrain.c).
+ttydrain
 poweroff -f
