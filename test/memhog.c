@@ -49,6 +49,8 @@ struct opts {
 	const char *heartbeat;      /* file the heartbeat thread keeps its figures in */
 	bool beat_fifo;             /* the heartbeat thread at SCHED_FIFO 1 */
 	double reread;              /* MiB/s: while holding, read every anon page in turn */
+	unsigned burst;             /* MiB between pauses; 0 = no pauses */
+	double pause;               /* seconds each pause lasts */
 };
 
 /* The steps touched so far, for the heartbeat thread to read from: a fixed
@@ -70,6 +72,9 @@ static void usage(FILE *f)
 	      "  --shmem SIZE      shmem: a memfd of SIZE, every page written\n"
 	      "  --rate MIBPS      total MiB per second per worker (default: as fast as possible)\n"
 	      "  --for SECONDS     stop growing after SECONDS even if sizes are not reached\n"
+	      "  --burst MIB       pause after every MIB mebibytes (a leak that stops and starts)\n"
+	      "  --pause SECONDS   how long each such pause lasts (default 0.1); --rate paces\n"
+	      "                    the bursts, the pauses come on top\n"
 	      "  --procs N         run N identical workers (default 1)\n"
 	      "  --fork-storm N    instead of allocating, fork N idle children and wait\n"
 	      "  --cgroup DIR      first write own pid to DIR/cgroup.procs\n"
@@ -190,6 +195,7 @@ static int join_cgroup(const char *dir)
 struct progress {
 	uint64_t anon, file, shmem;
 	double start;
+	double paused;              /* seconds of --pause so far: not paced by --rate */
 	uint64_t last_report;
 };
 
@@ -211,8 +217,12 @@ static void step_done(const struct opts *o, struct progress *p)
 		p->last_report = total;
 		report(p, "growing");
 	}
+	if (o->burst && total % ((uint64_t)o->burst * MIB) == 0) {
+		sleep_s(o->pause);
+		p->paused += o->pause;
+	}
 	if (o->rate > 0)
-		sleep_s(p->start + (double)total / MIB / o->rate - now_s());
+		sleep_s(p->start + p->paused + (double)total / MIB / o->rate - now_s());
 }
 
 static bool out_of_time(const struct opts *o, const struct progress *p)
@@ -488,6 +498,8 @@ int main(int argc, char **argv)
 		{ "shmem", required_argument, NULL, 's' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "for", required_argument, NULL, 't' },
+		{ "burst", required_argument, NULL, 'B' },
+		{ "pause", required_argument, NULL, 'x' },
 		{ "procs", required_argument, NULL, 'p' },
 		{ "fork-storm", required_argument, NULL, 'S' },
 		{ "cgroup", required_argument, NULL, 'c' },
@@ -502,7 +514,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct opts o = { .procs = 1, .every = 16, .hold = -1 };
+	struct opts o = { .procs = 1, .every = 16, .hold = -1, .pause = 0.1 };
 	double hold;
 	int c, r;
 
@@ -515,6 +527,8 @@ int main(int argc, char **argv)
 		case 's': r = parse_size(optarg, false, &o.shmem); break;
 		case 'r': r = parse_seconds(optarg, &o.rate); if (r == 0 && o.rate <= 0) r = -EINVAL; break;
 		case 't': r = parse_seconds(optarg, &o.grow_for); break;
+		case 'B': r = parse_uint(optarg, 1u << 20, &o.burst); if (r == 0 && o.burst == 0) r = -EINVAL; break;
+		case 'x': r = parse_seconds(optarg, &o.pause); break;
 		case 'p': r = parse_uint(optarg, 4096, &o.procs); if (r == 0 && o.procs == 0) r = -EINVAL; break;
 		case 'S': r = parse_uint(optarg, 100000, &o.storm); if (r == 0 && o.storm == 0) r = -EINVAL; break;
 		case 'c': o.cgroup = optarg; break;
@@ -538,7 +552,7 @@ int main(int argc, char **argv)
 				c == 'a' ? "a size like 64M or 'inf'" :
 				(c == 'F' || c == 's') ? "a size like 64M, 1G, 4096K" :
 				(c == 'r' || c == 'w') ? "a positive number" :
-				(c == 't' || c == 'H') ? "a non-negative number" :
+				(c == 't' || c == 'H' || c == 'x') ? "a non-negative number" :
 				"a positive integer");
 			return 2;
 		}
