@@ -9,9 +9,11 @@
 #include "cleanup.h"
 #include "cadence.h"
 #include "fileio.h"
+#include "look_cost.h"
 
 static const char *const keys[] = { "supervised_root", "reserve", "socket", "socket_group", "policy_dir", "logs_dir",
-				    "metrics_dir", "dry_run", "oom_score_adj", "hold_file", "fault_rate", NULL };
+				    "metrics_dir", "dry_run", "oom_score_adj", "hold_file", "fault_rate",
+				    "idle_budget_ppm", NULL };
 
 void mt_config_clear(struct mt_config *c)
 {
@@ -33,6 +35,7 @@ int mt_config_init_default(struct mt_config *ret)
 		.reserve = { .percent = true, .basis_points = 500 },
 		.oom_score_adj = -999, /* below every pod (Guaranteed is -997), above -1000 (unkillable) */
 		.fault_rate = MT_FAULT_RATE_DEFAULT,
+		.idle_budget_ppm = MT_IDLE_BUDGET_PPM,
 	};
 	ret->supervised_root = strdup("/sys/fs/cgroup");
 	ret->socket_path = strdup("/run/memtriage/memtriage.sock");
@@ -197,6 +200,11 @@ int mt_config_parse(const char *text, size_t len, const char *file, struct mt_co
 		c.oom_score_adj = (int)v;
 	if ((r = get_fault_rate(&ctx, root, &c.fault_rate)) < 0)
 		goto out;
+	if ((r = mt_json_get_int(&ctx, root, "idle_budget_ppm", false, MT_IDLE_BUDGET_PPM_MIN, MT_IDLE_BUDGET_PPM_MAX,
+				 &v)) < 0)
+		goto out;
+	if (r)
+		c.idle_budget_ppm = (uint32_t)v;
 	r = 0;
 out:
 	json_decref(root);

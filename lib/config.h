@@ -34,6 +34,9 @@ struct mt_config {
 	uint64_t fault_rate;   /* worst-case fault-in rate of one process, bytes/s, sizing the
 	                        * node's look cadence (lib/cadence.h); 1 MiB..1 TiB; default
 	                        * MT_FAULT_RATE_DEFAULT (2 GiB) */
+	uint32_t idle_budget_ppm; /* the daemon's idle CPU, parts per million of a core, buying
+	                        * the quiet look floor (lib/look_cost.h); 100..100000; default
+	                        * MT_IDLE_BUDGET_PPM (1500) */
 };
 
 int mt_config_init_default(struct mt_config *ret);

@@ -17,7 +17,8 @@ json_t *mt_inelig_to_json(uint32_t bits)
 
 static json_t *explain_to_json(const struct mt_candidate *c, const struct mt_explain *e)
 {
-	return json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:s, s:o, s:o}",
+	bool held = e->reason == MT_REASON_THROTTLE;
+	return json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:s, s:o, s:o, s:o}",
 		"path", c->path, "policy", c->policy, "priority", (json_int_t)c->priority,
 		"response", mt_response_to_string(c->response),
 		"frees_ram", (json_int_t)c->frees_ram, "frees_swap", (json_int_t)c->frees_swap,
@@ -25,8 +26,8 @@ static json_t *explain_to_json(const struct mt_candidate *c, const struct mt_exp
 		"growth_known", c->growth_known, "stops", (json_int_t)e->stops,
 		"useful_swap", (json_int_t)e->useful_swap, "useful_total", (json_int_t)e->useful_total,
 		"reason", mt_reason_to_string(e->reason), "ineligible", mt_inelig_to_json(e->inelig),
-		"throttle_to", e->reason == MT_REASON_THROTTLE ? json_integer((json_int_t)e->throttle_to)
-							       : json_null());
+		"throttle_to", held ? json_integer((json_int_t)e->throttle_to) : json_null(),
+		"pool_paid", held ? json_boolean(e->pool_paid) : json_null());
 }
 
 int mt_decision_to_json(const struct mt_snapshot *s, const struct mt_decision *d, json_t **ret)

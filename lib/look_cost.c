@@ -2,9 +2,10 @@
 
 #include <string.h>
 
-void mt_look_cost_reset(struct mt_look_cost *c)
+void mt_look_cost_reset(struct mt_look_cost *c, uint32_t budget_ppm)
 {
 	memset(c, 0, sizeof *c);
+	c->budget_ppm = budget_ppm ? budget_ppm : MT_IDLE_BUDGET_PPM;
 }
 
 void mt_look_cost_count(struct mt_look_cost *c, bool quiet)
@@ -57,7 +58,8 @@ uint64_t mt_look_cost_floor_us(const struct mt_look_cost *c)
 		return MT_LOOK_COST_FLOOR_START_US;
 	uint64_t median = mt_look_cost_per_look_ns(c);
 	/* floor / per_look = 1e6 / ppm; ns -> us: x 1e-3 */
-	uint64_t us = median > UINT64_MAX / 1000 ? UINT64_MAX : median * 1000 / MT_IDLE_BUDGET_PPM;
+	uint32_t ppm = c->budget_ppm ? c->budget_ppm : MT_IDLE_BUDGET_PPM;
+	uint64_t us = median > UINT64_MAX / 1000 ? UINT64_MAX : median * 1000 / ppm;
 	if (us < MT_LOOK_COST_FLOOR_MIN_US)
 		us = MT_LOOK_COST_FLOOR_MIN_US;
 	if (us > MT_LOOK_COST_FLOOR_MAX_US)

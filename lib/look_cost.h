@@ -17,9 +17,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* 1.5 per mille: the issue's 2 per mille budget less a margin for the
- * noise of a shared host. */
+/* The default budget (config `idle_budget_ppm`), 1.5 per mille: the
+ * issue's 2 per mille less a margin for the noise of a shared host. The
+ * budget can move the floor only within [MT_LOOK_COST_FLOOR_MIN_US,
+ * MT_LOOK_COST_FLOOR_MAX_US]. */
 #define MT_IDLE_BUDGET_PPM 1500
+#define MT_IDLE_BUDGET_PPM_MIN 100
+#define MT_IDLE_BUDGET_PPM_MAX 100000
 /* One window a second, the median (the lower one of an even count) of the
  * last 8 counts: a window with a decision, a reload or a burst of socket
  * requests costs more than its looks and must not slow the looks for long,
@@ -46,9 +50,13 @@ struct mt_look_cost {
 	bool started, clean;             /* clean: every look in it quiet */
 	uint64_t per_look_ns[MT_LOOK_COST_WINDOWS]; /* closed windows' CPU per look */
 	unsigned n, head;
+	uint32_t budget_ppm;             /* idle CPU, parts per million of a core */
 };
 
-void mt_look_cost_reset(struct mt_look_cost *c);
+/* Forgets every window and sets the budget: budget_ppm within
+ * [MT_IDLE_BUDGET_PPM_MIN, MT_IDLE_BUDGET_PPM_MAX], or 0 for
+ * MT_IDLE_BUDGET_PPM. Before the first call the struct is not usable. */
+void mt_look_cost_reset(struct mt_look_cost *c, uint32_t budget_ppm);
 
 /* Counts a look; `quiet` as the look's cadence (a window with a look in
  * the danger band is not an idle window and is not measured). */
@@ -65,6 +73,6 @@ void mt_look_cost_close(struct mt_look_cost *c, uint64_t now_us, uint64_t cpu_ns
 uint64_t mt_look_cost_per_look_ns(const struct mt_look_cost *c);
 
 /* The quiet floor: the kept windows' median CPU per look spread at
- * MT_IDLE_BUDGET_PPM, within [MT_LOOK_COST_FLOOR_MIN_US,
+ * the budget, within [MT_LOOK_COST_FLOOR_MIN_US,
  * MT_LOOK_COST_FLOOR_MAX_US]; MT_LOOK_COST_FLOOR_START_US before any. */
 uint64_t mt_look_cost_floor_us(const struct mt_look_cost *c);

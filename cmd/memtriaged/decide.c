@@ -22,6 +22,7 @@
 #include "sampler.h"
 #include "snapshot_read.h"
 #include "watch.h"
+#include "watch_files.h"
 
 /* An empty group holding at least this much (a tmpfs, page cache left by
  * its processes) is shown in a decision as ineligible ("empty"), so that

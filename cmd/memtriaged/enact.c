@@ -13,7 +13,7 @@
 #include "holdfile.h"
 #include "inbox.h"
 #include "snapshot_read.h"
-#include "watch.h"
+#include "watch_files.h"
 
 /* --- kill --- */
 static void on_grace_timer(uv_timer_t *t)

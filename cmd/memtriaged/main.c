@@ -344,6 +344,7 @@ int main(int argc, char **argv)
 	d.opts.dry_run = a_dry || cfg.dry_run;
 	d.opts.watch_mode = watch;
 	d.opts.fault_rate = cfg.fault_rate;
+	mt_look_cost_reset(&d.look_cost, cfg.idle_budget_ppm);
 	d.opts.oom_score_adj = cfg.oom_score_adj;
 	d.opts.psi_stall_us = NODE_PSI_STALL_US;
 	d.opts.psi_window_us = NODE_PSI_WINDOW_US;
@@ -413,12 +414,13 @@ int main(int argc, char **argv)
 
 	self_protect(&d);
 	log_event(LOG_INFO, "starting",
-	          json_pack("{s:s, s:s, s:s, s:s?, s:s, s:b, s:I, s:I, s:I}", "version", MT_VERSION, "root",
+	          json_pack("{s:s, s:s, s:s, s:s?, s:s, s:b, s:I, s:I, s:I, s:I}", "version", MT_VERSION, "root",
 	                    d.opts.root, "policies", d.opts.policy_dir ? d.opts.policy_dir : "<embedded defaults>",
 	                    "own_cgroup", d.own_cgroup, "socket", d.opts.socket_path ? d.opts.socket_path : "",
 	                    "dry_run", d.opts.dry_run, "ram_reserve", (json_int_t)d.opts.ram_reserve, "swap_reserve",
 	                    (json_int_t)d.opts.swap_reserve,
-	                    "fault_rate", (json_int_t)d.opts.fault_rate));
+	                    "fault_rate", (json_int_t)d.opts.fault_rate, "idle_budget_ppm",
+	                    (json_int_t)d.look_cost.budget_ppm));
 
 	d.loop = uv_default_loop();
 	log_attach(d.loop);

@@ -31,14 +31,3 @@ void watch_for_each_candidate(struct daemon *d, int (*fn)(struct cg *c, void *ud
 void watch_for_each_held_out(struct daemon *d, int (*fn)(struct cg *c, struct cg *guard, void *ud), void *ud);
 /* The same over every cgroup of the tree. */
 void watch_for_each(struct daemon *d, int (*fn)(struct cg *c, void *ud), void *ud);
-
-/* Watches the cgroup's cgroup.events (during a kill; idempotent) and
- * reads it: 1 populated, 0 empty or gone, a negative errno when it cannot
- * be read. Each later change is queued as a POPULATED event. */
-int watch_cg_track_populated(struct cg *c);
-
-/* The fds a snapshot reads c's figures through: its memory.stat,
- * memory.high and memory.max opened at the first call and kept while it is
- * a candidate, with cgroup.events and the sampler's (-1: read by name). */
-void watch_cg_snapshot_files(struct cg *c, struct mt_candidate_files *f);
-void watch_cg_untrack_populated(struct cg *c);

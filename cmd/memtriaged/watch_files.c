@@ -14,7 +14,6 @@
 #include "inbox.h"
 #include "log.h"
 #include "sampler.h"
-#include "watch.h"
 #include "watch_files.h"
 
 static void on_cg_poll_closed(uv_handle_t *h)

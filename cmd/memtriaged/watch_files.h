@@ -1,11 +1,23 @@
-/* A watched cgroup's kept files (watch_files.c); watch.c's helpers. The
- * public half (the kill path's populated tracking, the snapshot's files)
- * is in watch.h. */
+/* A watched cgroup's kept files (watch_files.c): the kill path's populated
+ * tracking and the snapshot's files, for enact.c and decide.c, and below
+ * them the helpers watch.c opens and closes a group's files with. */
 #pragma once
 
 #include <uv.h>
 
 #include "daemon.h"
+#include "snapshot_read.h"
+
+/* Watches the cgroup's cgroup.events (during a kill; idempotent) and
+ * reads it: 1 populated, 0 empty or gone, a negative errno when it cannot
+ * be read. Each later change is queued as a POPULATED event. */
+int watch_cg_track_populated(struct cg *c);
+
+/* The fds a snapshot reads c's figures through: its memory.stat,
+ * memory.high and memory.max opened at the first call and kept while it is
+ * a candidate, with cgroup.events and the sampler's (-1: read by name). */
+void watch_cg_snapshot_files(struct cg *c, struct mt_candidate_files *f);
+void watch_cg_untrack_populated(struct cg *c);
 
 /* Starts a UV_PRIORITIZED poll on fd: kernfs files always report readable,
  * so UV_READABLE would spin; their changes come as POLLPRI. Returns NULL

@@ -28,6 +28,7 @@ int main(void)
 	CHECK(c.reserve.percent && c.reserve.basis_points == 500);
 	CHECK_INT(c.oom_score_adj, -999);
 	CHECK_U64(c.fault_rate, UINT64_C(2) << 30);
+	CHECK_INT(c.idle_budget_ppm, 1500);
 	mt_config_clear(&c);
 
 	const char *full = "{\"supervised_root\": \"/sys/fs/cgroup/kubepods.slice\", \"reserve\": \"512Mi\",\n"
@@ -65,6 +66,14 @@ int main(void)
 	bad("{\"fault_rate\": \"10%\"}", "memtriage.json:1:16: $.fault_rate: \"10%\" is not a size (bytes, \"512Mi\", \"2G\")");
 	CHECK_INT(mt_config_parse("{\"fault_rate\": \"500Mi\"}", 23, "c.json", &c, &err), 0);
 	CHECK_U64(c.fault_rate, UINT64_C(500) << 20);
+	mt_config_clear(&c);
+	bad("{\"idle_budget_ppm\": 99}", "memtriage.json:1:21: $.idle_budget_ppm: 99 is out of range 100..100000");
+	bad("{\"idle_budget_ppm\": 100001}",
+	    "memtriage.json:1:21: $.idle_budget_ppm: 100001 is out of range 100..100000");
+	bad("{\"idle_budget_ppm\": \"2000\"}",
+	    "memtriage.json:1:21: $.idle_budget_ppm: expected an integer, got a string");
+	CHECK_INT(mt_config_parse("{\"idle_budget_ppm\": 4000}", 25, "c.json", &c, &err), 0);
+	CHECK_INT(c.idle_budget_ppm, 4000);
 	mt_config_clear(&c);
 	bad("{\"dryrun\": true}", "memtriage.json:1:2: $.dryrun: unknown key \"dryrun\"");
 	bad("{\"policy_dir\": 5}", "memtriage.json:1:16: $.policy_dir: expected a string, got an integer");

@@ -22,7 +22,8 @@ static void test_floor(void)
 {
 	struct mt_look_cost c;
 	uint64_t t = 5 * S, cpu = 123456789;
-	mt_look_cost_reset(&c);
+	mt_look_cost_reset(&c, 0);
+	CHECK_INT(c.budget_ppm, MT_IDLE_BUDGET_PPM);
 	CHECK_U64(mt_look_cost_floor_us(&c), MT_LOOK_COST_FLOOR_START_US);
 	CHECK_U64(mt_look_cost_per_look_ns(&c), 0);
 	CHECK(mt_look_cost_due(&c, t));
@@ -56,6 +57,27 @@ static void test_floor(void)
 	CHECK(mt_look_cost_due(&c, t - 1));
 }
 
+/* A configured budget spreads the same looks differently, still within
+ * the floor's bounds. */
+static void test_budget(void)
+{
+	struct mt_look_cost c;
+	uint64_t t = 5 * S, cpu = 0;
+	mt_look_cost_reset(&c, 3000); /* twice the default */
+	mt_look_cost_close(&c, t, cpu);
+	window(&c, &t, &cpu, 4, 2400000, true); /* 0.6 ms a look */
+	CHECK_U64(mt_look_cost_floor_us(&c), 200000);
+	mt_look_cost_reset(&c, 1000); /* forgets the window */
+	CHECK_U64(mt_look_cost_floor_us(&c), MT_LOOK_COST_FLOOR_START_US);
+	mt_look_cost_close(&c, t, cpu);
+	window(&c, &t, &cpu, 4, 1600000, true); /* 0.4 ms a look */
+	CHECK_U64(mt_look_cost_floor_us(&c), 400000);
+	mt_look_cost_reset(&c, MT_IDLE_BUDGET_PPM_MAX); /* 10 %: clamped */
+	mt_look_cost_close(&c, t, cpu);
+	window(&c, &t, &cpu, 4, 2400000, true);
+	CHECK_U64(mt_look_cost_floor_us(&c), MT_LOOK_COST_FLOOR_MIN_US);
+}
+
 /* The floor applies only when quiet and outside the band. */
 static void test_cadence_takes_floor(void)
 {
@@ -71,6 +93,7 @@ static void test_cadence_takes_floor(void)
 int main(void)
 {
 	test_floor();
+	test_budget();
 	test_cadence_takes_floor();
 	return mt_check_status();
 }

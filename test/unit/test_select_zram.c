@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "cleanup.h"
+#include "decision_json.h"
 #include "select.h"
 #include "snapshot_json.h"
 #include "select_fixture.h"
@@ -18,6 +19,19 @@ static size_t find(const struct mt_snapshot *s, const char *path)
 		if (strcmp(s->candidates[i].path, path) == 0)
 			return i;
 	abort();
+}
+
+/* candidates[path].pool_paid as the decision format writes it: 1 true,
+ * 0 false, -1 null; -2 when the key is absent or of another type. */
+static int pool_paid_json(const struct mt_snapshot *s, const struct mt_decision *d, const char *path)
+{
+	json_t *j = NULL;
+	CHECK_INT(mt_decision_to_json(s, d, &j), 0);
+	CHECK_INT(json_integer_value(json_object_get(j, "version")), MT_DECISION_VERSION);
+	json_t *v = json_object_get(json_array_get(json_object_get(j, "candidates"), find(s, path)), "pool_paid");
+	int r = json_is_true(v) ? 1 : json_is_false(v) ? 0 : json_is_null(v) ? -1 : -2;
+	json_decref(j);
+	return r;
 }
 
 static uint64_t to_of(const struct mt_snapshot *s, const struct mt_decision *d, const char *path)
@@ -88,6 +102,8 @@ static void test_pool_rule(void)
 	CHECK_U64(to_of(&s, &d, "leak"), 2 * GiB - 256 * MiB);
 	CHECK_INT(d.explain[find(&s, "leak")].reason, MT_REASON_THROTTLE);
 	CHECK(d.explain[find(&s, "leak")].pool_paid); /* not paced by interval_ms */
+	CHECK_INT(pool_paid_json(&s, &d, "leak"), 1);
+	CHECK_INT(pool_paid_json(&s, &d, "bystander"), -1); /* not a throttle */
 	/* protected: never throttled, however the pool grows */
 	CHECK_INT(d.explain[find(&s, "bystander")].inelig, MT_INELIG_PROTECTED);
 	mt_decision_free(&d);
@@ -171,6 +187,7 @@ static void test_pool_rule(void)
 	CHECK_INT(mt_select(&s, NULL, &d), 0);
 	CHECK_U64(to_of(&s, &d, "leak"), 2 * GiB - 64 * MiB);
 	CHECK(!d.explain[find(&s, "leak")].pool_paid); /* a step: paced */
+	CHECK_INT(pool_paid_json(&s, &d, "leak"), 0);
 	mt_decision_free(&d);
 	mt_snapshot_free(&s);
 }

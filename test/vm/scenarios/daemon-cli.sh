@@ -19,9 +19,16 @@ mkdir -p $pol
 echo '{"precedence": 0, "match": {}, "protected": true}' > $pol/rest.json
 echo '{"precedence": 100, "match": {"cgroup": "work/keep"}, "priority": 900, "response": "kill"}' > $pol/keep.json
 echo '{"precedence": 100, "match": {"cgroup": "work/low"}, "priority": 100, "response": "kill"}' > $pol/low.json
-echo '{"reserve": "64Mi"}' > /tmp/mt.json
+echo '{"reserve": "64Mi", "idle_budget_ppm": 3000}' > /tmp/mt.json
 sock=/run/memtriage/memtriage.sock
 export MEMTRIAGE_SOCKET=$sock
+
+# A budget out of range: refused at start, the file and key named.
+echo '{"idle_budget_ppm": 5}' > /tmp/bad.json
+memtriaged --config /tmp/bad.json --policy-dir $pol > $MT_STATE/badcfg.out 2>&1
+mt_check_eq "memtriaged with idle_budget_ppm 5: exit status" $? 1
+mt_check_str "its message" "$(cat $MT_STATE/badcfg.out)" \
+	"memtriaged: configuration /tmp/bad.json: /tmp/bad.json:1:21: \$.idle_budget_ppm: 5 is out of range 100..100000"
 
 # An unknown group: refused at start, the group named.
 memtriaged --config /tmp/mt.json --policy-dir $pol --socket-group nosuchgroup > $MT_STATE/nogroup.out 2>&1
@@ -45,6 +52,7 @@ mt_cg_run work/keep memhog --anon 64M > $MT_STATE/keep; keep=$MT_PID
 mt_wait_for "work/keep holding" 30 grep -q state=holding $MT_STATE/keep
 mt_daemon_start --config /tmp/mt.json --policy-dir $pol --socket $sock --socket-group mtro
 mt_daemon_wait_log "memtriaged ready" 20 '"event":"ready"'
+mt_check "the starting line says the configured idle budget" grep -q '"idle_budget_ppm":3000' $MT_STATE/memtriaged.log
 
 # --- access ---
 mt_check_str "socket mode, owner, group" "$(stat -c '%a %u %g' $sock)" "660 0 2000"
