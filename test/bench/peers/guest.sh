@@ -162,10 +162,14 @@ gap_of() { sed -n 's/^max_gap_ms=\([0-9]*\).*/\1/p' $S/hb.$1; }
 at_of() { sed -n 's/.* at_ms=\([0-9]*\).*/\1/p' $S/hb.$1; }
 # at_rel PNAME: when PNAME's worst gap ended, in ms from t0_ms; - when unknown
 at_rel() { at=$(at_of $1); [ -n "$at" ] && echo $((at - t0_ms)) || echo -; }
-reset_beats
-sleep $baseline
+# rundelay PNAME: the ms its threads have waited on a runqueue so far
+# (/proc/PID/task/*/schedstat, second field: ns runnable but not running).
+rundelay() { cat /proc/$(eval echo \$pid_$1)/task/*/schedstat 2>/dev/null | awk '{ s += $2 } END { if (NR) printf "%d", s / 1e6 }'; }
 case $scn in grow) watched="valuable cheap1 cheap2 cheap3 cheap4" ;; *) watched=$bystanders ;; esac
-for pn in $watched; do eval "base_$pn=$(gap_of $pn)"; done
+reset_beats
+for pn in $watched; do eval "rdb_$pn=$(rundelay $pn)"; done
+sleep $baseline
+for pn in $watched; do eval "base_$pn=$(gap_of $pn)"; eval "rd0_$pn=$(rundelay $pn)"; done
 [ "$probe" = 1 ] && base_probe=$(gap_of probe)
 reset_beats
 
@@ -231,6 +235,14 @@ for pn in $watched; do
 	majf="$majf,$pn:$([ -n "$m1" ] && echo $((m1 - $(eval echo \$majf0_$pn))) || echo -)"
 done
 majf=${majf#,}
+# Each bystander's runqueue wait over the episode / over the idle baseline.
+waits=""
+for pn in $watched; do
+	r1=$(rundelay $pn) r0=$(eval echo \$rd0_$pn) rb=$(eval echo \$rdb_$pn)
+	if [ -n "$r1" ] && [ -n "$r0" ] && [ -n "$rb" ]; then waits="$waits,$pn:$((r1 - r0))/$((r0 - rb))"
+	else waits="$waits,$pn:-"; fi
+done
+waits=${waits#,}
 kmsg=$(( $(dmesg | grep -c 'oom-kill:') - kmsg0 ))
 
 # --- the row.
@@ -345,7 +357,7 @@ echo "PEERS-ROW scn=$scn sup=$sup swap=$swap rate=$rate bystanders_killed=$bk ki
 	"driver=$([ $scn = k8s ] && echo $driver || echo -) pages=$pages extra=$extra held=${held:-none} whole=$whole" \
 	"valued_touched=$valued hold_to_death_ms=$hold_to_death cross_to_cgkill_ms=$cross_to_cgkill wake_to_kill_us=$wake_to_kill cgkill_pids=${cgkill_pids:--}" \
 	"swap_room_kib=$swap_room leak_swap_kib=${leak_swap:--} leak_swap_pct=$swap_pct gap_ratio=$gap_ratio" \
-	"gap_at_ms=${gap_at:--} end_ms=${end_ms:--} vmstat=$vmstat_delta majflt=$majf$probe_row" \
+	"gap_at_ms=${gap_at:--} end_ms=${end_ms:--} vmstat=$vmstat_delta majflt=$majf wait_ms=$waits$probe_row" \
 	"zram_orig_kib=$(w zram_orig_kib) zram_compr_kib=$(w zram_compr_kib)"
 echo "MT: supervisor actions"; grep -E '"event":"(kill|throttle|release)|sending SIG|[Kk]illed' $S/sup.log | head -n 40 | sed "s/^/act| /"
 echo "MT: supervisor log (tail)"; grep -v ConfigTypes $S/sup.log 2>/dev/null | tail -n 30 | sed "s/^/sup| /"
