@@ -180,7 +180,7 @@ kmsg0=$(dmesg | grep -c 'oom-kill:')
 # is not counted in pgscan_*/pgsteal_*), its swap-ins and refaults, and the watched processes'
 # major faults (also on pages charged elsewhere, such as the shared text of
 # the initramfs, which is tmpfs and so swaps).
-VMKEYS="pgscan_kswapd pgscan_direct pgsteal_kswapd pgsteal_direct pswpin pswpout workingset_refault_anon workingset_refault_file pgmajfault compact_daemon_wake compact_migrate_scanned compact_isolated compact_stall thp_fault_alloc thp_collapse_alloc"
+VMKEYS="pgscan_kswapd pgscan_direct pgsteal_kswapd pgsteal_direct pswpin pswpout workingset_refault_anon workingset_refault_file pgmajfault compact_daemon_wake compact_migrate_scanned compact_isolated compact_stall pgmigrate_success thp_fault_alloc thp_collapse_alloc"
 vm_now() { for k in $VMKEYS; do sed -n "s/^$k //p" /proc/vmstat; done | tr '\n' ' '; }
 majflt() { awk '{ sub(/^.*\) /, ""); print $10 }' /proc/$(eval echo \$pid_$1)/stat 2>/dev/null; }
 vm0=$(vm_now)
