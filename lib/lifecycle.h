@@ -115,6 +115,14 @@ struct mt_lc_group {
 	uint64_t push_since_ms;    /* ... continuously since (gaps < MT_LC_PUSH_GAP_MS) */
 	uint64_t push_last_ms;     /* ... last */
 	uint64_t shadow_level;     /* dry run: the hold last pretended */
+	/* An operator released it: held again only once it has grown past its
+	 * size (memory.current + swap) at the first decision after, by more
+	 * than MT_USAGE_NOISE_BYTES. The growth figure a decision reads
+	 * spans seconds, so without this a group whose leak had stopped was
+	 * held again 40 ms after `memtriage release` (vm
+	 * daemon-throttle-swap in CI). */
+	bool operator_released;
+	uint64_t released_size;    /* that size; 0 = not yet seen */
 
 	/* kill */
 	enum mt_lc_kill_phase kill;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lifecycle_internal.h"
+#include "usage_window.h"
 
 static void restore(struct mt__lc_step *s, const struct mt_lc_member *m, const char *why)
 {
@@ -23,6 +24,10 @@ int mt__lc_release(struct mt__lc_step *s, const struct mt_lc_member *m, const ch
 	struct mt_lc_group *g = m->g;
 	if (!g->held)
 		return -ESRCH;
+	if (strcmp(why, "operator") == 0) {
+		g->operator_released = true;
+		g->released_size = 0;
+	}
 	if (g->write_pending) {
 		/* an operator's or a calm release says it waited; losing the
 		 * candidacy keeps its reason */
@@ -43,6 +48,16 @@ void mt__lc_hold(struct mt__lc_step *s, const struct mt_lc_member *m, const stru
 		return; /* the previous step is still being reclaimed to */
 	if (g->held && to == g->level)
 		return; /* already written */
+	if (!g->held && g->operator_released) {
+		uint64_t size = c->mem.current + c->mem.swap_current;
+		if (g->released_size == 0) {
+			g->released_size = size ? size : 1;
+			return;
+		}
+		if (size <= g->released_size + MT_USAGE_NOISE_BYTES)
+			return; /* not grown since the operator's release */
+		g->operator_released = false;
+	}
 	uint32_t interval = m->policy ? m->policy->throttle.interval_ms : MT_LC_THROTTLE_DECISION_MS;
 	if (paced && g->held && to < g->level && s->in->now_ms - g->level_ms < interval)
 		return; /* tightened at most every throttle.interval_ms (paying for

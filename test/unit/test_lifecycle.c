@@ -45,7 +45,7 @@ static struct mt_policy make_policy(enum pol k)
 }
 
 enum ev {
-	E_END, E_DECIDE_KILL, E_DECIDE_HOLD, E_DECIDE_CALM, E_DECIDE_TIGHT, E_DECIDE_POOL, E_TICK, E_TICK_ROOM, E_TICK_ZRAM, E_SHUTDOWN, E_CAND,
+	E_END, E_DECIDE_KILL, E_DECIDE_HOLD, E_DECIDE_GREW, E_DECIDE_CALM, E_DECIDE_TIGHT, E_DECIDE_POOL, E_TICK, E_TICK_ROOM, E_TICK_ZRAM, E_SHUTDOWN, E_CAND,
 	E_EVENTS, E_HIGH, E_PSI, E_POP, E_GONE, E_WRITTEN, E_KILLED, E_SKIPPED, E_GRACE, E_RELEASE, E_DRY, E_POLICY,
 	E_REFUSED,
 };
@@ -83,7 +83,9 @@ static void snapshot(struct mt_snapshot *s, enum ev kind)
 	 * without a deficit: a grower to hold */
 	fx_node(&s->node, kind == E_DECIDE_KILL ? 256 * MiB : 0, 0);
 	struct mt_candidate *c = fx_add(s, "app", 10, 1 * GiB, 0);
-	c->growth_rate = kind == E_DECIDE_HOLD || kind == E_DECIDE_TIGHT ? 64 * MiB : 0;
+	c->growth_rate = kind == E_DECIDE_HOLD || kind == E_DECIDE_GREW || kind == E_DECIDE_TIGHT ? 64 * MiB : 0;
+	if (kind == E_DECIDE_GREW) /* the grower, 2 MiB larger */
+		c->mem.current += 2 * MiB;
 	c->throttle_step = 64 * MiB;
 	if (kind == E_DECIDE_POOL) {
 		/* the same with zram swap: held at its usage with no swap, 256
@@ -145,6 +147,7 @@ static const char *run(struct world *w, const struct stepdef *sd)
 	switch (sd->ev) {
 	case E_DECIDE_KILL:
 	case E_DECIDE_HOLD:
+	case E_DECIDE_GREW:
 	case E_DECIDE_CALM:
 	case E_DECIDE_TIGHT:
 	case E_DECIDE_POOL:
@@ -357,6 +360,27 @@ static const struct row rows[] = {
 		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
 		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
 		{ E_RELEASE, 0, 0, "RESTORE:operator", "held=0 wp=0 rp=0 kill=none gone=0" },
+	} },
+	{ "hold: after an operator release, held again only once it has grown", P_KILL, {
+		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
+		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
+		{ E_RELEASE, 0, 0, "RESTORE:operator", "held=0 wp=0 rp=0 kill=none gone=0" },
+		/* its growth figure still says 64 MiB/s: its size is noted */
+		{ E_DECIDE_HOLD, 0, 40, "DECISION-", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_DECIDE_HOLD, 0, 100, "DECISION-", "held=0 wp=0 rp=0 kill=none gone=0" }, /* not grown */
+		{ E_DECIDE_GREW, 0, 100, "DECISION HOLD1", "held=1 wp=1 rp=0 kill=none gone=0" },
+		{ E_WRITTEN, 0, 0, "WRITTEN", NULL },
+		{ E_TICK, 1, 100, "", NULL },
+		{ E_TICK, 1, 5000, "RESTORE:calm", "held=0 wp=0 rp=0 kill=none gone=0" },
+		/* a calm release is not the operator's: held again at once */
+		{ E_DECIDE_HOLD, 0, 100, "DECISION HOLD1", "held=1 wp=1 rp=0 kill=none gone=0" },
+	} },
+	{ "hold: an operator release asked for during the write holds off the same way", P_KILL, {
+		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
+		{ E_RELEASE, 0, 0, "", "held=1 wp=1 rp=1 kill=none gone=0" },
+		{ E_WRITTEN, 0, 0, "WRITTEN RESTORE:deferred", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_DECIDE_HOLD, 0, 40, "DECISION-", "held=0 wp=0 rp=0 kill=none gone=0" },
+		{ E_DECIDE_GREW, 0, 100, "DECISION HOLD1", "held=1 wp=1 rp=0 kill=none gone=0" },
 	} },
 	{ "hold: a failed write keeps the hold (its limits are restored later)", P_KILL, {
 		{ E_DECIDE_HOLD, 0, 0, "DECISION HOLD1", NULL },
