@@ -58,8 +58,7 @@ uint64_t mt_look_cost_floor_us(const struct mt_look_cost *c)
 		return MT_LOOK_COST_FLOOR_START_US;
 	uint64_t median = mt_look_cost_per_look_ns(c);
 	/* floor / per_look = 1e6 / ppm; ns -> us: x 1e-3 */
-	uint32_t ppm = c->budget_ppm ? c->budget_ppm : MT_IDLE_BUDGET_PPM;
-	uint64_t us = median > UINT64_MAX / 1000 ? UINT64_MAX : median * 1000 / ppm;
+	uint64_t us = median > UINT64_MAX / 1000 ? UINT64_MAX : median * 1000 / c->budget_ppm;
 	if (us < MT_LOOK_COST_FLOOR_MIN_US)
 		us = MT_LOOK_COST_FLOOR_MIN_US;
 	if (us > MT_LOOK_COST_FLOOR_MAX_US)

@@ -5,7 +5,6 @@
 #pragma once
 
 #include "daemon.h"
-#include "snapshot_read.h"
 
 /* Opens the inotify fd and scans the tree from opts.root. 0 or a negative
  * errno. Candidacy events of the scan wait in the inbox. */
