@@ -3,7 +3,7 @@
 # One run of the peers comparison (test/bench/peers/run.sh boots this once per
 # scenario x supervisor x swap x rate; the '# vm:' line above is rewritten
 # per run for zram). Parameters from the kernel command line:
-#   mt.scn=leak|multi|grow|k8s  mt.sup=SUPERVISOR  mt.swap=none|zram|disk
+#   mt.scn=leak|multi|grow|k8s|idle  mt.sup=SUPERVISOR  mt.swap=none|zram|disk
 #   mt.rate=MIBPS|fill  mt.quick=0|1 (shorter windows, for the smoke test)
 #   mt.driver=systemd|cgroupfs (k8s: the kubelet's cgroup driver)
 #   mt.extra=N (N empty cgroups more under the supervised root, made before
@@ -66,6 +66,14 @@ last_mib() { tail -n 1 $S/out.$1 2>/dev/null | sed -n 's/.*anon_mib=\([0-9]*\).*
 
 [ $scn = k8s ] || { container valuable; container cheap1; container cheap2; }
 case $scn in
+idle)
+	# The null episode: leak's bystanders, nothing growing, the meter and the
+	# supervisor running; its gap ratio is the gap metric's own floor.
+	proc valuable valuable valuable --anon 160M
+	container cheap3
+	for i in 1 2 3; do proc cheap$i cheap$i cheap --anon 32M; done
+	bystanders="valuable cheap1 cheap2 cheap3"
+	mt_wait_for "bystanders holding" 90 holding $bystanders ;;
 k8s)
 	. /lib/mt/k8s.sh
 	# shellcheck disable=SC2034 # read by the k8s.sh files
@@ -192,6 +200,10 @@ swap_room=$(( $(mt_meminfo SwapFree) - $(mt_meminfo SwapTotal) * 5 / 100 ))
 zarg=""; [ "$swap" = zram ] && zarg="--zram /sys/block/zram0/mm_stat"
 r=""; [ "$rate" != fill ] && r="--rate $rate"
 case $scn in
+idle)
+	# As long as leak's episodes at 150 MiB/s with swap last before their
+	# settle (end_ms 5.2-6.5 s in doc/comparison.md's session 10 and 11).
+	end=none episode=6 leak_cg=work/none ;;
 leak|multi)
 	end=leaker
 	fill=$leakfill
@@ -220,7 +232,7 @@ if [ $scn = grow ]; then
 	pw=$!
 	( while ! holding grower; do sleep 0.2; mt_alive $pw || exit 0; done; kill -USR1 $pw ) &
 else
-	peerwatch --reserve-kib $reserve_kib ${sup_pid:+--supervisor $sup_pid} --end leaker --settle $settle \
+	peerwatch --reserve-kib $reserve_kib ${sup_pid:+--supervisor $sup_pid} --end $end --settle $settle \
 		--timeout $episode $zarg $cgargs $names > $S/watch.out &
 	pw=$!
 fi
@@ -265,6 +277,7 @@ grow) died grower && killed="$killed,grower" ;;
 k8s)
 	k=0; for pn in leaker leakside; do died $pn && k=$((k + 1)); done
 	[ $k -gt 0 ] && killed="$killed,leakpod($k/2)" ;;
+idle) ;;
 esac
 killed=${killed#,}; gaps=${gaps#,}
 # When each survivor's worst gap ended, in episode ms (peerwatch's clock, as
@@ -287,6 +300,7 @@ leak) lcg=leaky; died leaker && whole=1/1 || whole=0/1 ;;
 multi) lcg=multi whole=$k/3 ;;
 k8s) lcg=leakpod whole=$k/2 ;;
 grow) lcg=valuable whole=- ;;
+idle) lcg=- whole=- ;;
 esac
 # Every container cgroup whose memory.high a supervisor changed (a hold).
 cgv() { sed -n "s/^PEERWATCH-CG name=$1 .*$2=\([^ ]*\).*/\1/p" $S/watch.out; }
@@ -305,7 +319,8 @@ fi
 gap_ratio=$(echo "$gaps" | tr , '\n' | awk -F'[:/]' '$2 != "killed" { b = $3 > 0 ? $3 : 1; r = $2 / b; if (r > m) m = r; n++ }
 	END { if (n) printf "%.1f", m; else print "-" }')
 cross=$(w cross_ms)
-if [ $scn = grow ]; then t_end=$(w elapsed_ms); [ "$(w end)" = signal ] || t_end=-
+if [ $scn = idle ]; then t_end=- leak_mib=-
+elif [ $scn = grow ]; then t_end=$(w elapsed_ms); [ "$(w end)" = signal ] || t_end=-
 	leak_mib=$(last_mib grower)
 else t_end=$(death_ms leaker); leak_mib=$(last_mib leaker); fi
 # "before": the kill came before the headroom ever fell below the reserve.

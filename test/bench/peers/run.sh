@@ -9,7 +9,8 @@
 # (k8s only when named), every supervisor (memtriaged-policy
 # memtriaged-default earlyoom oomd kernel kernel-kubelet; k8s skips kernel,
 # the same node as kernel-kubelet there), swap none,zram,disk; rates
-# 10,50,150,400,1000,fill for leak, 10,150 for k8s, 50 for multi and grow;
+# 10,50,150,400,1000,fill for leak, 10,150 for k8s, 50 for multi and grow
+# (idle, named only: the null episode, nothing grows; its rate is ignored);
 # --driver systemd,cgroupfs (k8s only). --extra-cgroups N: N empty cgroups
 # more under the supervised root, made before the supervisor starts.
 # --leak-pages half: the leaker's pages half random, half zero (zram stores
@@ -50,7 +51,7 @@ while [ $# -gt 0 ]; do
 done
 scns=${scns:-leak multi grow}
 build=$(cd "$build" && pwd)
-for s in $scns; do case $s in leak|multi|grow|k8s) ;; *) echo "run.sh: unknown scenario '$s' (leak multi grow k8s)" >&2; exit 2 ;; esac; done
+for s in $scns; do case $s in leak|multi|grow|k8s|idle) ;; *) echo "run.sh: unknown scenario '$s' (leak multi grow k8s idle)" >&2; exit 2 ;; esac; done
 for s in $(echo "$drivers" | tr , ' '); do case $s in systemd|cgroupfs) ;; *) echo "run.sh: unknown --driver '$s' (systemd cgroupfs)" >&2; exit 2 ;; esac; done
 case $xcg in ''|*[!0-9]*) echo "run.sh: --extra-cgroups wants a number" >&2; exit 2 ;; esac
 case $pages in random|half) ;; *) echo "run.sh: unknown --leak-pages '$pages' (random half)" >&2; exit 2 ;; esac
@@ -96,7 +97,7 @@ failed=0
 echo "peers: kernel ${kernel##*/}; earlyoom $(ver_of earlyoom); oomd $(ver_of oomd); memtriaged $(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)"
 for scn0 in $scns; do
 	if [ -n "$rates" ]; then rl=$rates; elif [ "$scn0" = leak ]; then rl="10,50,150,400,1000,fill"
-	elif [ "$scn0" = k8s ]; then rl="10,150"; else rl=50; fi
+	elif [ "$scn0" = k8s ]; then rl="10,150"; elif [ "$scn0" = idle ]; then rl=0; else rl=50; fi
 	dl=-; [ "$scn0" = k8s ] && dl=$(echo "$drivers" | tr , ' ')
 	for drv in $dl; do
 	scn=$scn0; [ "$drv" = - ] || scn=$scn0.$drv
