@@ -12,6 +12,9 @@ vm_pkgs="qemu-system-x86 busybox-static cpio"
 # tmux (a real terminal for `memtriage top`); glpsol and cbc, the exact ILP
 # solvers the kill-set search is checked against (unit test select_ilp).
 test_pkgs="clang libclang-rt-14-dev prometheus systemd python3 python3-yaml tmux glpk-utils coinor-cbc"
+# procps: /bin/kill, the unit's ExecReload, which systemd-analyze verify
+# insists exists (test deploy-unit; a minimal Debian 12 has no procps).
+test_pkgs="$test_pkgs procps"
 # The image build (test/deploy/image_build.sh) and the Debian 12 root
 # filesystems it and the systemd guest start from (test/vm/rootfs.sh).
 test_pkgs="$test_pkgs buildah mmdebstrap"
