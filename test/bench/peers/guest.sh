@@ -226,6 +226,9 @@ grow)
 	# container does the growing (its heartbeat is the valuable one's).
 	proc grower valuable valuable --anon ${grow_mib}M $r ;;
 esac
+# A host-side meter can place guest times against its own clock: this
+# line reaches the serial console at about this uptime.
+echo "MT-SYNC uptime_ms=$(mt_now_ms)"
 if [ $scn = grow ]; then
 	peerwatch --reserve-kib $reserve_kib ${sup_pid:+--supervisor $sup_pid} --end grower --settle $settle \
 		--timeout $episode $zarg $cgargs $names > $S/watch.out &
@@ -373,7 +376,8 @@ echo "PEERS-ROW scn=$scn sup=$sup swap=$swap rate=$rate bystanders_killed=$bk ki
 	"valued_touched=$valued hold_to_death_ms=$hold_to_death cross_to_cgkill_ms=$cross_to_cgkill wake_to_kill_us=$wake_to_kill cgkill_pids=${cgkill_pids:--}" \
 	"swap_room_kib=$swap_room leak_swap_kib=${leak_swap:--} leak_swap_pct=$swap_pct gap_ratio=$gap_ratio" \
 	"gap_at_ms=${gap_at:--} end_ms=${end_ms:--} vmstat=$vmstat_delta majflt=$majf wait_ms=$waits$probe_row" \
-	"zram_orig_kib=$(w zram_orig_kib) zram_compr_kib=$(w zram_compr_kib)"
+	"zram_orig_kib=$(w zram_orig_kib) zram_compr_kib=$(w zram_compr_kib)" \
+	"kernel=$(uname -r) preempt=$(dmesg | sed -n 's/.*Dynamic Preempt: //p' | head -n 1 | grep . || echo -)"
 echo "MT: supervisor actions"; grep -E '"event":"(kill|throttle|release)|sending SIG|[Kk]illed' $S/sup.log | head -n 40 | sed "s/^/act| /"
 echo "MT: supervisor log (tail)"; grep -v ConfigTypes $S/sup.log 2>/dev/null | tail -n 30 | sed "s/^/sup| /"
 dmesg | grep -E 'oom-kill:|Killed process' | sed 's/^/kmsg| /'

@@ -23,7 +23,8 @@
 # BUILD/test/vm/TAG-SCENARIO-SWAP-RATE-SUPERVISOR/console.log (SCENARIO
 # k8s.DRIVER; -xN, -half appended for those options). Exit 0 when every boot
 # gave a complete row, 1 otherwise, 77 when QEMU, the kernel or a package is
-# missing.
+# missing. MT_VM_APPEND is added to every boot's kernel command line (e.g.
+# preempt=full, to compare a PREEMPT_DYNAMIC kernel's preemption models).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../../.." && pwd)
@@ -127,7 +128,7 @@ for scn0 in $scns; do
 					[ -z "$disk" ] || { rm -f "$disk"; truncate -s 256M "$disk"; }
 					set +e
 					MT_VM_EXTRA=$extra MT_VM_DISK=$disk \
-					MT_VM_APPEND="no_timer_check mt.scn=$scn0 mt.sup=$sup mt.swap=$swap mt.rate=$rate mt.quick=$quick mt.driver=$([ "$drv" = - ] && echo systemd || echo "$drv") mt.extra=$xcg mt.pages=$pages mt.probe=${probe:-0}" \
+					MT_VM_APPEND="no_timer_check mt.scn=$scn0 mt.sup=$sup mt.swap=$swap mt.rate=$rate mt.quick=$quick mt.driver=$([ "$drv" = - ] && echo systemd || echo "$drv") mt.extra=$xcg mt.pages=$pages mt.probe=${probe:-0} ${MT_VM_APPEND:-}" \
 						"$src/test/vm/run.sh" "$g" "$build" > "$work/$name.run" 2>&1
 					r=$?
 					set -e

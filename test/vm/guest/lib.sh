@@ -30,7 +30,10 @@ mt_boot() {
 	mount -t cgroup2 none $CG || return 1
 	# A line of its own: the firmware's last "Booting from ROM..." dot may
 	# still be on the current one.
-	printf '\nMT-BOOT: uptime_ms=%s kernel=%s\n' "$(mt_now_ms)" "$(uname -r)"
+	# preempt=: the scheduler's preemption model (a PREEMPT_DYNAMIC kernel's
+	# "preempt=" parameter changes it), which every latency figure depends on.
+	printf '\nMT-BOOT: uptime_ms=%s kernel=%s preempt=%s\n' "$(mt_now_ms)" "$(uname -r)" \
+		"$(dmesg | sed -n 's/.*Dynamic Preempt: //p' | head -n 1)"
 	mkdir -p $MT_STATE
 	echo "$MT_CONTROLLERS" > $CG/cgroup.subtree_control || return 1
 	zram=$(mt_param zram 0)
