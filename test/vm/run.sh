@@ -16,6 +16,8 @@
 # command-line words (e.g. mt.seconds=30); MT_VM_TIMEOUT overrides timeout=.
 # MT_VM_DISK=IMG attaches IMG as a virtio disk (/dev/vda once the guest loads
 # the virtio modules); MT_VM_EXTRA is passed to initramfs.sh.
+# MT_VM_QEMU_EXTRA adds QEMU options (e.g. a -monitor socket). QEMU names its
+# threads ("CPU 0/TCG"...) for host-side meters.
 # SIGINT/SIGTERM stop the guest and exit 130.
 set -eu
 [ $# -ge 2 ] || { echo "usage: $0 SCENARIO BUILD_DIR [--console]" >&2; exit 2; }
@@ -74,7 +76,7 @@ set +e
 # host misses it and the boot panics ("IO-APIC + timer doesn't work", seen
 # with a CPU hog beside the guest, 2026-12-02).
 timeout -k 5 "$timeout" "$qemu" -accel tcg,thread=multi -cpu max -m "$mem" -smp "$cpus" \
-	-nographic -no-reboot -nic none $disk -kernel "$kernel"/boot/vmlinuz-* -initrd "$work/initrd.gz" \
+	-name memtriage-guest,debug-threads=on ${MT_VM_QEMU_EXTRA:-} -nographic -no-reboot -nic none $disk -kernel "$kernel"/boot/vmlinuz-* -initrd "$work/initrd.gz" \
 	-append "console=ttyS0 quiet panic=-1 no_timer_check mt.zram=$zram ${MT_VM_APPEND:-}" </dev/null >"$log.raw" 2>&1 &
 qpid=$!
 # timeout(1) runs QEMU in its own process group, out of reach of the

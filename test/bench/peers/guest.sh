@@ -175,8 +175,10 @@ at_rel() { at=$(at_of $1); [ -n "$at" ] && echo $((at - t0_ms)) || echo -; }
 rundelay() { cat /proc/$(eval echo \$pid_$1)/task/*/schedstat 2>/dev/null | awk '{ s += $2 } END { if (NR) printf "%d", s / 1e6 }'; }
 case $scn in grow) watched="valuable cheap1 cheap2 cheap3 cheap4" ;; *) watched=$bystanders ;; esac
 reset_beats
+base_from=$(mt_now_ms)
 for pn in $watched; do eval "rdb_$pn=$(rundelay $pn)"; done
 sleep $baseline
+base_to=$(mt_now_ms)
 for pn in $watched; do eval "base_$pn=$(gap_of $pn)"; eval "rd0_$pn=$(rundelay $pn)"; done
 [ "$probe" = 1 ] && base_probe=$(gap_of probe)
 reset_beats
@@ -377,6 +379,7 @@ echo "PEERS-ROW scn=$scn sup=$sup swap=$swap rate=$rate bystanders_killed=$bk ki
 	"swap_room_kib=$swap_room leak_swap_kib=${leak_swap:--} leak_swap_pct=$swap_pct gap_ratio=$gap_ratio" \
 	"gap_at_ms=${gap_at:--} end_ms=${end_ms:--} vmstat=$vmstat_delta majflt=$majf wait_ms=$waits$probe_row" \
 	"zram_orig_kib=$(w zram_orig_kib) zram_compr_kib=$(w zram_compr_kib)" \
+	"t0_ms=$t0_ms baseline_ms=$base_from-$base_to" \
 	"kernel=$(uname -r) preempt=$(dmesg | sed -n 's/.*Dynamic Preempt: //p' | head -n 1 | grep . || echo -)"
 echo "MT: supervisor actions"; grep -E '"event":"(kill|throttle|release)|sending SIG|[Kk]illed' $S/sup.log | head -n 40 | sed "s/^/act| /"
 echo "MT: supervisor log (tail)"; grep -v ConfigTypes $S/sup.log 2>/dev/null | tail -n 30 | sed "s/^/sup| /"

@@ -59,7 +59,9 @@ case $pages in random|half) ;; *) echo "run.sh: unknown --leak-pages '$pages' (r
 for s in $(echo "$swaps" | tr , ' '); do case $s in none|zram|disk) ;; *) echo "run.sh: unknown --swap '$s' (none zram disk)" >&2; exit 2 ;; esac; done
 for s in $(echo "$sups" | tr , ' '); do case $s in memtriaged-policy|memtriaged-default|earlyoom|oomd|kernel|kernel-kubelet) ;;
 	*) echo "run.sh: unknown supervisor '$s'" >&2; exit 2 ;; esac; done
-[ -x "$build/test/bench/peerwatch" ] || { echo "run.sh: $build/test/bench/peerwatch is not built (ninja -C $build)" >&2; exit 1; }
+for t in peerwatch hoststeal; do
+	[ -x "$build/test/bench/$t" ] || { echo "run.sh: $build/test/bench/$t is not built (ninja -C $build)" >&2; exit 1; }
+done
 
 rc=0; kernel=$("$src/test/vm/kernel.sh") || rc=$?
 [ $rc -eq 0 ] || exit $rc
@@ -126,11 +128,16 @@ for scn0 in $scns; do
 				# guest's init ("MT: ready") is tried once more.
 				for try in 1 2; do
 					[ -z "$disk" ] || { rm -f "$disk"; truncate -s 256M "$disk"; }
+					# the host's steal beside the boot (hoststeal.c)
+					rm -f "$log.raw"
+					"$build/test/bench/hoststeal" "$log.raw" > "$work/$name.steal" &
+					hs=$!
 					set +e
 					MT_VM_EXTRA=$extra MT_VM_DISK=$disk \
 					MT_VM_APPEND="no_timer_check mt.scn=$scn0 mt.sup=$sup mt.swap=$swap mt.rate=$rate mt.quick=$quick mt.driver=$([ "$drv" = - ] && echo systemd || echo "$drv") mt.extra=$xcg mt.pages=$pages mt.probe=${probe:-0} ${MT_VM_APPEND:-}" \
 						"$src/test/vm/run.sh" "$g" "$build" > "$work/$name.run" 2>&1
 					r=$?
+					kill $hs; wait $hs
 					set -e
 					grep -q '^MT: ready' "$log" 2>/dev/null && break
 					echo "peers: $name: the guest never reached its init (try $try)" >&2
@@ -143,6 +150,7 @@ for scn0 in $scns; do
 					failed=$((failed + 1))
 					row="PEERS-ROW scn=$scn0 sup=$sup swap=$swap rate=$rate driver=$drv extra=$xcg pages=$pages incomplete=1"
 				fi
+				case $row in *incomplete=1*) ;; *) row="$row $("$here/steal.sh" "$row" "$work/$name.steal")" ;; esac
 				echo "$row" >> "$rows"
 				echo "$row"
 				echo "peers: $name: boot took $(( $(date +%s) - b0 )) s"

@@ -55,6 +55,21 @@ function kv(line, k,    n, i, a, b) {
 	return "-"
 }
 function mib(k) { return k ~ /^[0-9]+$/ ? int(k / 1024) : "-" }
+# named(LIST, NAME): the value of NAME in a NAME:VALUE,... list, or ""
+function named(l, nm,   a, n, i, kv2) { n = split(l, a, ","); for (i = 1; i <= n; i++) { split(a[i], kv2, ":"); if (kv2[1] == nm) return kv2[2] } return "" }
+# hostnote(ROW): the host stall inside the worst bystander gap (the figures of
+# steal.sh) when it reached 10 ms: a gap the host made, not the guest
+function hostnote(r,   g, n, i, kv2, b, m, w, st, lw) {
+	n = split(kv(r, "gaps_ms"), g, ","); m = -1; w = ""
+	for (i = 1; i <= n; i++) {
+		split(g[i], kv2, ":"); split(kv2[2], b, "/")
+		if (b[1] !~ /^[0-9]+$/) continue
+		if (b[1] / (b[2] > 0 ? b[2] : 1) > m) { m = b[1] / (b[2] > 0 ? b[2] : 1); w = kv2[1] }
+	}
+	if (w == "") return ""
+	st = named(kv(r, "gap_steal_ms"), w) + 0; lw = named(kv(r, "gap_loop_wait_ms"), w) + 0
+	return st >= 10 || lw >= 10 ? sprintf(" (host: steal %d, QEMU loop wait %d ms)", st, lw) : ""
+}
 BEGIN {
 	print ""
 	print "| scenario | swap | rate MiB/s | supervisor | extra cgroups | leaker pages | killed | kernel OOM kills | leaking container dead whole | held (memory.high changed) | k8s: Guaranteed/Burstable/kube-system touched | hold began to death ms | reserve crossed to death ms | reserve crossed to cgroup.kill ms | wakeup to cgroup.kill ms | leaker swap at death / swap room MiB (%); zram at its fullest: stored MiB at ratio | worst bystander gap / idle | PSI full ms / episode ms |"
@@ -71,7 +86,7 @@ BEGIN {
 	if (zo ~ /^[0-9]+$/ && zc ~ /^[0-9]+$/ && zc > 0) sw = sw sprintf("; zram %d MiB at %.1f:1", zo / 1024, zo / zc)
 	printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s |\n", sc, kv($0, "swap"), kv($0, "rate"), s,
 		x, kv($0, "pages"), kv($0, "killed"), kv($0, "kernel_oom_kills"), kv($0, "whole"), kv($0, "held"), kv($0, "valued_touched"),
-		kv($0, "hold_to_death_ms"), kv($0, "cross_to_kill_ms"), kv($0, "cross_to_cgkill_ms"), wm, sw, kv($0, "gap_ratio"),
+		kv($0, "hold_to_death_ms"), kv($0, "cross_to_kill_ms"), kv($0, "cross_to_cgkill_ms"), wm, sw, kv($0, "gap_ratio") hostnote($0),
 		kv($0, "psi_full_ms"), kv($0, "episode_ms")
 	if (w ~ /^[0-9]+$/) { key = s " | " x; if (!(key in nl)) order[++nk] = key; nl[key]++; lat[key, nl[key]] = w / 1000 }
 }
