@@ -125,43 +125,51 @@ struct sync {
 	const char *path;
 	long off;
 	char tail[256];		/* a line that arrives in two reads */
+	size_t tail_len;
 	int found;
 	long long host_ms, uptime_ms;
 };
 
-/* Reads what LOG gained since the last call and looks for the sync line. */
+/* Reads what LOG gained since the last call and looks for the sync line.
+ * The log is raw serial output: NUL-safe, by length, never by strlen. */
 static void poll_sync(struct sync *s)
 {
 	static const char key[] = "MT-SYNC uptime_ms=";
+	const size_t klen = sizeof key - 1;
 	FILE *f = fopen(s->path, "re");
 	if (!f)
 		return;
 	char buf[65536];
-	size_t keep = strlen(s->tail);
+	size_t keep = s->tail_len;
 	memcpy(buf, s->tail, keep);
 	if (fseek(f, s->off, SEEK_SET) != 0) {
 		fclose(f);
 		return;
 	}
-	size_t n = fread(buf + keep, 1, sizeof buf - 1 - keep, f);
+	size_t n = fread(buf + keep, 1, sizeof buf - keep, f);
 	fclose(f);
 	s->off += (long)n;
-	buf[keep + n] = '\0';
-	char *m = strstr(buf, key);
-	if (m && strchr(m, '\n')) {
+	size_t len = keep + n;
+	const char *m = memmem(buf, len, key, klen);
+	if (m && memchr(m, '\n', (size_t)(buf + len - m))) {
+		char num[24] = "";
+		size_t i = 0, at = (size_t)(m - buf) + klen;
+		while (i < sizeof num - 1 && at + i < len && buf[at + i] >= '0' && buf[at + i] <= '9')
+			num[i] = buf[at + i], i++;
 		s->found = 1;
 		s->host_ms = now_ms();
-		s->uptime_ms = strtoll(m + sizeof key - 1, NULL, 10);
+		s->uptime_ms = strtoll(num, NULL, 10);
 		return;
 	}
-	/* Keep the last partial line (at most the tail's size) for next time. */
-	char *nl = strrchr(buf, '\n');
+	/* Keep the last partial line (at most the tail's size) for next time:
+	 * the sync line may arrive in two reads. */
+	const char *nl = memrchr(buf, '\n', len);
 	const char *rest = nl ? nl + 1 : buf;
-	size_t len = strlen(rest);
-	if (len >= sizeof s->tail)
-		rest += len - (sizeof s->tail - 1), len = sizeof s->tail - 1;
-	memmove(s->tail, rest, len);
-	s->tail[len] = '\0';
+	size_t rlen = (size_t)(buf + len - rest);
+	if (rlen > sizeof s->tail)
+		rest += rlen - sizeof s->tail, rlen = sizeof s->tail;
+	memmove(s->tail, rest, rlen);
+	s->tail_len = rlen;
 }
 
 int main(int argc, char **argv)
